@@ -1,0 +1,6 @@
+import { RsrgError } from './rsrg-error.js';
+
+/** Bad input from the user: an unknown id, a size that does not fit, a malformed number. Exit code 2. */
+export class UsageError extends RsrgError {
+  override readonly exitCode = 2;
+}

@@ -1,0 +1,32 @@
+import { CompiledCouplings, type Coupling } from './couplings.js';
+import { UsageError } from './errors/index.js';
+import type { Lattice } from './lattice.js';
+import type { Spins } from './spins.js';
+
+/** H(σ) = Σ_α K_α S_α(σ); the Boltzmann weight is e^{H} (no minus sign, no β). */
+export interface Hamiltonian {
+  readonly couplings: readonly Coupling[];
+  readonly K: readonly number[];
+}
+
+export function hamiltonian(couplings: readonly Coupling[], K: readonly number[]): Hamiltonian {
+  if (couplings.length !== K.length) {
+    throw new UsageError(`${couplings.length} couplings but ${K.length} coupling constants`);
+  }
+  for (const k of K) if (!Number.isFinite(k)) throw new UsageError(`coupling constant must be finite, got ${k}`);
+  return Object.freeze({ couplings: Object.freeze([...couplings]), K: Object.freeze([...K]) });
+}
+
+/** Whether every coupling is a pair interaction with K ≥ 0: what cluster algorithms need. */
+export function isFerromagneticPair(h: Hamiltonian): boolean {
+  return h.couplings.every((c, i) => h.K[i] >= 0 && c.terms.every((t) => t.length === 2));
+}
+
+/** H(σ) evaluated directly (for tests and checks, not for hot loops). */
+export function energy(h: Hamiltonian, lattice: Lattice, spins: Spins): number {
+  const S = new Float64Array(h.couplings.length);
+  new CompiledCouplings(h.couplings, lattice).evaluate(spins, S);
+  let e = 0;
+  for (let i = 0; i < S.length; i++) e += h.K[i] * S[i];
+  return e;
+}

@@ -1,0 +1,96 @@
+import { pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import type { CouplingSet } from './couplings.js';
+import { UnknownIdError, UsageError } from './errors/index.js';
+import type { Model } from './model.js';
+import type { ProjectorFactory } from './projector.js';
+import type { Sampler } from './sampler.js';
+
+/** A plugin registers things (unified style); a preset is a plugin that calls others. */
+export type Plugin = (registry: Registry) => void;
+
+type Kind = 'model' | 'sampler' | 'projector' | 'coupling set';
+
+class Table<T extends { id: string }> {
+  private readonly items = new Map<string, T>();
+  constructor(private readonly kind: Kind) {}
+  add(item: T): void {
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(item.id)) throw new UsageError(`invalid ${this.kind} id '${item.id}'`);
+    if (this.items.has(item.id)) throw new UsageError(`${this.kind} '${item.id}' is already registered`);
+    this.items.set(item.id, item);
+  }
+  get(id: string): T {
+    const item = this.items.get(id);
+    if (!item) throw new UnknownIdError(this.kind, id, [...this.items.keys()]);
+    return item;
+  }
+  has(id: string): boolean {
+    return this.items.has(id);
+  }
+  list(): T[] {
+    return [...this.items.values()];
+  }
+}
+
+/**
+ * Models, samplers, projectors and coupling sets by id. The CLI and the analyzer resolve
+ * every id here, so a plugin adds a model or projector without editing any other package.
+ * `sources` records the modules loaded, so a worker thread can rebuild the same registry.
+ */
+export class Registry {
+  readonly models = new Table<Model>('model');
+  readonly samplers = new Table<Sampler>('sampler');
+  readonly projectors = new Table<ProjectorFactory>('projector');
+  readonly couplingSets = new Table<CouplingSet>('coupling set');
+  private readonly loaded: string[] = [];
+
+  get sources(): readonly string[] {
+    return this.loaded;
+  }
+
+  use(plugin: Plugin): this {
+    plugin(this);
+    return this;
+  }
+
+  /**
+   * Imports a plugin module by package name, file URL or path and applies its `default` or
+   * `plugin` export. Bare names resolve from `parentUrl` (default: this module).
+   */
+  async load(specifier: string, parentUrl?: string): Promise<this> {
+    const url = resolveModule(specifier, parentUrl);
+    if (this.loaded.includes(url)) return this;
+    let mod: { default?: unknown; plugin?: unknown };
+    try {
+      mod = await import(url);
+    } catch (err) {
+      throw new UsageError(`cannot load plugin '${specifier}': ${(err as Error).message.split('\n')[0]}`);
+    }
+    const plugin = typeof mod.plugin === 'function' ? mod.plugin : mod.default;
+    if (typeof plugin !== 'function') {
+      throw new UsageError(`plugin '${specifier}' exports neither a 'plugin' nor a default function`);
+    }
+    (plugin as Plugin)(this);
+    this.loaded.push(url);
+    return this;
+  }
+
+  /** A fresh registry with the same plugin modules loaded, in order (used inside workers). */
+  static async fromSources(sources: readonly string[]): Promise<Registry> {
+    const r = new Registry();
+    for (const s of sources) await r.load(s);
+    return r;
+  }
+}
+
+function resolveModule(specifier: string, parentUrl?: string): string {
+  if (specifier.startsWith('file:')) return specifier;
+  if (specifier.startsWith('.') || isAbsolute(specifier)) return pathToFileURL(resolve(specifier)).href;
+  try {
+    return parentUrl ? import.meta.resolve(specifier, parentUrl) : import.meta.resolve(specifier);
+  } catch (err) {
+    throw new UsageError(`cannot resolve plugin '${specifier}': ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+
