@@ -1,0 +1,154 @@
+import {
+  type Lattice,
+  type Projector,
+  type ProjectorFactory,
+  type ProjectorKernel,
+  type ProjectorOptions,
+  type Rng,
+  type Spins,
+  UnsupportedError,
+  UsageError,
+} from '@rsrg/core';
+
+/**
+ * The block size b of a block rule from its options: `blockSize` (default 2), an integer ≥ 2
+ * given as a number or a numeric string (as a command line passes it). Any other key is
+ * rejected so that a misspelt option does not silently fall back to the default.
+ */
+export function blockSizeOption(projectorId: string, options: ProjectorOptions): number {
+  for (const [key, value] of Object.entries(options)) {
+    if (key !== 'blockSize' && value !== undefined) {
+      throw new UsageError(`projector '${projectorId}' has no option '${key}' (known: blockSize)`);
+    }
+  }
+  const raw = options.blockSize ?? 2;
+  const b = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  // b = 1 is the identity map, for which y = ln λ / ln b is undefined.
+  if (typeof b !== 'number' || !Number.isInteger(b) || b < 2) {
+    throw new UsageError(`projector '${projectorId}': blockSize must be an integer ≥ 2, got ${String(raw)}`);
+  }
+  return b;
+}
+
+/** Why a block rule with side b cannot block `lattice`, or undefined when it can. */
+export function blockSupport(b: number, lattice: Lattice): string | undefined {
+  return lattice.divisibleBy(b)
+    ? undefined
+    : `lattice ${lattice.label} is not divisible into blocks of side ${b}`;
+}
+
+/** Throws UnsupportedError unless a block rule with side b can block `lattice`. */
+export function assertBlockSupport(projectorId: string, b: number, lattice: Lattice): void {
+  const reason = blockSupport(b, lattice);
+  if (reason) throw new UnsupportedError(`projector '${projectorId}': ${reason}`);
+}
+
+function checkLengths(kernel: ProjectorKernel, fine: Spins, coarse: Spins): void {
+  if (fine.length !== kernel.fine.volume || coarse.length !== kernel.coarse.volume) {
+    throw new UsageError(
+      `projector expects ${kernel.fine.volume} → ${kernel.coarse.volume} spins, got ${fine.length} → ${coarse.length}`,
+    );
+  }
+}
+
+/**
+ * Majority rule, the pure kernel: μ_J = sign(Σ_{k<v} σ[blocks[J·v + k]]) for J < n, a tie
+ * broken by a fair coin from the xoshiro128** state `rng` (advanced in place, one draw per
+ * tie and none otherwise, bit-identical to `Rng.nextSign`). Returns the number of ties.
+ */
+export function majorityRule(
+  fine: Int8Array,
+  blocks: Int32Array,
+  v: number,
+  coarse: Int8Array,
+  n: number,
+  rng: Uint32Array,
+): number {
+  let s0 = rng[0];
+  let s1 = rng[1];
+  let s2 = rng[2];
+  let s3 = rng[3];
+  let ties = 0;
+  let k = 0;
+  for (let J = 0; J < n; J++) {
+    let sum = 0;
+    const end = k + v;
+    for (; k < end; k++) sum += fine[blocks[k]];
+    if (sum > 0) coarse[J] = 1;
+    else if (sum < 0) coarse[J] = -1;
+    else {
+      // xoshiro128** step, as in Rng.nextU32; the coin is its top bit, as in Rng.nextSign.
+      const m = Math.imul(s1, 5);
+      const r = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      const n2 = s2 ^ s0;
+      const n3 = s3 ^ s1;
+      s1 ^= n2;
+      s0 ^= n3;
+      s2 = n2 ^ t;
+      s3 = (n3 << 11) | (n3 >>> 21);
+      coarse[J] = r & 0x80000000 ? 1 : -1;
+      ties++;
+    }
+  }
+  if (ties > 0) {
+    rng[0] = s0;
+    rng[1] = s1;
+    rng[2] = s2;
+    rng[3] = s3;
+  }
+  return ties;
+}
+
+/** The majority rule with blocks of side b (b^d spins) on a hypercubic lattice of any dimension. */
+export function majorityProjector(b: number): Projector {
+  return {
+    id: 'majority',
+    blockSize: b,
+    supports: (lattice) => blockSupport(b, lattice),
+    create(fine: Lattice): ProjectorKernel {
+      assertBlockSupport('majority', b, fine);
+      const coarse = fine.coarsen(b);
+      const blocks = fine.window(b, b);
+      const v = b ** fine.dimension;
+      const n = coarse.volume;
+      const kernel: ProjectorKernel = {
+        fine,
+        coarse,
+        apply(sigma: Spins, mu: Spins, rng: Rng): void {
+          checkLengths(kernel, sigma, mu);
+          majorityRule(sigma, blocks, v, mu, n, rng.s);
+        },
+      };
+      return kernel;
+    },
+    probability(fine: Lattice, sigma: Spins, mu: Spins): number {
+      assertBlockSupport('majority', b, fine);
+      const blocks = fine.window(b, b);
+      const v = b ** fine.dimension;
+      const n = blocks.length / v;
+      if (sigma.length !== fine.volume || mu.length !== n) {
+        throw new UsageError(
+          `majority: expected ${fine.volume} → ${n} spins, got ${sigma.length} → ${mu.length}`,
+        );
+      }
+      // Each block contributes 1 (μ agrees with the majority), 0 (disagrees) or 1/2 (tie).
+      let p = 1;
+      for (let J = 0; J < n; J++) {
+        let sum = 0;
+        for (let k = J * v; k < (J + 1) * v; k++) sum += sigma[blocks[k]];
+        if (sum === 0) p *= 0.5;
+        else if (sum * mu[J] < 0) return 0;
+      }
+      return p;
+    },
+  };
+}
+
+/** Majority rule (`majority`): μ = sign of the block sum, ties broken by a fair coin. Option `blockSize` (default 2). */
+export const majority: ProjectorFactory = {
+  id: 'majority',
+  description:
+    'majority rule: μ = sign of the sum over a b^d block, ties broken by a fair coin (option blockSize, default 2)',
+  create: (options) => majorityProjector(blockSizeOption('majority', options)),
+};
