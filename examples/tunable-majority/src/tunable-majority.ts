@@ -1,0 +1,210 @@
+import {
+  type Lattice,
+  type Projector,
+  type ProjectorFactory,
+  type ProjectorKernel,
+  type ProjectorOptions,
+  type Rng,
+  type Spins,
+  UnsupportedError,
+  UsageError,
+} from '@rsrg/core';
+
+/** The id this plugin registers. */
+export const TUNABLE_MAJORITY_ID = 'tunable-majority';
+
+/** Default weight w: a soft majority rule. */
+export const DEFAULT_WEIGHT = 1;
+
+/** Default block side b. */
+export const DEFAULT_BLOCK_SIZE = 2;
+
+const TWO_POW_32 = 4294967296;
+
+/** Swendsen's tunable majority rule with its weight `w` on show. */
+export interface TunableMajorityProjector extends Projector {
+  /** The weight w ≥ 0 of P(μ|σ) ∝ exp(w μ Σ_block σ); Infinity is the majority rule. */
+  readonly w: number;
+}
+
+/** The parsed options of `tunable-majority`. */
+export interface TunableMajorityOptions {
+  readonly w: number;
+  readonly blockSize: number;
+}
+
+// A command line passes numbers as strings; '' would become 0 through Number().
+function numeric(raw: string | number | boolean): number {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'string' && raw.trim() !== '') return Number(raw);
+  return Number.NaN;
+}
+
+/**
+ * Reads the options `w` (a real ≥ 0 or Infinity, default 1) and `blockSize` (an integer ≥ 2,
+ * default 2), as numbers or numeric strings. Unknown keys are rejected so that a misspelt
+ * option does not silently fall back to its default.
+ */
+export function tunableMajorityOptions(options: ProjectorOptions): TunableMajorityOptions {
+  for (const [key, value] of Object.entries(options)) {
+    if (key !== 'w' && key !== 'blockSize' && value !== undefined) {
+      throw new UsageError(`projector '${TUNABLE_MAJORITY_ID}' has no option '${key}' (known: w, blockSize)`);
+    }
+  }
+  const w = options.w === undefined ? DEFAULT_WEIGHT : numeric(options.w);
+  // NaN fails both comparisons; w < 0 would favour the minority, which is no majority rule.
+  if (!(w >= 0)) {
+    throw new UsageError(
+      `projector '${TUNABLE_MAJORITY_ID}': w must be a number ≥ 0, got ${String(options.w)}`,
+    );
+  }
+  const blockSize = options.blockSize === undefined ? DEFAULT_BLOCK_SIZE : numeric(options.blockSize);
+  // b = 1 is the identity map, for which y = ln λ / ln b is undefined.
+  if (!Number.isInteger(blockSize) || blockSize < 2) {
+    throw new UsageError(
+      `projector '${TUNABLE_MAJORITY_ID}': blockSize must be an integer ≥ 2, got ${String(options.blockSize)}`,
+    );
+  }
+  return { w, blockSize };
+}
+
+/**
+ * The v + 1 single-block probabilities: entry k is P(μ_J | σ) for μ_J·Σ_block σ = 2k − v,
+ * that is e^{wx}/(e^{wx} + e^{−wx}) = 1/(1 + e^{−2wx}) with x = 2k − v. Depending on μ·Σ
+ * only makes the rule exactly Z2 symmetric. w = Infinity gives 1, 0 and ½ at a tie.
+ */
+export function blockProbabilities(w: number, v: number): Float64Array {
+  const p = new Float64Array(v + 1);
+  for (let k = 0; k <= v; k++) {
+    const x = 2 * k - v;
+    // x = 0 first: Infinity · 0 is NaN.
+    const a = x === 0 ? 0 : 2 * w * x;
+    // Both branches evaluate exp of a non-positive number, so neither overflows.
+    p[k] = a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a));
+  }
+  return p;
+}
+
+/**
+ * The tunable majority rule, the pure kernel: for each coarse site J < n in order, the block
+ * sum s = Σ_{k<v} σ[blocks[J·v + k]], one xoshiro128** draw r from the state `rng` (advanced
+ * in place, bit-identical to `Rng.nextU32`), and μ_J = +1 iff r < thresholds[(s + v)/2],
+ * where thresholds[k] = 2^32 · P(μ_J = +1 | s = 2k − v). Exactly n draws, whatever σ is.
+ */
+export function tunableMajorityRule(
+  fine: Int8Array,
+  blocks: Int32Array,
+  v: number,
+  thresholds: Float64Array,
+  coarse: Int8Array,
+  n: number,
+  rng: Uint32Array,
+): void {
+  let s0 = rng[0];
+  let s1 = rng[1];
+  let s2 = rng[2];
+  let s3 = rng[3];
+  let k = 0;
+  for (let J = 0; J < n; J++) {
+    let sum = 0;
+    const end = k + v;
+    for (; k < end; k++) sum += fine[blocks[k]];
+    // xoshiro128** step, as in Rng.nextU32.
+    const m = Math.imul(s1, 5);
+    const r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const t = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s1 ^= n2;
+    s0 ^= n3;
+    s2 = n2 ^ t;
+    s3 = (n3 << 11) | (n3 >>> 21);
+    // r · 2^−32 < p, i.e. Rng.nextFloat() < p, compared without rounding.
+    coarse[J] = r < thresholds[(sum + v) >> 1] ? 1 : -1;
+  }
+  rng[0] = s0;
+  rng[1] = s1;
+  rng[2] = s2;
+  rng[3] = s3;
+}
+
+function blockSupport(b: number, lattice: Lattice): string | undefined {
+  return lattice.divisibleBy(b)
+    ? undefined
+    : `lattice ${lattice.label} is not divisible into blocks of side ${b}`;
+}
+
+function assertBlockSupport(b: number, lattice: Lattice): void {
+  const reason = blockSupport(b, lattice);
+  if (reason) throw new UnsupportedError(`projector '${TUNABLE_MAJORITY_ID}': ${reason}`);
+}
+
+/**
+ * Swendsen's one-parameter family of block rules on blocks of side b (b^d spins, any
+ * dimension): P(μ|σ) = Π_J e^{w μ_J s_J} / (2 cosh(w s_J)), s_J the sum of block J.
+ * w = 0 is a fair coin per block; w → ∞ is the majority rule with ties broken by a fair coin.
+ */
+export function tunableMajorityProjector(
+  w: number,
+  b: number = DEFAULT_BLOCK_SIZE,
+): TunableMajorityProjector {
+  tunableMajorityOptions({ w, blockSize: b });
+  return {
+    id: TUNABLE_MAJORITY_ID,
+    blockSize: b,
+    w,
+    supports: (lattice) => blockSupport(b, lattice),
+    create(fine: Lattice): ProjectorKernel {
+      assertBlockSupport(b, fine);
+      const coarse = fine.coarsen(b);
+      const blocks = fine.window(b, b);
+      const v = b ** fine.dimension;
+      const n = coarse.volume;
+      // Index (s + v)/2 of the table is μ·s = s for μ = +1; scaled to compare with raw draws.
+      const thresholds = blockProbabilities(w, v).map((p) => p * TWO_POW_32);
+      const kernel: ProjectorKernel = {
+        fine,
+        coarse,
+        apply(sigma: Spins, mu: Spins, rng: Rng): void {
+          if (sigma.length !== fine.volume || mu.length !== n) {
+            throw new UsageError(
+              `projector '${TUNABLE_MAJORITY_ID}' expects ${fine.volume} → ${n} spins, got ${sigma.length} → ${mu.length}`,
+            );
+          }
+          tunableMajorityRule(sigma, blocks, v, thresholds, mu, n, rng.s);
+        },
+      };
+      return kernel;
+    },
+    probability(fine: Lattice, sigma: Spins, mu: Spins): number {
+      assertBlockSupport(b, fine);
+      const blocks = fine.window(b, b);
+      const v = b ** fine.dimension;
+      const n = blocks.length / v;
+      if (sigma.length !== fine.volume || mu.length !== n) {
+        throw new UsageError(
+          `projector '${TUNABLE_MAJORITY_ID}': expected ${fine.volume} → ${n} spins, got ${sigma.length} → ${mu.length}`,
+        );
+      }
+      const table = blockProbabilities(w, v);
+      let p = 1;
+      for (let J = 0; J < n; J++) {
+        let sum = 0;
+        for (let k = J * v; k < (J + 1) * v; k++) sum += sigma[blocks[k]];
+        p *= table[(mu[J] * sum + v) >> 1];
+      }
+      return p;
+    },
+  };
+}
+
+/** `tunable-majority`: options `w` (default 1) and `blockSize` (default 2). */
+export const tunableMajority: ProjectorFactory = {
+  id: TUNABLE_MAJORITY_ID,
+  description:
+    "Swendsen's tunable majority rule: P(μ|σ) ∝ exp(w μ Σ_block σ) on b^d blocks; w → ∞ is majority rule (options w, default 1; blockSize, default 2)",
+  create(options: ProjectorOptions): TunableMajorityProjector {
+    const { w, blockSize } = tunableMajorityOptions(options);
+    return tunableMajorityProjector(w, blockSize);
+  },
+};

@@ -1,0 +1,491 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Registry } from '@rsrg/core';
+import { plugin as projectorsPlugin } from '@rsrg/projectors';
+import { describe, expect, it } from 'vitest';
+import * as modelModule from '../packages/projectors/src/models/index.js';
+
+/**
+ * Architecture boundaries. The analyzer (@rsrg/mcrg) and the command line (@rsrg/cli) must
+ * resolve models through the registry and know none of them: no import of a model module,
+ * no hard-coded critical coupling, no model or coupling-set id. The one allowance is the
+ * CLI's default `--model`. The package graph keeps interfaces in @rsrg/core and
+ * implementations beside it.
+ */
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const posix = (path: string) => path.split(sep).join('/');
+
+// ---------------------------------------------------------------------------------------------
+// A small tokenizer: enough of TypeScript to tell code from comments and string literals.
+
+interface Token {
+  readonly kind: 'code' | 'string' | 'comment';
+  readonly text: string;
+  /** Offset of the first character of `text` in the source. */
+  readonly start: number;
+}
+
+// After these characters (or keywords) a '/' starts a regular expression, not a division.
+const REGEX_AFTER = new Set('(,=:[!&|?{};+-*%<>~^'.split(''));
+const REGEX_KEYWORDS = /\b(?:return|typeof|case|do|else|in|of|void|yield|await|delete|throw|new)\s*$/;
+
+/**
+ * Splits TypeScript source into code, comments and string literals. A template literal's
+ * text parts are strings and its `${…}` parts code; regular expression literals are code.
+ */
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let code = '';
+  let codeStart = 0;
+  const flush = (end: number) => {
+    if (code) tokens.push({ kind: 'code', text: code, start: codeStart });
+    code = '';
+    codeStart = end;
+  };
+  // Brace depth of each open `${`, so that the matching '}' resumes the template.
+  const templates: number[] = [];
+  let depth = 0;
+  let i = 0;
+  const readTemplate = () => {
+    // At the first character of template text; returns after '`' or '${'.
+    const start = i;
+    while (i < source.length && source[i] !== '`' && !(source[i] === '$' && source[i + 1] === '{')) {
+      i += source[i] === '\\' ? 2 : 1;
+    }
+    tokens.push({ kind: 'string', text: source.slice(start, i), start });
+    if (source[i] === '`') i++;
+    else {
+      i += 2;
+      templates.push(depth);
+      depth++;
+    }
+    codeStart = i;
+  };
+  while (i < source.length) {
+    const c = source[i];
+    const next = source[i + 1];
+    if (c === '/' && next === '/') {
+      flush(i);
+      const end = source.indexOf('\n', i);
+      const stop = end < 0 ? source.length : end;
+      tokens.push({ kind: 'comment', text: source.slice(i, stop), start: i });
+      i = stop;
+      codeStart = i;
+    } else if (c === '/' && next === '*') {
+      flush(i);
+      const end = source.indexOf('*/', i + 2);
+      const stop = end < 0 ? source.length : end + 2;
+      tokens.push({ kind: 'comment', text: source.slice(i, stop), start: i });
+      i = stop;
+      codeStart = i;
+    } else if (c === "'" || c === '"') {
+      flush(i);
+      let j = i + 1;
+      while (j < source.length && source[j] !== c && source[j] !== '\n') j += source[j] === '\\' ? 2 : 1;
+      tokens.push({ kind: 'string', text: source.slice(i + 1, j), start: i + 1 });
+      i = j + 1;
+      codeStart = i;
+    } else if (c === '`') {
+      flush(i);
+      i++;
+      readTemplate();
+    } else if (c === '}' && templates.length > 0 && depth - 1 === templates[templates.length - 1]) {
+      flush(i);
+      templates.pop();
+      depth--;
+      i++;
+      readTemplate();
+    } else if (c === '/' && isRegexStart(code, tokens)) {
+      // A regular expression literal stays in the code, read up to its closing '/'.
+      let j = i + 1;
+      let inClass = false;
+      while (j < source.length && source[j] !== '\n' && (inClass || source[j] !== '/')) {
+        if (source[j] === '\\') j++;
+        else if (source[j] === '[') inClass = true;
+        else if (source[j] === ']') inClass = false;
+        j++;
+      }
+      if (!code) codeStart = i;
+      code += source.slice(i, j + 1);
+      i = j + 1;
+    } else {
+      if (c === '{') depth++;
+      else if (c === '}') depth--;
+      if (!code) codeStart = i;
+      code += c;
+      i++;
+    }
+  }
+  flush(i);
+  return tokens;
+}
+
+function isRegexStart(code: string, tokens: readonly Token[]): boolean {
+  const before = code.trimEnd();
+  if (before === '') {
+    // Only a string or comment since the last code: a '/' after a string is a division.
+    const last = tokens.findLast((t) => t.kind !== 'comment');
+    return last === undefined || last.kind === 'code';
+  }
+  return REGEX_AFTER.has(before[before.length - 1]) || REGEX_KEYWORDS.test(before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What counts as model-specific.
+
+/** What the scanner knows about the models, from the built-in registry and the model module. */
+interface ModelKnowledge {
+  /** Model and coupling-set ids, e.g. 'ising2d', 'ising2d.even'. */
+  readonly ids: readonly string[];
+  /** Critical couplings worth recognising (≥ 4 significant digits; 0.5 of the ring is not). */
+  readonly criticalCouplings: readonly number[];
+  /** Names the model module exports, e.g. ising2d, ISING2D_CRITICAL_COUPLING, hypercubicIsing. */
+  readonly exportNames: ReadonlySet<string>;
+}
+
+const builtIns = new Registry().use(projectorsPlugin);
+
+const knowledge: ModelKnowledge = {
+  ids: [...builtIns.models.list().map((m) => m.id), ...builtIns.couplingSets.list().map((s) => s.id)],
+  criticalCouplings: [
+    // The 2D and 3D values as they appear in the literature, whatever the registry says.
+    0.4406868,
+    0.2216546,
+    ...builtIns.models.list().map((m) => m.criticalCoupling),
+  ].filter((k) => significantDigits(String(k)) >= 4),
+  exportNames: new Set(Object.keys(modelModule)),
+};
+
+/**
+ * Model-specific text a source file may still contain, each with the reason. `file` is
+ * relative to the repository root; `max` is how often the literal may occur there, and every
+ * occurrence must follow the code matching `context`. An allowance must be used: a stale one
+ * fails the test, so that this list stays the true account of what is model-specific.
+ */
+interface Allowance {
+  readonly file: string;
+  readonly literal: string;
+  readonly context: RegExp;
+  readonly max: number;
+  readonly reason: string;
+}
+
+const ALLOWANCES: readonly Allowance[] = [
+  {
+    file: 'packages/cli/src/commands/mcrg.ts',
+    literal: 'ising2d',
+    context: /\bmodel\s*:\s*$/,
+    max: 1,
+    reason: "the default of `rsrg mcrg --model`, so that `rsrg mcrg` alone runs the paper's case",
+  },
+];
+
+interface Finding {
+  readonly file: string;
+  readonly line: number;
+  readonly rule: 'model import' | 'model export name' | 'critical coupling' | 'model id';
+  readonly text: string;
+  /** Offset in the source of the flagged text (for a string, of its first character). */
+  readonly offset: number;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function significantDigits(literal: string): number {
+  const mantissa = literal.replace(/^[+-]/, '').replace(/[eE].*$/, '');
+  return mantissa.replace('.', '').replace(/^0+/, '').length;
+}
+
+const NUMBER = /(?<![\w.])(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?(?![\w.])/g;
+// K_c = ln(1 + √2)/2 written as an expression.
+const KC_EXPRESSION = /\blog(?:1p)?\s*\(\s*(?:1\s*\+\s*)?(?:Math\.SQRT2|Math\.sqrt\(\s*2\s*\))/;
+const IMPORT_FROM = /\b(?:import|export)\s+(?:type\s+)?([\w\s{},*$]*?)\s*from\s*$/;
+const IMPORT_CALL = /\b(?:import|require)\s*\(\s*$/;
+const SIDE_EFFECT_IMPORT = /\bimport\s*$/;
+
+/** Whether an import specifier written in `file` reaches a model module. */
+function importsModelModule(file: string, specifier: string): boolean {
+  if (specifier.startsWith('@rsrg/projectors/')) return true; // deep imports bypass the plugin API
+  const target = specifier.startsWith('.') ? posix(resolve(root, dirname(file), specifier)) : specifier;
+  return /projectors\/(?:src|dist)\/models(?:\/|$)/.test(target);
+}
+
+/**
+ * Every model-specific thing in one source file (`file` relative to the repository root),
+ * before allowances. Comments are ignored: they may name a model as an example.
+ */
+function scanSource(file: string, source: string, known: ModelKnowledge = knowledge): Finding[] {
+  const tokens = tokenize(source);
+  const findings: Finding[] = [];
+  const lineOf = (offset: number) => source.slice(0, offset).split('\n').length;
+  const add = (rule: Finding['rule'], offset: number, text: string) =>
+    findings.push({ file, line: lineOf(offset), rule, text, offset });
+  const idPattern = new RegExp(
+    `(?<![\\w-])(?:${known.ids.map(escapeRegExp).join('|')}|ising\\d+d)(?![\\w-])`,
+    'i',
+  );
+  let codeSoFar = '';
+  for (const token of tokens) {
+    if (token.kind === 'comment') continue;
+    if (token.kind === 'string') {
+      const before = codeSoFar.slice(-200);
+      const clause = IMPORT_FROM.exec(before);
+      const isSpecifier = clause || IMPORT_CALL.test(before) || SIDE_EFFECT_IMPORT.test(before);
+      if (isSpecifier && importsModelModule(file, token.text)) add('model import', token.start, token.text);
+      if (clause && token.text === '@rsrg/projectors') {
+        for (const name of clause[1].replace(/[{}]/g, ' ').split(/[\s,]+/)) {
+          if (known.exportNames.has(name) || /ising/i.test(name)) add('model export name', token.start, name);
+        }
+      }
+      const id = idPattern.exec(token.text);
+      if (id) add('model id', token.start, `'${token.text}'`);
+    } else {
+      for (const m of token.text.matchAll(/[A-Za-z_$][\w$]*/g)) {
+        if (known.exportNames.has(m[0])) add('model export name', token.start + m.index, m[0]);
+      }
+      if (KC_EXPRESSION.test(token.text)) add('critical coupling', token.start, token.text.trim());
+    }
+    for (const m of token.text.matchAll(NUMBER)) {
+      if (significantDigits(m[0]) < 4) continue;
+      const x = Number(m[0]);
+      if (known.criticalCouplings.some((k) => Math.abs(x - k) < 1e-4 * k)) {
+        add('critical coupling', token.start + m.index, m[0]);
+      }
+    }
+    // Code seen so far, with each string as an empty literal so that `from ''` ends an import.
+    codeSoFar = (codeSoFar + (token.kind === 'code' ? token.text : "''")).slice(-400);
+  }
+  return findings;
+}
+
+/** Findings left after the allowances, and how often each allowance was used. */
+function applyAllowances(
+  file: string,
+  source: string,
+  findings: readonly Finding[],
+  allowances: readonly Allowance[] = ALLOWANCES,
+): { violations: Finding[]; used: Map<Allowance, number> } {
+  const used = new Map<Allowance, number>();
+  const violations = findings.filter((f) => {
+    if (f.rule !== 'model id') return true;
+    const allowance = allowances.find((a) => a.file === file && f.text === `'${a.literal}'`);
+    if (!allowance) return true;
+    // The code before the opening quote, on the literal's line, must match the stated context.
+    const lineStart = source.lastIndexOf('\n', f.offset) + 1;
+    if (!allowance.context.test(source.slice(lineStart, f.offset - 1))) return true;
+    const n = (used.get(allowance) ?? 0) + 1;
+    used.set(allowance, n);
+    return n > allowance.max;
+  });
+  return { violations, used };
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.(?:[cm]?ts|[cm]?js)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+const format = (f: Finding) => `${f.file}:${f.line} ${f.rule}: ${f.text}`;
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the scanner (controls)', () => {
+  const mcrgFile = 'packages/mcrg/src/example.ts';
+  const rules = (file: string, source: string) => scanSource(file, source).map((f) => f.rule);
+
+  it('knows the built-in models: their ids, coupling sets, critical couplings and exports', () => {
+    expect(knowledge.ids).toEqual(expect.arrayContaining(['ising1d', 'ising2d', 'ising3d', 'ising2d.even']));
+    expect(knowledge.criticalCouplings.some((k) => Math.abs(k - 0.4406868) < 1e-6)).toBe(true);
+    expect(knowledge.criticalCouplings).not.toContain(0.5);
+    expect([...knowledge.exportNames]).toEqual(expect.arrayContaining(['ising2d', 'ising3d', 'isingModels']));
+  });
+
+  it('flags imports of model modules and of model exports', () => {
+    expect(rules(mcrgFile, "import { ising2d } from '@rsrg/projectors';\n")).toContain('model export name');
+    expect(rules(mcrgFile, "import {\n  type IsingModel,\n  plugin,\n} from '@rsrg/projectors';")).toContain(
+      'model export name',
+    );
+    expect(
+      rules(mcrgFile, "import { hypercubicIsing } from '../../projectors/src/models/hypercubic.js';"),
+    ).toContain('model import');
+    expect(rules(mcrgFile, "export * from '@rsrg/projectors/models';")).toContain('model import');
+    expect(rules(mcrgFile, "const m = await import('../../projectors/dist/models/index.js');")).toContain(
+      'model import',
+    );
+    expect(rules(mcrgFile, "import * as p from '@rsrg/projectors';\nconst m = p.ising3d;")).toContain(
+      'model export name',
+    );
+  });
+
+  it('flags critical couplings as literals, strings and expressions, and model ids in strings', () => {
+    expect(rules(mcrgFile, 'const K = 0.44068679350977147;')).toEqual(['critical coupling']);
+    expect(rules(mcrgFile, 'const K = 0.2216546;')).toEqual(['critical coupling']);
+    expect(rules(mcrgFile, "const K = Number('0.4406868');")).toEqual(['critical coupling']);
+    expect(rules(mcrgFile, 'const K = Math.log(1 + Math.SQRT2) / 2;')).toEqual(['critical coupling']);
+    expect(rules(mcrgFile, "const set = 'ising2d.even';")).toEqual(['model id']);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source under test
+    expect(rules(mcrgFile, 'const set = `${model}.odd` === `ising3d.odd`;')).toEqual(['model id']);
+    expect(rules(mcrgFile, "const ids = ['ising1d'];")).toEqual(['model id']);
+  });
+
+  it('passes model-neutral code: comments, the plugin import, other numbers, look-alike names', () => {
+    const clean = [
+      "import { plugin } from '@rsrg/projectors';",
+      "import type { Model } from '@rsrg/core';",
+      "// e.g. 'ising2d' at K_c = 0.4406868: comments may name a model",
+      '/* ising3d.even */',
+      'const half = 0.5; const n = 4406868; const y = x / 2 / 0.44;',
+      // A quote inside a regular expression or an escaped one must not open or close a string.
+      'const re = /\'[a-z]+/; const s = "a \\" ising"; const u = 1.5 / 2;',
+      "const model = registry.models.get(config.model); const label = 'isingLike';",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source under test
+      'const t = `${a}/${b}` + `x${{ a: 1 }.a}y`;',
+    ].join('\n');
+    expect(scanSource(mcrgFile, clean).map(format)).toEqual([]);
+  });
+
+  it('applies an allowance only in its file and context, and at most max times', () => {
+    const file = 'packages/cli/src/commands/mcrg.ts';
+    const check = (f: string, src: string) => {
+      const { violations, used } = applyAllowances(f, src, scanSource(f, src));
+      return { rules: violations.map((v) => v.rule), used: [...used.values()] };
+    };
+    expect(check(file, "export const D = { model: 'ising2d', size: 32 };")).toEqual({ rules: [], used: [1] });
+    expect(check(file, "export const D = { model: 'ising2d' };\nconst E = { model: 'ising2d' };")).toEqual({
+      rules: ['model id'],
+      used: [2],
+    });
+    expect(check(file, "const fallback = 'ising2d';")).toEqual({ rules: ['model id'], used: [] });
+    expect(check(file, "export const D = { model: 'ising3d' };")).toEqual({ rules: ['model id'], used: [] });
+    expect(check('packages/cli/src/other.ts', "export const D = { model: 'ising2d' };")).toEqual({
+      rules: ['model id'],
+      used: [],
+    });
+  });
+});
+
+describe.each([
+  ['the analyzer', 'packages/mcrg/src'],
+  ['the command line', 'packages/cli/src'],
+])('%s (%s) carries no model-specific code', (_, dir) => {
+  it('imports no model module, hard-codes no critical coupling and names no model or coupling set', () => {
+    const files = sourceFiles(join(root, dir));
+    expect(files.length).toBeGreaterThan(0);
+    const violations: Finding[] = [];
+    const used = new Map<Allowance, number>();
+    for (const path of files) {
+      const file = posix(relative(root, path));
+      const source = readFileSync(path, 'utf8');
+      const result = applyAllowances(file, source, scanSource(file, source));
+      violations.push(...result.violations);
+      for (const [a, n] of result.used) used.set(a, (used.get(a) ?? 0) + n);
+    }
+    expect(violations.map(format)).toEqual([]);
+    for (const a of ALLOWANCES.filter((x) => x.file.startsWith(`${dir}/`))) {
+      expect(used.get(a) ?? 0, `allowance '${a.literal}' in ${a.file} (${a.reason}) is not used`).toBe(a.max);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Which workspace packages each package may depend on; every package must be listed. */
+const ALLOWED_DEPENDENCIES: Readonly<Record<string, readonly string[] | 'any'>> = {
+  '@rsrg/core': [],
+  '@rsrg/samplers': ['@rsrg/core'],
+  '@rsrg/projectors': ['@rsrg/core'],
+  '@rsrg/mcrg': ['@rsrg/core'],
+  '@rsrg/cli': 'any',
+  // Out-of-tree plugins use the public plugin API only.
+  '@rsrg/example-tunable-majority': ['@rsrg/core'],
+};
+
+interface Manifest {
+  name: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+const workspace = ['packages', 'examples'].flatMap((group) =>
+  existsSync(join(root, group))
+    ? readdirSync(join(root, group), { withFileTypes: true })
+        .filter((e) => e.isDirectory() && existsSync(join(root, group, e.name, 'package.json')))
+        .map((e) => {
+          const dir = join(root, group, e.name);
+          return { dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest };
+        })
+    : [],
+);
+
+/**
+ * What breaks the graph rule for package `name`: a workspace dependency it may not have, one
+ * not taken from the workspace, or an import of a workspace package its manifest does not
+ * declare (which would resolve only by accident, through hoisting or an alias).
+ */
+function dependencyViolations(
+  name: string,
+  manifest: Manifest,
+  sources: readonly string[],
+  allowed: readonly string[] | 'any',
+): string[] {
+  const ranges = {
+    ...manifest.dependencies,
+    ...manifest.devDependencies,
+    ...manifest.peerDependencies,
+    ...manifest.optionalDependencies,
+  };
+  const deps = Object.keys(ranges).filter((d) => d.startsWith('@rsrg/'));
+  const out: string[] = [];
+  for (const d of deps) {
+    if (allowed !== 'any' && !allowed.includes(d)) out.push(`${name} depends on ${d}`);
+    if (!ranges[d].startsWith('workspace:'))
+      out.push(`${name} takes ${d}@${ranges[d]}, not the workspace copy`);
+  }
+  const imported = new Set<string>();
+  for (const source of sources) {
+    for (const token of tokenize(source)) {
+      const m = token.kind === 'string' ? /^(@rsrg\/[\w-]+)/.exec(token.text) : null;
+      if (m && m[1] !== name) imported.add(m[1]);
+    }
+  }
+  for (const d of imported)
+    if (!deps.includes(d)) out.push(`${name} imports ${d}, which it does not declare`);
+  return out;
+}
+
+describe('the package dependency graph', () => {
+  it('lists every workspace package, and only those', () => {
+    expect(workspace.map((w) => w.manifest.name).sort()).toEqual(Object.keys(ALLOWED_DEPENDENCIES).sort());
+  });
+
+  it('flags a forbidden, a non-workspace and an undeclared dependency (control)', () => {
+    const manifest = {
+      name: '@rsrg/mcrg',
+      dependencies: { '@rsrg/core': '0.1.0', '@rsrg/projectors': 'workspace:*' },
+    };
+    const source = "import { runMcrg } from '@rsrg/mcrg';\nimport { plugin } from '@rsrg/samplers';";
+    expect(dependencyViolations('@rsrg/mcrg', manifest, [source], ['@rsrg/core'])).toEqual([
+      '@rsrg/mcrg takes @rsrg/core@0.1.0, not the workspace copy',
+      '@rsrg/mcrg depends on @rsrg/projectors',
+      '@rsrg/mcrg imports @rsrg/samplers, which it does not declare',
+    ]);
+    expect(dependencyViolations('@rsrg/cli', manifest, [], 'any')).toEqual([
+      '@rsrg/cli takes @rsrg/core@0.1.0, not the workspace copy',
+    ]);
+  });
+
+  it.each(Object.entries(ALLOWED_DEPENDENCIES))('%s depends only on %j', (name, allowed) => {
+    const pkg = workspace.find((w) => w.manifest.name === name);
+    expect(pkg, `${name} is not in the workspace`).toBeDefined();
+    const sources = sourceFiles(join(pkg!.dir, 'src')).map((path) => readFileSync(path, 'utf8'));
+    expect(sources.length).toBeGreaterThan(0);
+    expect(dependencyViolations(name, pkg!.manifest, sources, allowed)).toEqual([]);
+  });
+});
