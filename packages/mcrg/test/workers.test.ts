@@ -1,0 +1,92 @@
+import { UsageError } from '@rsrg/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type McrgConfig, type McrgProgress, type McrgResult, runMcrg } from '../src/index.js';
+import { builtRegistry } from './registry.js';
+
+const config: McrgConfig = {
+  model: 'ising2d',
+  size: 8,
+  samples: 4 * 8 * 40 + 3,
+  thermalize: 20,
+  interval: 2,
+  chains: 8,
+  binsPerChain: 4,
+  seed: 123,
+};
+
+/** Everything but timing and the worker count. */
+function reproducible(r: McrgResult) {
+  const {
+    wallSeconds: _,
+    config: { workers: __, ...config },
+    ...rest
+  } = r;
+  return { ...rest, config };
+}
+
+describe('worker threads', () => {
+  const runs = new Map<number, McrgResult>();
+  const progress = new Map<number, McrgProgress[]>();
+
+  beforeAll(async () => {
+    const registry = await builtRegistry();
+    for (const workers of [1, 2, 4]) {
+      const seen: McrgProgress[] = [];
+      runs.set(workers, await runMcrg(registry, { ...config, workers }, { onProgress: (p) => seen.push(p) }));
+      progress.set(workers, seen);
+    }
+  });
+
+  it('results are bit-identical for 1 (this thread), 2 and 4 workers', () => {
+    const one = runs.get(1)!;
+    expect(one.estimates.length).toBe(7 + 4);
+    expect(one.estimates.filter((e) => Number.isFinite(e.y)).length).toBeGreaterThan(4);
+    expect(one.samples).toBe(config.samples);
+    expect(reproducible(runs.get(2)!)).toEqual(reproducible(one));
+    expect(reproducible(runs.get(4)!)).toEqual(reproducible(one));
+    expect(runs.get(4)!.config.workers).toBe(4);
+  });
+
+  it('reports the run: lattices, couplings, τ_int, versions', () => {
+    const r = runs.get(2)!;
+    expect(r.lattices).toEqual(['8×8', '4×4']);
+    expect(r.couplings.even).toHaveLength(7);
+    expect(r.couplings.odd[0]).toBe('magnetization');
+    expect(r.blockSize).toBe(2);
+    expect(r.bins).toBe(32);
+    expect(r.tauInt.value).toBeGreaterThanOrEqual(0.5);
+    expect(r.tauInt.unit).toBe('measurements');
+    expect(r.spinsUpdatedPerMove).toBeGreaterThan(1);
+    expect(r.versions).toMatchObject({
+      '@rsrg/mcrg': expect.any(String),
+      '@rsrg/core': expect.any(String),
+      '@rsrg/samplers': expect.any(String),
+    });
+  });
+
+  it('progress is monotone and ends at the total', () => {
+    const total = config.chains! * config.thermalize + config.samples * config.interval!;
+    for (const seen of progress.values()) {
+      expect(seen.length).toBeGreaterThan(config.chains!);
+      for (let i = 1; i < seen.length; i++) expect(seen[i].done).toBeGreaterThanOrEqual(seen[i - 1].done);
+      expect(seen.at(-1)).toEqual({ done: total, total, phase: 'measure' });
+      expect(seen[0].phase).toBe('thermalize');
+    }
+  });
+
+  it('an abort signal stops the run', async () => {
+    const registry = await builtRegistry();
+    for (const workers of [1, 2]) {
+      const controller = new AbortController();
+      const run = runMcrg(
+        registry,
+        { ...config, samples: 10_000_000, workers },
+        {
+          signal: controller.signal,
+          onProgress: () => controller.abort(new UsageError('stopped')),
+        },
+      );
+      await expect(run).rejects.toThrow('stopped');
+    }
+  });
+});
