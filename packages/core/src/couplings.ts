@@ -1,5 +1,5 @@
 import { UsageError } from './errors/index.js';
-import type { Lattice } from './lattice.js';
+import { Lattice } from './lattice.js';
 import type { Spins } from './spins.js';
 
 /** A site offset from a term's anchor, in lattice axis order. */
@@ -95,96 +95,158 @@ export function couplingFromOrbit(name: string, representative: Term, group?: ((
 }
 
 /**
- * A coupling list compiled for one lattice: the distinct offsets become shift tables and the
- * terms flat index lists, so `evaluate` sums every coupling in one pass with no allocation.
+ * A coupling list compiled for one lattice. The configuration is first copied into a padded
+ * periodic layout (each axis extended by the couplings' reach), so every term of every anchor
+ * reads its spins at constant offsets from the anchor's padded index: one gather per call, then
+ * contiguous loops along the last axis with no wrap-around and no allocation.
  */
 export class CompiledCouplings {
   readonly size: number;
   readonly lattice: Lattice;
-  private readonly shifts: Int32Array; // offsets × volume
+  /** padded[i] = spins[padSource[i]]. */
+  private readonly padSource: Int32Array;
+  private readonly padded: Int8Array;
+  /** Padded index of the first anchor of every row along the last axis. */
+  private readonly rowStart: Int32Array;
+  private readonly rowLength: number;
   private readonly termCoupling: Int32Array;
-  private readonly termStart: Int32Array; // into termOffsets; length terms + 1
-  private readonly termOffsets: Int32Array; // offset ids
+  /** Into termDelta; length terms + 1. */
+  private readonly termStart: Int32Array;
+  /** Padded-index displacement of each spin of each term. */
+  private readonly termDelta: Int32Array;
 
   constructor(couplings: readonly Coupling[], lattice: Lattice) {
     this.size = couplings.length;
     this.lattice = lattice;
-    const offsetIds = new Map<string, number>();
-    const offsets: Offset[] = [];
+    const d = lattice.dimension;
+    const lo = new Array(d).fill(0);
+    const hi = new Array(d).fill(0);
+    for (const c of couplings) {
+      for (const term of c.terms) {
+        for (const o of term) {
+          if (o.length !== d) {
+            throw new UsageError(`coupling '${c.name}' has ${o.length}-dimensional offsets on a ${d}-dimensional lattice`);
+          }
+          for (let a = 0; a < d; a++) {
+            lo[a] = Math.min(lo[a], o[a]);
+            hi[a] = Math.max(hi[a], o[a]);
+          }
+        }
+      }
+    }
+    const padSizes = lattice.sizes.map((L, a) => L + hi[a] - lo[a]);
+    const padLattice = new Lattice(padSizes);
+    const padStrides = padLattice.strides;
+    this.padSource = new Int32Array(padLattice.volume);
+    for (let i = 0; i < padLattice.volume; i++) {
+      const q = padLattice.coords(i);
+      this.padSource[i] = lattice.index(q.map((v, a) => v + lo[a]));
+    }
+    this.padded = new Int8Array(padLattice.volume);
+    this.rowLength = lattice.sizes[d - 1];
+    const rows = lattice.volume / this.rowLength;
+    this.rowStart = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const c = lattice.coords(r * this.rowLength);
+      let p = 0;
+      for (let a = 0; a < d; a++) p += (c[a] - lo[a]) * padStrides[a];
+      this.rowStart[r] = p;
+    }
     const tc: number[] = [];
     const ts: number[] = [0];
-    const to: number[] = [];
+    const td: number[] = [];
     couplings.forEach((c, ci) => {
       for (const term of c.terms) {
         for (const o of term) {
-          const key = o.join(',');
-          let id = offsetIds.get(key);
-          if (id === undefined) {
-            id = offsets.length;
-            offsetIds.set(key, id);
-            offsets.push(o);
-          }
-          to.push(id);
+          let delta = 0;
+          for (let a = 0; a < d; a++) delta += o[a] * padStrides[a];
+          td.push(delta);
         }
         tc.push(ci);
-        ts.push(to.length);
+        ts.push(td.length);
       }
     });
-    const N = lattice.volume;
-    this.shifts = new Int32Array(offsets.length * N);
-    offsets.forEach((o, id) => this.shifts.set(lattice.shift(o), id * N));
     this.termCoupling = Int32Array.from(tc);
     this.termStart = Int32Array.from(ts);
-    this.termOffsets = Int32Array.from(to);
+    this.termDelta = Int32Array.from(td);
   }
 
   /** Writes S_α(spins) for every coupling α into out[outOffset + α]. */
   evaluate(spins: Spins, out: Float64Array, outOffset = 0): void {
-    evaluateCouplings(spins, this.lattice.volume, this.shifts, this.termCoupling, this.termStart, this.termOffsets, out, outOffset, this.size);
+    const pad = this.padded;
+    const src = this.padSource;
+    for (let i = 0; i < pad.length; i++) pad[i] = spins[src[i]];
+    evaluateCouplings(pad, this.rowStart, this.rowLength, this.termCoupling, this.termStart, this.termDelta, out, outOffset, this.size);
   }
 }
 
-/** The pure kernel behind `CompiledCouplings.evaluate`: specialised loops for 1–4 spin terms. */
+/**
+ * The pure kernel behind `CompiledCouplings.evaluate`, on a padded configuration: anchors are
+ * `rowStart[r] + j`, j < rowLength; a term's spins sit at anchor + termDelta[...]. Loops are
+ * specialised for 1–4 spin terms.
+ */
 export function evaluateCouplings(
-  s: Int8Array,
-  N: number,
-  sh: Int32Array,
+  p: Int8Array,
+  rowStart: Int32Array,
+  rowLength: number,
   termCoupling: Int32Array,
   termStart: Int32Array,
-  termOffsets: Int32Array,
+  termDelta: Int32Array,
   out: Float64Array,
   outOffset: number,
   size: number,
 ): void {
   for (let c = 0; c < size; c++) out[outOffset + c] = 0;
   const nTerms = termCoupling.length;
+  const rows = rowStart.length;
   for (let t = 0; t < nTerms; t++) {
     const b = termStart[t];
     const k = termStart[t + 1] - b;
     let acc = 0;
     if (k === 2) {
-      const o0 = termOffsets[b] * N;
-      const o1 = termOffsets[b + 1] * N;
-      for (let x = 0; x < N; x++) acc += s[sh[o0 + x]] * s[sh[o1 + x]];
+      const d0 = termDelta[b];
+      const d1 = termDelta[b + 1];
+      for (let r = 0; r < rows; r++) {
+        const x0 = rowStart[r];
+        const x1 = x0 + rowLength;
+        for (let x = x0; x < x1; x++) acc += p[x + d0] * p[x + d1];
+      }
     } else if (k === 1) {
-      const o0 = termOffsets[b] * N;
-      for (let x = 0; x < N; x++) acc += s[sh[o0 + x]];
+      const d0 = termDelta[b];
+      for (let r = 0; r < rows; r++) {
+        const x0 = rowStart[r];
+        const x1 = x0 + rowLength;
+        for (let x = x0; x < x1; x++) acc += p[x + d0];
+      }
     } else if (k === 3) {
-      const o0 = termOffsets[b] * N;
-      const o1 = termOffsets[b + 1] * N;
-      const o2 = termOffsets[b + 2] * N;
-      for (let x = 0; x < N; x++) acc += s[sh[o0 + x]] * s[sh[o1 + x]] * s[sh[o2 + x]];
+      const d0 = termDelta[b];
+      const d1 = termDelta[b + 1];
+      const d2 = termDelta[b + 2];
+      for (let r = 0; r < rows; r++) {
+        const x0 = rowStart[r];
+        const x1 = x0 + rowLength;
+        for (let x = x0; x < x1; x++) acc += p[x + d0] * p[x + d1] * p[x + d2];
+      }
     } else if (k === 4) {
-      const o0 = termOffsets[b] * N;
-      const o1 = termOffsets[b + 1] * N;
-      const o2 = termOffsets[b + 2] * N;
-      const o3 = termOffsets[b + 3] * N;
-      for (let x = 0; x < N; x++) acc += s[sh[o0 + x]] * s[sh[o1 + x]] * s[sh[o2 + x]] * s[sh[o3 + x]];
+      const d0 = termDelta[b];
+      const d1 = termDelta[b + 1];
+      const d2 = termDelta[b + 2];
+      const d3 = termDelta[b + 3];
+      for (let r = 0; r < rows; r++) {
+        const x0 = rowStart[r];
+        const x1 = x0 + rowLength;
+        for (let x = x0; x < x1; x++) acc += p[x + d0] * p[x + d1] * p[x + d2] * p[x + d3];
+      }
     } else {
-      for (let x = 0; x < N; x++) {
-        let p = 1;
-        for (let j = b; j < b + k; j++) p *= s[sh[termOffsets[j] * N + x]];
-        acc += p;
+      const e = b + k;
+      for (let r = 0; r < rows; r++) {
+        const x0 = rowStart[r];
+        const x1 = x0 + rowLength;
+        for (let x = x0; x < x1; x++) {
+          let prod = 1;
+          for (let j = b; j < e; j++) prod *= p[x + termDelta[j]];
+          acc += prod;
+        }
       }
     }
     out[outOffset + termCoupling[t]] += acc;
