@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+import { EXIT, main } from './index.js';
+import { processIo } from './io.js';
+
+// The first Ctrl-C asks the run to stop cleanly (workers terminated, exit 130); a second one forces it.
+const controller = new AbortController();
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) process.exit(EXIT.interrupted);
+  controller.abort();
+});
+
+const code = await main(process.argv.slice(2), processIo(controller.signal));
+// Let stdout drain (a pipe may be asynchronous), then exit even if a plugin left a handle open.
+process.stdout.write('', () => process.exit(code));

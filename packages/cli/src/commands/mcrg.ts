@@ -1,0 +1,272 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import type { Registry } from '@rsrg/core';
+import { UsageError } from '@rsrg/core';
+import type { McrgConfig, McrgResult } from '@rsrg/mcrg';
+import { type Command, Option } from 'commander';
+import type { CommandContext } from '../context.js';
+import { toJson } from '../format/json.js';
+import { renderFields, renderTable } from '../format/table.js';
+import { formatValueError } from '../format/value-error.js';
+import { integerAtLeast, real } from '../options.js';
+import { progressBar } from '../progress.js';
+
+/** Defaults that do not depend on the model; the rest come from the model and runMcrg. */
+export const MCRG_DEFAULTS = {
+  model: 'ising2d',
+  size: 32,
+  samples: 100_000,
+  thermalize: 1000,
+  seed: 1,
+} as const;
+
+interface McrgOptions {
+  model: string;
+  size: number;
+  coupling?: number;
+  sampler?: string;
+  projector?: string;
+  weights?: string;
+  samples: number;
+  thermalize: number;
+  interval?: number;
+  levels?: number;
+  chains?: number;
+  bins?: number;
+  seed: number;
+  workers?: number;
+  json?: boolean;
+  out?: string;
+}
+
+/** `rsrg mcrg`: Swendsen's MCRG exponents y_t and y_h with jackknife errors. */
+export function mcrgCommand(program: Command, ctx: CommandContext): Command {
+  const opt = (flags: string, description: string, parse?: (text: string) => unknown) => {
+    const o = new Option(flags, description);
+    return parse ? o.argParser(parse) : o;
+  };
+  return program
+    .command('mcrg')
+    .description('estimate the RG eigenvalue exponents y_t and y_h by Monte Carlo renormalization group')
+    .addOption(opt('--model <id>', 'model to simulate (see rsrg list)').default(MCRG_DEFAULTS.model))
+    .addOption(
+      opt('--size <L>', 'linear lattice size', integerAtLeast('--size', 1)).default(MCRG_DEFAULTS.size),
+    )
+    .addOption(
+      opt(
+        '--coupling <K>',
+        "coupling K of the model's Hamiltonian (default: its critical coupling)",
+        real('--coupling'),
+      ),
+    )
+    .addOption(opt('--sampler <id>', "Monte Carlo sampler (default: the model's)"))
+    .addOption(opt('--projector <id>', "RG projector, the weight factor P(μ|σ) (default: the model's)"))
+    .addOption(
+      opt('--weights <file>', 'weights file for a trainable projector (passed as its weights option)'),
+    )
+    .addOption(
+      opt('--samples <n>', 'measurements in all chains together', integerAtLeast('--samples', 1)).default(
+        MCRG_DEFAULTS.samples,
+      ),
+    )
+    .addOption(
+      opt(
+        '--thermalize <n>',
+        'sampler moves per chain before the first measurement',
+        integerAtLeast('--thermalize', 0),
+      ).default(MCRG_DEFAULTS.thermalize),
+    )
+    .addOption(
+      opt(
+        '--interval <n>',
+        "sampler moves between measurements (default: the model's)",
+        integerAtLeast('--interval', 1),
+      ),
+    )
+    .addOption(
+      opt(
+        '--levels <n>',
+        'RG steps N_r to take (default: as many as the lattice allows)',
+        integerAtLeast('--levels', 1),
+      ),
+    )
+    .addOption(
+      opt(
+        '--chains <n>',
+        'independent Markov chains (default: chosen by the run)',
+        integerAtLeast('--chains', 1),
+      ),
+    )
+    .addOption(
+      opt('--bins <n>', 'jackknife bins per chain (default: chosen by the run)', integerAtLeast('--bins', 1)),
+    )
+    .addOption(
+      opt(
+        '--seed <n>',
+        'master seed; with the chain index it fixes every random stream',
+        integerAtLeast('--seed', 0),
+      ).default(MCRG_DEFAULTS.seed),
+    )
+    .addOption(
+      opt(
+        '--workers <n>',
+        'worker threads (default: the available cores); never changes the results',
+        integerAtLeast('--workers', 1),
+      ),
+    )
+    .addOption(opt('--json', 'print one JSON object instead of text'))
+    .addOption(opt('--out <file>', 'also write the JSON result to this file, creating its directory'))
+    .action(async (opts: McrgOptions) => {
+      const { io } = ctx;
+      const out = opts.out === undefined ? undefined : prepareOutFile(resolve(io.cwd, opts.out));
+      const registry = await ctx.registry();
+      const config: McrgConfig = {
+        model: opts.model,
+        size: opts.size,
+        samples: opts.samples,
+        thermalize: opts.thermalize,
+        seed: opts.seed,
+        workers: opts.workers ?? availableParallelism(),
+        ...(opts.coupling !== undefined && { coupling: opts.coupling }),
+        ...(opts.sampler !== undefined && { sampler: opts.sampler }),
+        ...(opts.projector !== undefined && { projector: opts.projector }),
+        ...(opts.weights !== undefined && {
+          projectorOptions: { weights: weightsFile(resolve(io.cwd, opts.weights), opts.weights) },
+        }),
+        ...(opts.interval !== undefined && { interval: opts.interval }),
+        ...(opts.levels !== undefined && { levels: opts.levels }),
+        ...(opts.chains !== undefined && { chains: opts.chains }),
+        ...(opts.bins !== undefined && { binsPerChain: opts.bins }),
+      };
+      // Loaded here so that help, list and parse errors do not pay for the analyzer's imports.
+      const { runMcrg } = await import('@rsrg/mcrg');
+      const progress = progressBar(io.progressStream);
+      let result: McrgResult;
+      try {
+        result = await runMcrg(registry, config, {
+          onProgress: (p) => progress.update(p),
+          signal: io.signal,
+        });
+      } finally {
+        progress.stop();
+      }
+      const doc = mcrgJson(result, ctx.version);
+      if (out) writeFileSync(out, toJson(doc));
+      io.stdout(opts.json ? toJson(doc) : renderMcrg(result, registry));
+    });
+}
+
+/** The `mcrg --json` document (schema in docs/cli.md). */
+export function mcrgJson(result: McrgResult, cliVersion: string) {
+  return {
+    command: 'mcrg',
+    parameters: result.config,
+    seed: result.config.seed,
+    model: result.model,
+    blockSize: result.blockSize,
+    lattices: result.lattices,
+    couplings: result.couplings,
+    estimates: result.estimates.map((e) => ({
+      sector: e.sector,
+      nr: e.nr,
+      nc: e.nc,
+      y: e.y,
+      error: e.error,
+      lambda: e.lambda,
+      lambdaError: e.lambdaError,
+    })),
+    samples: result.samples,
+    bins: result.bins,
+    tauInt: result.tauInt,
+    movesPerMeasurement: result.movesPerMeasurement,
+    spinsUpdatedPerMove: result.spinsUpdatedPerMove,
+    wallSeconds: result.wallSeconds,
+    rng: result.rng,
+    versions: { ...result.versions, '@rsrg/cli': cliVersion },
+  };
+}
+
+// Fails before the run, not after it, when the result could not be written.
+function prepareOutFile(path: string): string {
+  try {
+    const dir = dirname(path);
+    makeDirectories(dir);
+    if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
+    if (existsSync(path) && statSync(path).isDirectory()) throw new Error('it is a directory');
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new Error(`cannot write --out file ${path}: ${(err as Error).message}`);
+  }
+  return path;
+}
+
+// mkdirSync({ recursive: true }) spins forever under /proc on node 20; create each level instead.
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.push(d);
+  for (const d of missing.reverse()) mkdirSync(d);
+}
+
+function weightsFile(path: string, given: string): string {
+  if (!existsSync(path)) throw new UsageError(`--weights: no such file '${given}'`);
+  return path;
+}
+
+/** The human report: parameters, then one table per sector shaped like the paper's Table 1. */
+export function renderMcrg(r: McrgResult, registry: Registry): string {
+  const c = r.config;
+  const unit = registry.samplers.has(c.sampler) ? registry.samplers.get(c.sampler).unit : 'move';
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const fields: [string, string][] = [
+    ['model', `${r.model.id} (d = ${r.model.dimension})`],
+    ['lattice', r.lattices[0]],
+    ['K', String(c.coupling)],
+    ['sampler', c.sampler],
+    ['projector', `${c.projector} (b = ${r.blockSize})`],
+    ['samples', `${r.samples} measurements`],
+    ['thermalize', `${plural(c.thermalize, unit)} per chain`],
+    ['chains×bins', `${c.chains} × ${c.binsPerChain} = ${r.bins} bins`],
+    ['interval', `${plural(c.interval, unit)} per measurement`],
+    ['levels', `${c.levels}: ${r.lattices.join(' → ')}`],
+    ['seed', `${c.seed} (${r.rng})`],
+    ['τ_int', `${formatValueError(r.tauInt.value, r.tauInt.error)} ${r.tauInt.unit}`],
+    ['wall time', `${r.wallSeconds.toFixed(r.wallSeconds < 10 ? 2 : 1)} s on ${plural(c.workers, 'worker')}`],
+  ];
+  const sectors = [
+    {
+      sector: 'even' as const,
+      title: 'y_t from the even couplings',
+      known: r.model.exponents?.yt,
+      names: r.couplings.even,
+    },
+    {
+      sector: 'odd' as const,
+      title: 'y_h from the odd couplings',
+      known: r.model.exponents?.yh,
+      names: r.couplings.odd,
+    },
+  ];
+  let missing = false;
+  const tables = sectors.map(({ sector, title, known, names }) => {
+    const cell = new Map(r.estimates.filter((e) => e.sector === sector).map((e) => [`${e.nr}:${e.nc}`, e]));
+    const levels = Array.from({ length: c.levels }, (_, i) => i + 1);
+    const header = ['N_c', 'coupling', ...levels.map((nr) => `N_r = ${nr}`)];
+    const rows = names.map((name, i) => [
+      String(i + 1),
+      name,
+      ...levels.map((nr) => {
+        const e = cell.get(`${nr}:${i + 1}`);
+        if (!e) return '';
+        if (!Number.isFinite(e.y)) missing = true;
+        return Number.isFinite(e.y) ? formatValueError(e.y, e.error) : '—';
+      }),
+    ]);
+    const head = known === undefined ? title : `${title} (known: ${known})`;
+    return `${head}\n${renderTable(header, rows, ['right', 'left', ...levels.map(() => 'right' as const)])}`;
+  });
+  const note = missing
+    ? '\n— no finite estimate: A or B is singular (couplings that coincide on a small lattice)\n'
+    : '';
+  return `${renderFields(fields)}\n\n${tables.join('\n\n')}\n${note}`;
+}

@@ -1,0 +1,54 @@
+import { RsrgError } from '@rsrg/core';
+import { CommanderError } from 'commander';
+
+/** Exit codes of the binary (docs/cli.md lists them). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/**
+ * The exit code for an error and the single stderr line that names it. Usage errors (core's
+ * UsageError family and commander's parse errors) exit 2, an interrupt 130, anything else 1.
+ * With RSRG_DEBUG=1 the stack follows the line.
+ */
+export function reportError(err: unknown, stderr: (text: string) => void, debug: boolean): number {
+  const code = exitCode(err);
+  const message = oneLine(err instanceof CommanderError ? commanderMessage(err) : messageOf(err));
+  stderr(`rsrg: error: ${message}\n`);
+  if (debug && err instanceof Error && err.stack) stderr(`${err.stack}\n`);
+  return code;
+}
+
+// Commander ends with code 'commander.help' when a command is missing; its message is a placeholder.
+function commanderMessage(err: CommanderError): string {
+  if (err.code === 'commander.help') return "missing command (run 'rsrg --help')";
+  return err.message.replace(/^error:\s*/, '');
+}
+
+function exitCode(err: unknown): number {
+  if (err instanceof CommanderError) return EXIT.usage;
+  if (isAbort(err)) return EXIT.interrupted;
+  if (err instanceof RsrgError) return err.exitCode;
+  // An RsrgError re-created on the far side of a worker boundary keeps its code and name.
+  const e = err as { exitCode?: unknown; name?: unknown } | null;
+  if (e && (e.exitCode === EXIT.usage || e.exitCode === EXIT.failure)) return e.exitCode;
+  if (e && typeof e.name === 'string' && /^(UsageError|UnknownIdError|UnsupportedError)$/.test(e.name))
+    return EXIT.usage;
+  return EXIT.failure;
+}
+
+function isAbort(err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+function messageOf(err: unknown): string {
+  if (isAbort(err)) return 'interrupted';
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+function oneLine(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
+}

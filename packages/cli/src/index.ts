@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { EXIT, reportError } from './errors.js';
+import { type CliIo, processIo } from './io.js';
+import { buildProgram } from './program.js';
+
+export { EXIT } from './errors.js';
+export { renderTable } from './format/table.js';
+export { formatValueError } from './format/value-error.js';
+export type { CliIo } from './io.js';
+export { DEFAULT_PLUGINS, loadRegistry, resolvePlugin } from './plugins.js';
+
+/** This package's version (read from package.json, one level above src/ and dist/). */
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/**
+ * Runs `rsrg` with the arguments after the program name and returns the exit code: 0 on
+ * success, 2 on a usage error, 130 when interrupted, 1 on any other failure. Never throws.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io, VERSION);
+  if (argv.length === 0) {
+    io.stdout(program.helpInformation());
+    return EXIT.ok;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    // --help and --version end parsing by throwing too, with exit code 0.
+    if (err instanceof CommanderError && err.exitCode === 0) return EXIT.ok;
+    return reportError(err, io.stderr, io.env.RSRG_DEBUG === '1');
+  }
+}
