@@ -1,0 +1,22 @@
+import type { Plugin } from '@rsrg/core';
+import { decimation } from './decimation.js';
+import { majority } from './majority.js';
+import { isingModels } from './models/index.js';
+import { rbm } from './rbm/index.js';
+
+/**
+ * Registers the projectors (majority, decimation, rbm), the Ising models in 1, 2 and 3
+ * dimensions and the coupling sets those models name.
+ */
+export const plugin: Plugin = (registry) => {
+  registry.projectors.add(majority);
+  registry.projectors.add(decimation);
+  registry.projectors.add(rbm);
+  for (const model of isingModels) {
+    registry.models.add(model);
+    registry.couplingSets.add(model.evenSet);
+    registry.couplingSets.add(model.oddSet);
+  }
+};
+
+export default plugin;

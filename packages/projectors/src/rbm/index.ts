@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { type ProjectorFactory, UsageError } from '@rsrg/core';
+import { rbmProjectorCodec, readWeightDat } from './codec.js';
+import { type RbmProjector, rbmProjector } from './projector.js';
+
+/**
+ * Reads a projector file: `format` 'rsrg' (an `rbm-projector` msgpack file) or 'weight.dat'
+ * (raw float32, see `readWeightDat`); by default a name ending in `.dat` is weight.dat.
+ */
+export function loadRbmProjector(
+  path: string,
+  options: { format?: string; blockSize?: number } = {},
+): RbmProjector {
+  const format = options.format ?? (path.toLowerCase().endsWith('.dat') ? 'weight.dat' : 'rsrg');
+  if (format !== 'rsrg' && format !== 'weight.dat') {
+    throw new UsageError(`unknown RBM projector file format '${format}' (known: rsrg, weight.dat)`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new UsageError(`cannot read RBM projector file ${path}: ${(err as Error).message}`);
+  }
+  if (format === 'weight.dat') {
+    return rbmProjector(readWeightDat(bytes, { blockSize: options.blockSize, source: path }));
+  }
+  const file = rbmProjectorCodec.decode(bytes, path);
+  if (options.blockSize !== undefined && options.blockSize !== file.filter.blockSize) {
+    throw new UsageError(
+      `${path} holds a filter with block size ${file.filter.blockSize}, not ${options.blockSize}`,
+    );
+  }
+  return rbmProjector(file.filter);
+}
+
+/**
+ * The registry entry `rbm`. Options: `weights` (required): path to a projector file;
+ * `format`: 'rsrg' or 'weight.dat' (default from the name); `blockSize`: b of a weight.dat
+ * filter (default 2).
+ */
+export const rbm: ProjectorFactory = {
+  id: 'rbm',
+  description: 'learned RBM weight factor of Chung & Kao (a trained filter, stride b, periodic)',
+  create(options) {
+    for (const [key, value] of Object.entries(options)) {
+      if (value !== undefined && !['weights', 'format', 'blockSize'].includes(key)) {
+        throw new UsageError(`projector 'rbm' has no option '${key}' (known: weights, format, blockSize)`);
+      }
+    }
+    const { weights, format } = options;
+    if (typeof weights !== 'string' || weights === '') {
+      throw new UsageError("projector 'rbm' needs option 'weights': the path to a trained projector file");
+    }
+    if (format !== undefined && typeof format !== 'string') {
+      throw new UsageError(`projector 'rbm': format must be a string`);
+    }
+    const raw = options.blockSize;
+    const blockSize = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    if (
+      blockSize !== undefined &&
+      (typeof blockSize !== 'number' || !Number.isInteger(blockSize) || blockSize < 1)
+    ) {
+      throw new UsageError(`projector 'rbm': blockSize must be a positive integer, got ${String(raw)}`);
+    }
+    return loadRbmProjector(weights, { format, blockSize });
+  },
+};
+
+export {
+  type RbmProjectorFile,
+  rbmProjectorCodec,
+  readWeightDat,
+  trainedProjectorFile,
+  writeWeightDat,
+} from './codec.js';
+export { ContrastiveDivergence } from './contrastive-divergence.js';
+export {
+  blockFilter,
+  cloneFilter,
+  filterOffset,
+  filterSize,
+  orientFilter,
+  type RbmFilter,
+  rbmFilter,
+  shiftFilter,
+  symmetrizeFilter,
+  symmetryOrbits,
+} from './filter.js';
+export { RbmLayout } from './layout.js';
+export {
+  type RbmPresetId,
+  type ResolvedTrainOptions,
+  rbmPresets,
+  resolveTrainOptions,
+  type TrainOptions,
+} from './options.js';
+export { type RbmProjector, rbmProjector } from './projector.js';
+export { type AdamOptions, DEFAULT_ADAM, type LearningRateSchedule, learningRate } from './schedule.js';
+export {
+  cdGradientSamples,
+  type EpochInfo,
+  RBM_TRAINER_VERSION,
+  type RbmTrainingMetadata,
+  type TrainHooks,
+  type TrainingData,
+  type TrainResult,
+  trainRbm,
+} from './training.js';

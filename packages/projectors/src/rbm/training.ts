@@ -1,0 +1,240 @@
+import { type Lattice, RNG_ALGORITHM, Rng, UsageError } from '@rsrg/core';
+import { ContrastiveDivergence } from './contrastive-divergence.js';
+import { orientFilter, type RbmFilter, rbmFilter, symmetrizeInPlace, symmetryOrbits } from './filter.js';
+import { RbmLayout } from './layout.js';
+import { type ResolvedTrainOptions, resolveTrainOptions, type TrainOptions } from './options.js';
+import { PseudoLikelihood } from './pseudo-likelihood.js';
+import { Adam, learningRate } from './schedule.js';
+
+/** Version of the training algorithm (RNG use, update order), recorded in projector files. */
+export const RBM_TRAINER_VERSION = '1';
+
+/** Training data: n configurations of `lattice`, concatenated (n × volume entries of ±1). */
+export interface TrainingData {
+  readonly lattice: Lattice;
+  readonly configs: Int8Array;
+  /** How the data were made (model, coupling, sampler, seed...), recorded in the metadata. */
+  readonly description?: string;
+}
+
+/** Diagnostics of one epoch. */
+export interface EpochInfo {
+  /** 1-based. */
+  readonly epoch: number;
+  /** Updates done so far. */
+  readonly steps: number;
+  /** η of the epoch's last update. */
+  readonly learningRate: number;
+  /** Fraction of sites where the CD negative sample differs from its data point (mean over the epoch). */
+  readonly reconstructionError: number;
+  /** Mean |∂ log-likelihood/∂W_k| per configuration, averaged over the weights and the epoch's updates. */
+  readonly meanAbsGradient: number;
+  /** Pseudo-log-likelihood per site on the evaluation configurations after the epoch; null when skipped. */
+  readonly pseudoLogLikelihood: number | null;
+  /** Wall time since the start of training. */
+  readonly seconds: number;
+}
+
+export interface TrainHooks {
+  onEpoch?(info: EpochInfo): void;
+  /**
+   * Called with a copy of the filter (oriented, see `orientFilter`) at step 0 and after every
+   * `everySteps` updates (default 1), e.g. to measure y_t as training goes on (Figure 2).
+   */
+  onStep?(step: number, filter: RbmFilter): void;
+  everySteps?: number;
+}
+
+/** What a training run records beside the filter; stored in projector files. */
+export interface RbmTrainingMetadata {
+  readonly options: ResolvedTrainOptions;
+  readonly data: {
+    readonly lattice: readonly number[];
+    readonly configurations: number;
+    readonly description?: string;
+  };
+  readonly versions: Readonly<Record<string, string>>;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly history: readonly EpochInfo[];
+}
+
+export interface TrainResult {
+  readonly filter: RbmFilter;
+  /** Copies of the filter after the requested epochs (default 1, 3, 5 and the last: Figure 1). */
+  readonly snapshots: readonly { readonly epoch: number; readonly filter: RbmFilter }[];
+  readonly history: readonly EpochInfo[];
+  readonly metadata: RbmTrainingMetadata;
+}
+
+/**
+ * Maximum-likelihood training of the RBM whose marginal is Y(σ)/ΣY, i.e. minimisation of the
+ * KL divergence D(p ‖ Y/ΣY) of eq. (8) over the data, by minibatch CD-k (or PCD) with Adam.
+ *
+ * Deterministic for a seed: stream 0 draws the initial filter (uniform in [−a, a], in weight
+ * order) and each epoch's shuffle (Fisher–Yates, from the top); the chain of the s-th
+ * configuration of a minibatch uses stream 1 + s; per-configuration gradients are summed in
+ * minibatch order. So the result does not depend on how the work might be split.
+ *
+ * The likelihood is even in W, so the sign of the learned filter is arbitrary; every filter
+ * handed out (result, snapshots, hooks) is oriented so that Σ_k W_k ≥ 0 (`orientFilter`),
+ * which keeps the odd-sector eigenvalues positive. The trajectory itself is not touched.
+ */
+export function trainRbm(data: TrainingData, options: TrainOptions, hooks: TrainHooks = {}): TrainResult {
+  const started = performance.now();
+  const o = resolveTrainOptions(options);
+  const { lattice, configs } = data;
+  const V = lattice.volume;
+  if (configs.length === 0 || configs.length % V !== 0) {
+    throw new UsageError(
+      `training data hold ${configs.length} spins, not a whole number of ${lattice.label} configurations`,
+    );
+  }
+  for (let i = 0; i < configs.length; i++) {
+    if (configs[i] !== 1 && configs[i] !== -1) {
+      throw new UsageError(`training data entry ${i} is ${configs[i]}, not ±1`);
+    }
+  }
+  const n = Math.min(configs.length / V, o.configurations ?? Number.POSITIVE_INFINITY);
+  const layout = new RbmLayout(lattice, {
+    dimension: lattice.dimension,
+    width: o.width,
+    blockSize: o.blockSize,
+  });
+  const size = o.width ** lattice.dimension;
+  const orbits = o.symmetrize ? symmetryOrbits(lattice.dimension, o.width) : undefined;
+
+  const master = Rng.stream(o.seed, 0);
+  const filter = rbmFilter({ dimension: lattice.dimension, width: o.width, blockSize: o.blockSize });
+  const W = filter.weights;
+  if (options.initialFilter) {
+    const f = options.initialFilter;
+    if (f.dimension !== lattice.dimension || f.width !== o.width || f.blockSize !== o.blockSize) {
+      throw new UsageError(
+        `initial filter is ${f.width}^${f.dimension} with b = ${f.blockSize}; training wants ${o.width}^${lattice.dimension} with b = ${o.blockSize}`,
+      );
+    }
+    W.set(f.weights);
+  } else {
+    for (let k = 0; k < size; k++) W[k] = (2 * master.nextFloat() - 1) * o.initScale;
+  }
+  if (orbits) symmetrizeInPlace(W, orbits);
+
+  const cd = new ContrastiveDivergence(layout, o.cdSteps);
+  const slots = Math.min(o.batchSize, n);
+  const rngs = Array.from({ length: slots }, (_, s) => Rng.stream(o.seed, 1 + s));
+  const slotBuckets = Array.from({ length: slots }, () => new Float64Array(cd.bucketSize));
+  const buckets = new Float64Array(cd.bucketSize);
+  const chains = o.persistent
+    ? Array.from({ length: slots }, (_, s) => configs.slice(s * V, (s + 1) * V))
+    : undefined;
+  const grad = new Float64Array(size);
+  const adam = new Adam(size, o.adam);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const pll = o.evaluationSize > 0 ? new PseudoLikelihood(layout) : undefined;
+  const evalOffsets = Int32Array.from({ length: Math.min(n, o.evaluationSize) }, (_, i) => i * V);
+  const stepsPerEpoch = Math.ceil(n / slots);
+  const every = hooks.everySteps ?? 1;
+  if (!Number.isInteger(every) || every < 1) {
+    throw new UsageError(`everySteps must be a positive integer, got ${every}`);
+  }
+
+  const history: EpochInfo[] = [];
+  const snapshots: { epoch: number; filter: RbmFilter }[] = [];
+  let step = 0;
+  hooks.onStep?.(0, orientFilter(filter));
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = master.nextInt(i + 1);
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    let differ = 0;
+    let absGrad = 0;
+    let eta = 0;
+    for (let first = 0; first < n; first += slots) {
+      const batch = Math.min(slots, n - first);
+      eta = learningRate(o.schedule, epoch + first / slots / stepsPerEpoch);
+      cd.setWeights(W);
+      for (let s = 0; s < batch; s++) {
+        slotBuckets[s].fill(0);
+        differ += cd.accumulate(configs, order[first + s] * V, chains?.[s], rngs[s], slotBuckets[s]);
+      }
+      buckets.fill(0);
+      for (let s = 0; s < batch; s++) {
+        const b = slotBuckets[s];
+        for (let q = 0; q < buckets.length; q++) buckets[q] += b[q];
+      }
+      grad.fill(0);
+      cd.resolve(buckets, grad);
+      for (let k = 0; k < size; k++) grad[k] /= batch;
+      if (orbits) symmetrizeInPlace(grad, orbits);
+      let a = 0;
+      for (let k = 0; k < size; k++) a += Math.abs(grad[k]);
+      absGrad += a / size;
+      adam.step(W, grad, eta);
+      step++;
+      if (hooks.onStep && step % every === 0) hooks.onStep(step, orientFilter(filter));
+    }
+    const info: EpochInfo = {
+      epoch: epoch + 1,
+      steps: step,
+      learningRate: eta,
+      reconstructionError: differ / (n * V),
+      meanAbsGradient: absGrad / stepsPerEpoch,
+      pseudoLogLikelihood: pll ? pll.mean(W, configs, evalOffsets) : null,
+      seconds: (performance.now() - started) / 1000,
+    };
+    history.push(info);
+    if (o.snapshotEpochs.includes(epoch + 1)) {
+      snapshots.push({ epoch: epoch + 1, filter: orientFilter(filter) });
+    }
+    hooks.onEpoch?.(info);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    filter: orientFilter(filter),
+    snapshots,
+    history,
+    metadata: {
+      options: o,
+      data: {
+        lattice: [...lattice.sizes],
+        configurations: n,
+        ...(data.description === undefined ? {} : { description: data.description }),
+      },
+      versions: { trainer: RBM_TRAINER_VERSION, rng: RNG_ALGORITHM, node: process.version },
+      steps: step,
+      seconds,
+      history,
+    },
+  };
+}
+
+/**
+ * Single-configuration CD-k gradient estimates G(data) − G(negative sample), one row of w^d
+ * per configuration of `data`, chains run in order with `rng`. Their mean estimates the
+ * log-likelihood gradient (exactly so as k → ∞); used to check the estimator.
+ */
+export function cdGradientSamples(
+  filter: RbmFilter,
+  data: TrainingData,
+  cdSteps: number,
+  rng: Rng,
+): Float64Array {
+  const layout = new RbmLayout(data.lattice, filter);
+  const cd = new ContrastiveDivergence(layout, cdSteps);
+  cd.setWeights(filter.weights);
+  const V = data.lattice.volume;
+  const n = Math.floor(data.configs.length / V);
+  const size = filter.weights.length;
+  const out = new Float64Array(n * size);
+  const buckets = new Float64Array(cd.bucketSize);
+  for (let c = 0; c < n; c++) {
+    buckets.fill(0);
+    cd.accumulate(data.configs, c * V, undefined, rng, buckets);
+    cd.resolve(buckets, out.subarray(c * size, (c + 1) * size));
+  }
+  return out;
+}
