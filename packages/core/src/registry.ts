@@ -5,11 +5,12 @@ import { UnknownIdError, UsageError } from './errors/index.js';
 import type { Model } from './model.js';
 import type { ProjectorFactory } from './projector.js';
 import type { Sampler } from './sampler.js';
+import type { Study } from './study.js';
 
 /** A plugin registers things (unified style); a preset is a plugin that calls others. */
 export type Plugin = (registry: Registry) => void;
 
-type Kind = 'model' | 'sampler' | 'projector' | 'coupling set';
+type Kind = 'model' | 'sampler' | 'projector' | 'coupling set' | 'study';
 
 class Table<T extends { id: string }> {
   private readonly items = new Map<string, T>();
@@ -42,6 +43,7 @@ export class Registry {
   readonly samplers = new Table<Sampler>('sampler');
   readonly projectors = new Table<ProjectorFactory>('projector');
   readonly couplingSets = new Table<CouplingSet>('coupling set');
+  readonly studies = new Table<Study>('study');
   private readonly loaded: string[] = [];
 
   get sources(): readonly string[] {
