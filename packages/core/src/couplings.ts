@@ -96,16 +96,16 @@ export function couplingFromOrbit(name: string, representative: Term, group?: ((
 
 /**
  * A coupling list compiled for one lattice. The configuration is first copied into a padded
- * periodic layout (each axis extended by the couplings' reach), so every term of every anchor
- * reads its spins at constant offsets from the anchor's padded index: one gather per call, then
- * contiguous loops along the last axis with no wrap-around and no allocation.
+ * periodic layout (each axis extended by the couplings' reach), bit-packed with bit = 1 for a
+ * down spin. A term's spins then sit at constant offsets from the anchor, and the product of a
+ * term over 32 consecutive anchors is the XOR of 32-bit windows: Σ Π σ = n − 2·popcount.
  */
 export class CompiledCouplings {
   readonly size: number;
   readonly lattice: Lattice;
-  /** padded[i] = spins[padSource[i]]. */
+  /** Bit i of the padded layout is spins[padSource[i]] < 0. */
   private readonly padSource: Int32Array;
-  private readonly padded: Int8Array;
+  private readonly bits: Int32Array;
   /** Padded index of the first anchor of every row along the last axis. */
   private readonly rowStart: Int32Array;
   private readonly rowLength: number;
@@ -134,15 +134,15 @@ export class CompiledCouplings {
         }
       }
     }
-    const padSizes = lattice.sizes.map((L, a) => L + hi[a] - lo[a]);
-    const padLattice = new Lattice(padSizes);
+    const padLattice = new Lattice(lattice.sizes.map((L, a) => L + hi[a] - lo[a]));
     const padStrides = padLattice.strides;
     this.padSource = new Int32Array(padLattice.volume);
     for (let i = 0; i < padLattice.volume; i++) {
       const q = padLattice.coords(i);
       this.padSource[i] = lattice.index(q.map((v, a) => v + lo[a]));
     }
-    this.padded = new Int8Array(padLattice.volume);
+    // One spare word: a window starting in the last word reads the next one.
+    this.bits = new Int32Array((padLattice.volume >>> 5) + 2);
     this.rowLength = lattice.sizes[d - 1];
     const rows = lattice.volume / this.rowLength;
     this.rowStart = new Int32Array(rows);
@@ -173,20 +173,43 @@ export class CompiledCouplings {
 
   /** Writes S_α(spins) for every coupling α into out[outOffset + α]. */
   evaluate(spins: Spins, out: Float64Array, outOffset = 0): void {
-    const pad = this.padded;
-    const src = this.padSource;
-    for (let i = 0; i < pad.length; i++) pad[i] = spins[src[i]];
-    evaluateCouplings(pad, this.rowStart, this.rowLength, this.termCoupling, this.termStart, this.termDelta, out, outOffset, this.size);
+    packPadded(spins, this.padSource, this.bits);
+    evaluateCouplings(
+      this.bits,
+      this.rowStart,
+      this.rowLength,
+      this.termCoupling,
+      this.termStart,
+      this.termDelta,
+      out,
+      outOffset,
+      this.size,
+    );
   }
 }
 
+/** bits ← the padded configuration, bit i set when spins[padSource[i]] = −1. */
+export function packPadded(spins: Int8Array, padSource: Int32Array, bits: Int32Array): void {
+  const n = padSource.length;
+  const full = n >>> 5;
+  for (let w = 0; w < full; w++) {
+    let word = 0;
+    const i0 = w << 5;
+    for (let k = 0; k < 32; k++) word |= ((1 - spins[padSource[i0 + k]]) >>> 1) << k;
+    bits[w] = word;
+  }
+  let word = 0;
+  for (let i = full << 5; i < n; i++) word |= ((1 - spins[padSource[i]]) >>> 1) << (i & 31);
+  bits[full] = word;
+}
+
 /**
- * The pure kernel behind `CompiledCouplings.evaluate`, on a padded configuration: anchors are
- * `rowStart[r] + j`, j < rowLength; a term's spins sit at anchor + termDelta[...]. Loops are
- * specialised for 1–4 spin terms.
+ * The pure kernel behind `CompiledCouplings.evaluate`, on a bit-packed padded configuration:
+ * anchors are `rowStart[r] + j`, j < rowLength; a term's spins sit at anchor + termDelta[...].
+ * Each row is processed 32 anchors at a time.
  */
 export function evaluateCouplings(
-  p: Int8Array,
+  bits: Int32Array,
   rowStart: Int32Array,
   rowLength: number,
   termCoupling: Int32Array,
@@ -201,54 +224,27 @@ export function evaluateCouplings(
   const rows = rowStart.length;
   for (let t = 0; t < nTerms; t++) {
     const b = termStart[t];
-    const k = termStart[t + 1] - b;
-    let acc = 0;
-    if (k === 2) {
-      const d0 = termDelta[b];
-      const d1 = termDelta[b + 1];
-      for (let r = 0; r < rows; r++) {
-        const x0 = rowStart[r];
-        const x1 = x0 + rowLength;
-        for (let x = x0; x < x1; x++) acc += p[x + d0] * p[x + d1];
-      }
-    } else if (k === 1) {
-      const d0 = termDelta[b];
-      for (let r = 0; r < rows; r++) {
-        const x0 = rowStart[r];
-        const x1 = x0 + rowLength;
-        for (let x = x0; x < x1; x++) acc += p[x + d0];
-      }
-    } else if (k === 3) {
-      const d0 = termDelta[b];
-      const d1 = termDelta[b + 1];
-      const d2 = termDelta[b + 2];
-      for (let r = 0; r < rows; r++) {
-        const x0 = rowStart[r];
-        const x1 = x0 + rowLength;
-        for (let x = x0; x < x1; x++) acc += p[x + d0] * p[x + d1] * p[x + d2];
-      }
-    } else if (k === 4) {
-      const d0 = termDelta[b];
-      const d1 = termDelta[b + 1];
-      const d2 = termDelta[b + 2];
-      const d3 = termDelta[b + 3];
-      for (let r = 0; r < rows; r++) {
-        const x0 = rowStart[r];
-        const x1 = x0 + rowLength;
-        for (let x = x0; x < x1; x++) acc += p[x + d0] * p[x + d1] * p[x + d2] * p[x + d3];
-      }
-    } else {
-      const e = b + k;
-      for (let r = 0; r < rows; r++) {
-        const x0 = rowStart[r];
-        const x1 = x0 + rowLength;
-        for (let x = x0; x < x1; x++) {
-          let prod = 1;
-          for (let j = b; j < e; j++) prod *= p[x + termDelta[j]];
-          acc += prod;
+    const e = termStart[t + 1];
+    let ones = 0;
+    for (let r = 0; r < rows; r++) {
+      const x0 = rowStart[r];
+      for (let j = 0; j < rowLength; j += 32) {
+        const n = rowLength - j < 32 ? rowLength - j : 32;
+        let v = 0;
+        for (let q = b; q < e; q++) {
+          const i = x0 + j + termDelta[q];
+          const w = i >>> 5;
+          const s = i & 31;
+          // (x << (31 − s)) << 1 is x << (32 − s), and 0 when s = 0.
+          v ^= (bits[w] >>> s) | ((bits[w + 1] << (31 - s)) << 1);
         }
+        if (n < 32) v &= (1 << n) - 1;
+        v -= (v >>> 1) & 0x55555555;
+        v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+        v = (v + (v >>> 4)) & 0x0f0f0f0f;
+        ones += Math.imul(v, 0x01010101) >>> 24;
       }
     }
-    out[outOffset + termCoupling[t]] += acc;
+    out[outOffset + termCoupling[t]] += rows * rowLength - 2 * ones;
   }
 }
