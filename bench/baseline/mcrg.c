@@ -2,7 +2,7 @@
  * Baseline (b): MCRG measurements per second, single-threaded, 2D Ising L = 32 at K_c.
  * One measurement = `interval` Wolff flips, majority-rule blocking (fair-coin ties) to 3
  * further levels (32 → 16 → 8 → 4), the 7 even + 4 odd coupling sums of docs physics §3 on
- * all 4 levels (shift tables, one pass per term), and accumulation into the current bin of
+ * all 4 levels (bit-packed padded layout, XOR and popcount, as CompiledCouplings), and accumulation into the current bin of
  * S, S Sᵀ per level and S^(n+1) S^(n)ᵀ between adjacent levels (all 11 × 11 entries).
  * usage: mcrg [measurements=20000] [seed=1] [interval=5]; prints one JSON object.
  */
@@ -38,44 +38,63 @@ static const coupling_term_t TERMS[] = {
 };
 #define NTERMS ((int)(sizeof(TERMS) / sizeof(TERMS[0])))
 
-/* Per level: one shift table per (term, spin) — x ↦ x + offset, periodic. */
+/*
+ * Per level, as CompiledCouplings: the configuration is copied into a periodic layout padded
+ * by the couplings' reach (2), bit-packed (bit = 1 for a down spin); a term over 32
+ * consecutive anchors of a row is the XOR of 32-bit windows, and Σ Π σ = n − 2·popcount.
+ */
+#define REACH 2
 typedef struct {
-  int L, N;
-  int32_t *shift[NTERMS][4];
+  int L, P, words;
+  int32_t *pad_source; /* padded index → site */
+  uint32_t *bits;
 } level_t;
 
 static void level_init(level_t *lv, int L) {
   lv->L = L;
-  lv->N = L * L;
-  for (int t = 0; t < NTERMS; t++)
-    for (int j = 0; j < TERMS[t].t.n; j++) {
-      int32_t *sh = malloc(sizeof(int32_t) * lv->N);
-      for (int r = 0; r < L; r++)
-        for (int c = 0; c < L; c++) sh[r * L + c] = site(L, r + TERMS[t].t.off[j][0], c + TERMS[t].t.off[j][1]);
-      lv->shift[t][j] = sh;
-    }
+  lv->P = L + REACH;
+  const int PV = lv->P * lv->P;
+  lv->pad_source = malloc(sizeof(int32_t) * PV);
+  for (int r = 0; r < lv->P; r++)
+    for (int c = 0; c < lv->P; c++) lv->pad_source[r * lv->P + c] = site(L, r, c);
+  lv->words = (PV >> 5) + 2;
+  lv->bits = calloc((size_t)lv->words, sizeof(uint32_t));
 }
 
 static void coupling_sums(const level_t *lv, const int8_t *restrict s, double *restrict out) {
-  const int N = lv->N;
+  const int L = lv->L, P = lv->P, PV = P * P;
+  uint32_t *restrict bits = lv->bits;
+  const int32_t *restrict src = lv->pad_source;
+  const int full = PV >> 5;
+  for (int w = 0; w < full; w++) {
+    uint32_t word = 0;
+    for (int k = 0; k < 32; k++) word |= (uint32_t)((1 - s[src[(w << 5) + k]]) >> 1) << k;
+    bits[w] = word;
+  }
+  uint32_t word = 0;
+  for (int i = full << 5; i < PV; i++) word |= (uint32_t)((1 - s[src[i]]) >> 1) << (i & 31);
+  bits[full] = word;
   for (int c = 0; c < M; c++) out[c] = 0;
   for (int t = 0; t < NTERMS; t++) {
-    long acc = 0;
-    const int32_t *const *sh = (const int32_t *const *)lv->shift[t];
-    switch (TERMS[t].t.n) {
-      case 1:
-        for (int x = 0; x < N; x++) acc += s[sh[0][x]];
-        break;
-      case 2:
-        for (int x = 0; x < N; x++) acc += s[sh[0][x]] * s[sh[1][x]];
-        break;
-      case 3:
-        for (int x = 0; x < N; x++) acc += s[sh[0][x]] * s[sh[1][x]] * s[sh[2][x]];
-        break;
-      default:
-        for (int x = 0; x < N; x++) acc += s[sh[0][x]] * s[sh[1][x]] * s[sh[2][x]] * s[sh[3][x]];
+    const term_t *term = &TERMS[t].t;
+    int delta[4];
+    for (int j = 0; j < term->n; j++) delta[j] = term->off[j][0] * P + term->off[j][1];
+    long ones = 0;
+    for (int r = 0; r < L; r++) {
+      const int x0 = r * P;
+      for (int j = 0; j < L; j += 32) {
+        const int n = L - j < 32 ? L - j : 32;
+        uint32_t v = 0;
+        for (int q = 0; q < term->n; q++) {
+          const int i = x0 + j + delta[q];
+          const int w = i >> 5, sh = i & 31;
+          v ^= (bits[w] >> sh) | ((bits[w + 1] << (31 - sh)) << 1);
+        }
+        if (n < 32) v &= (1u << n) - 1u;
+        ones += __builtin_popcount(v);
+      }
     }
-    out[TERMS[t].coupling] += (double)acc;
+    out[TERMS[t].coupling] += (double)((long)L * L - 2 * ones);
   }
 }
 

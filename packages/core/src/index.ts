@@ -17,12 +17,15 @@ export {
   hypercubicPointGroup,
   CompiledCouplings,
   evaluateCouplings,
+  packPadded,
 } from './couplings.js';
 export { type Hamiltonian, hamiltonian, isFerromagneticPair, energy } from './hamiltonian.js';
 export type { Model } from './model.js';
 export type { ChainState, Sampler, SamplerKernel } from './sampler.js';
 export type { Projector, ProjectorKernel, ProjectorFactory, ProjectorOptions } from './projector.js';
 export { Registry, type Plugin } from './registry.js';
+export type { Study, StudyScale, ReferenceEstimate } from './study.js';
 export { type Codec, defineCodec, chainStateCodec } from './codec.js';
 export * from './stats.js';
 export { boltzmannDistribution, interactionTable, MAX_ENUMERATION_SITES } from './exact/enumerate.js';
+export { kaufmanLogZ, kaufmanEnergy, kaufmanEnergyVariance } from './exact/kaufman.js';

@@ -1,0 +1,38 @@
+import { type Hamiltonian, isFerromagneticPair, type Lattice, UnsupportedError } from '@rsrg/core';
+
+/** Why the couplings cannot live on this lattice (offsets of another dimension), if they cannot. */
+export function dimensionMismatch(lattice: Lattice, h: Hamiltonian): string | undefined {
+  for (const c of h.couplings) {
+    for (const term of c.terms) {
+      for (const o of term) {
+        if (o.length !== lattice.dimension) {
+          return `coupling '${c.name}' has ${o.length}-dimensional offsets but the lattice is ${lattice.dimension}-dimensional`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Why a cluster algorithm cannot simulate h: non-pair terms or an antiferromagnetic K. */
+export function clusterSupport(lattice: Lattice, h: Hamiltonian): string | undefined {
+  const mismatch = dimensionMismatch(lattice, h);
+  if (mismatch) return mismatch;
+  if (isFerromagneticPair(h)) return undefined;
+  for (let a = 0; a < h.couplings.length; a++) {
+    const c = h.couplings[a];
+    const size = c.terms.find((t) => t.length !== 2)?.length;
+    if (size !== undefined) {
+      return `coupling '${c.name}' has ${size}-spin terms; cluster updates need pair couplings (use metropolis or heat-bath)`;
+    }
+    if (h.K[a] < 0) {
+      return `coupling '${c.name}' has K = ${h.K[a]} < 0; cluster updates need ferromagnetic couplings (use metropolis or heat-bath)`;
+    }
+  }
+  return 'cluster updates need ferromagnetic pair couplings';
+}
+
+/** Throws the reason `supports` gives, so `create` never builds a kernel that samples the wrong weights. */
+export function assertSupported(id: string, reason: string | undefined): void {
+  if (reason !== undefined) throw new UnsupportedError(`${id}: ${reason}`);
+}
