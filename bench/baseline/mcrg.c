@@ -122,7 +122,8 @@ int main(int argc, char **argv) {
   }
   int32_t *stack = malloc(sizeof(int32_t) * N);
   int32_t *nb = neighbour_table(L0);
-  rng_t rng = rng_stream(seed, 0);
+  rng_t rng = rng_stream(seed, 0);  /* chain 0 samples with stream 2·0 ... */
+  rng_t prng = rng_stream(seed, 1); /* ... and projects with stream 2·0 + 1, as runChain */
   const uint32_t threshold = bond_threshold(K_C_2D);
   /* As runChain: random start from the chain's stream (Rng.nextSign), then 1000 intervals. */
   for (uint32_t i = 0; i < N; i++) spin[0][i] = (rng_next(&rng) & 0x80000000u) ? 1 : -1;
@@ -138,7 +139,7 @@ int main(int argc, char **argv) {
   for (long i = 0; i < measurements; i++) {
     for (int k = 0; k < interval; k++) wolff_flip(spin[0], nb, stack, N, threshold, &rng);
     for (int n = 0; n < NL; n++) {
-      if (n > 0) majority(spin[n - 1], lv[n - 1].L, spin[n], &rng);
+      if (n > 0) majority(spin[n - 1], lv[n - 1].L, spin[n], &prng);
       coupling_sums(&lv[n], spin[n], S + n * M);
     }
     const long bin = i / perBin;

@@ -7,6 +7,8 @@ export type Sector = 'even' | 'odd';
 
 /** One exponent estimate of the MCRG table. */
 export interface Estimate {
+  /** Label of the projector behind it, when the analysis was given one. */
+  readonly projector?: string;
   readonly sector: Sector;
   /** RG step: from level nr − 1 to level nr. */
   readonly nr: number;
@@ -22,6 +24,9 @@ export interface Estimate {
   /** Why y or its error is NaN, when it is. */
   readonly reason?: string;
 }
+
+/** An estimate that names its projector, as every estimate of a run does. */
+export type ProjectorEstimate = Estimate & { readonly projector: string };
 
 /** Averages over a set of bins (see `Accumulator` for the layouts). */
 export interface Moments {
@@ -47,6 +52,8 @@ export interface RgMatrices {
 export interface AnalyzeOptions {
   /** Largest truncation N_c to report in each sector (default: the sector's size). */
   readonly maxNc?: number;
+  /** Projector label to put on every estimate. */
+  readonly projector?: string;
 }
 
 /** Smallest eigenvalue of A's correlation matrix below which A counts as singular. */
@@ -193,6 +200,11 @@ function block(M: number[][], offset: number, n: number): number[][] {
  * Undefined cases (singular A, λ ≤ 0) give NaN with a reason instead of throwing.
  * Order: even then odd; within a sector by nr, then nc.
  */
+export function analyze(
+  acc: Accumulator,
+  options: AnalyzeOptions & { readonly projector: string },
+): ProjectorEstimate[];
+export function analyze(acc: Accumulator, options?: AnalyzeOptions): Estimate[];
 export function analyze(acc: Accumulator, options: AnalyzeOptions = {}): Estimate[] {
   if (acc.bins < 2) throw new UsageError(`the jackknife needs at least 2 bins, got ${acc.bins}`);
   const t = totals(acc);
@@ -237,6 +249,7 @@ export function analyze(acc: Accumulator, options: AnalyzeOptions = {}): Estimat
         ? 'T is undefined for some leave-one-bin-out set, so the jackknife error is undefined'
         : undefined);
     return {
+      ...(options.projector === undefined ? {} : { projector: options.projector }),
       sector: c.sector,
       nr: c.nr,
       nc: c.nc,

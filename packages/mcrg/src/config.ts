@@ -11,9 +11,25 @@ import {
   UnsupportedError,
   UsageError,
 } from '@rsrg/core';
+import type { Ensemble } from './ensemble.js';
 
-/** What to simulate and measure. Every id is resolved through the registry. */
-export interface McrgConfig {
+/** One projector of a run, by registry id. */
+export interface McrgProjectorSpec {
+  readonly id: string;
+  readonly options?: ProjectorOptions;
+  /** Names the projector's estimates; default the id. Labels within a run are distinct. */
+  readonly label?: string;
+}
+
+/** A projector of a run with its defaults filled in: what a run records. */
+export interface ResolvedProjector {
+  readonly label: string;
+  readonly id: string;
+  readonly options: ProjectorOptions;
+}
+
+/** What to simulate: the Markov chains alone, as `sampleEnsemble` runs them. */
+export interface SamplingConfig {
   /** Model id, e.g. 'ising2d'. */
   readonly model: string;
   /** Linear size L of the simulated lattice. */
@@ -22,23 +38,16 @@ export interface McrgConfig {
   readonly coupling?: number;
   /** Sampler id; default: the model's default sampler. */
   readonly sampler?: string;
-  /** Projector id; default: the model's default projector. */
-  readonly projector?: string;
-  readonly projectorOptions?: ProjectorOptions;
-  /** Total measurements over all chains; the remainder of samples/chains goes to the first chains. */
+  /** Configurations over all chains; the remainder of samples/chains goes to the first chains. */
   readonly samples: number;
-  /** Sampler moves per chain before measuring. */
+  /** Sampler moves per chain before the first kept configuration. */
   readonly thermalize: number;
-  /** Sampler moves between measurements; default: the model's default interval. */
+  /** Sampler moves between kept configurations; default: the model's default interval. */
   readonly interval?: number;
-  /** RG steps; default `defaultLevels(size, blockSize)`. */
-  readonly levels?: number;
-  /** Master seed: chain c draws from `Rng.stream(seed, c)`. */
+  /** Master seed: chain c samples with `Rng.stream(seed, 2c)`. */
   readonly seed: number;
   /** Independent Markov chains, the unit of randomness (default 8). */
   readonly chains?: number;
-  /** Jackknife bins per chain, each of consecutive measurements (default 16). */
-  readonly binsPerChain?: number;
   /**
    * Worker threads that run the chains; results do not depend on it. Default:
    * `os.availableParallelism()` when the registry can be rebuilt in a worker (it has
@@ -47,19 +56,84 @@ export interface McrgConfig {
   readonly workers?: number;
 }
 
-/** A configuration with every default filled in: what a run records. */
-export interface ResolvedMcrgConfig extends Required<Omit<McrgConfig, 'projectorOptions'>> {
-  readonly projectorOptions: ProjectorOptions;
+/**
+ * What to simulate and measure. Every id is resolved through the registry. With `ensemble`,
+ * the configurations are the stored ones instead of fresh samples: model, size, coupling,
+ * sampler, interval and thermalize then come from its header (a value given here must agree),
+ * `samples` defaults to all of it, `chains` to the header's and `seed` to the header's.
+ */
+export interface McrgConfig extends Partial<Omit<SamplingConfig, 'samples' | 'thermalize' | 'seed'>> {
+  /** Projector id; default: the model's default projector. Excludes `projectors`. */
+  readonly projector?: string;
+  readonly projectorOptions?: ProjectorOptions;
+  /**
+   * Several projectors, each blocking every measured configuration, in this order; each
+   * has its own bins and estimates. Excludes `projector` and `projectorOptions`.
+   */
+  readonly projectors?: readonly McrgProjectorSpec[];
+  /** Stored configurations to measure instead of sampling (see above). */
+  readonly ensemble?: Ensemble;
+  /** Total measurements over all chains (required unless `ensemble` is given). */
+  readonly samples?: number;
+  /** Sampler moves per chain before measuring (required unless `ensemble` is given). */
+  readonly thermalize?: number;
+  /** RG steps; default `defaultLevels(size, blockSize)`. */
+  readonly levels?: number;
+  /**
+   * Master seed (required unless `ensemble` is given): chain c samples with
+   * `Rng.stream(seed, 2c)` and projects with `Rng.stream(seed, 2c + 1)`.
+   */
+  readonly seed?: number;
+  /** Jackknife bins per chain, each of consecutive measurements (default 16). */
+  readonly binsPerChain?: number;
 }
 
-/** Everything a chain needs, built from a registry and a resolved configuration. */
-export interface McrgSetup {
-  readonly config: ResolvedMcrgConfig;
+/** A sampling configuration with every default filled in: what an ensemble records. */
+export interface ResolvedSamplingConfig {
+  readonly model: string;
+  readonly size: number;
+  readonly coupling: number;
+  readonly sampler: string;
+  readonly samples: number;
+  readonly thermalize: number;
+  readonly interval: number;
+  readonly seed: number;
+  readonly chains: number;
+  readonly workers: number;
+}
+
+/** A configuration with every default filled in: what a run records. */
+export interface ResolvedMcrgConfig extends ResolvedSamplingConfig {
+  /** Id of the first projector of `projectors`. */
+  readonly projector: string;
+  /** Options of the first projector of `projectors`. */
+  readonly projectorOptions: ProjectorOptions;
+  /** Every projector, in the order the configurations are blocked. */
+  readonly projectors: readonly ResolvedProjector[];
+  readonly levels: number;
+  readonly binsPerChain: number;
+}
+
+/** What a Markov chain needs, built from a registry and a resolved sampling configuration. */
+export interface SamplingSetup {
+  readonly config: ResolvedSamplingConfig;
   readonly model: Model;
   readonly lattice: Lattice;
   readonly hamiltonian: Hamiltonian;
   readonly sampler: Sampler;
+}
+
+/** A projector of a run, instantiated. */
+export interface PreparedProjector extends ResolvedProjector {
   readonly projector: Projector;
+}
+
+/** Everything a chain needs, built from a registry and a resolved configuration. */
+export interface McrgSetup extends SamplingSetup {
+  readonly config: ResolvedMcrgConfig;
+  /** The first projector (all projectors of a run share its block size). */
+  readonly projector: Projector;
+  readonly projectors: readonly PreparedProjector[];
   /** Labels of the lattices of levels 0..levels, e.g. ['32×32', '16×16', ...]. */
   readonly lattices: readonly string[];
   readonly couplings: { readonly even: readonly Coupling[]; readonly odd: readonly Coupling[] };
@@ -103,31 +177,65 @@ export function binSamples(n: number, bins: number, bin: number): number {
   return Math.floor(n / bins) + (bin < n % bins ? 1 : 0);
 }
 
+/** The ordered coupling lists of a model's two sectors, resolved through the registry. */
+export function modelCouplings(
+  registry: Registry,
+  modelId: string,
+): { even: Coupling[]; odd: Coupling[]; evenNames: string[]; oddNames: string[] } {
+  const model = registry.models.get(modelId);
+  const even = [...registry.couplingSets.get(model.couplingSets.even).couplings];
+  const odd = [...registry.couplingSets.get(model.couplingSets.odd).couplings];
+  return { even, odd, evenNames: even.map((c) => c.name), oddNames: odd.map((c) => c.name) };
+}
+
 /**
- * Validates a configuration against the registry and fills in every default. Throws a
- * UsageError (UnknownIdError, UnsupportedError) with a one-line message naming the problem.
+ * The RG steps for a lattice and block size: `levels` when given (checked: every level
+ * divisible, the coarsest side ≥ 2), else `defaultLevels` of the smallest side.
  */
-export async function prepareMcrg(registry: Registry, config: McrgConfig): Promise<McrgSetup> {
+export function resolveLevels(lattice: Lattice, blockSize: number, levels?: number): number {
+  const minSide = Math.min(...lattice.sizes);
+  const size = lattice.sizes[0];
+  const b = blockSize;
+  let n: number;
+  if (levels === undefined) {
+    n = defaultLevels(minSide, b);
+    if (n === 0) {
+      throw new UsageError(
+        `size ${size} leaves no RG step with block size ${b} and a coarse side ≥ ${DEFAULT_MIN_COARSE_SIDE}; give levels explicitly`,
+      );
+    }
+  } else {
+    n = integer('levels', levels, 1);
+    if (minSide < MIN_COARSE_SIDE * b ** n) {
+      throw new UsageError(
+        `levels ${n} is too many for size ${size} with block size ${b}: the coarsest side would be below ${MIN_COARSE_SIDE}`,
+      );
+    }
+  }
+  const factor = b ** n;
+  if (!lattice.sizes.every((L) => L % factor === 0)) {
+    throw new UsageError(`size ${size} is not divisible by ${b}^${n} = ${factor} needed for ${n} levels`);
+  }
+  return n;
+}
+
+/**
+ * Validates a sampling configuration against the registry and fills in every default.
+ * Throws a UsageError (UnknownIdError, UnsupportedError) with a one-line message.
+ */
+export function prepareSampling(registry: Registry, config: SamplingConfig): SamplingSetup {
   const samples = integer('samples', config.samples, 1);
   const thermalize = integer('thermalize', config.thermalize, 0);
   const seed = integer('seed', config.seed, 0);
   const chains = integer('chains', config.chains ?? 8, 1);
-  const binsPerChain = integer('binsPerChain', config.binsPerChain ?? 16, 1);
   const canUseWorkers = registry.sources.length > 0;
   const workers = integer('workers', config.workers ?? (canUseWorkers ? availableParallelism() : 1), 1);
-  if (chains * binsPerChain < 2)
-    throw new UsageError('the jackknife needs at least 2 bins: raise chains or binsPerChain');
-  if (Math.floor(samples / chains) < binsPerChain) {
-    throw new UsageError(
-      `samples ${samples} is too few for ${chains} chains × ${binsPerChain} bins (need at least ${chains * binsPerChain})`,
-    );
-  }
   if (workers > 1 && !canUseWorkers) {
     throw new UsageError(
       'worker threads cannot rebuild a registry whose plugins were added with use(): load them with registry.load() or set workers to 1',
     );
   }
-
+  if (typeof config.model !== 'string') throw new UsageError('a model is required (or an ensemble)');
   const model = registry.models.get(config.model);
   const size = integer('size', config.size, 1);
   const coupling = config.coupling ?? model.criticalCoupling;
@@ -135,78 +243,169 @@ export async function prepareMcrg(registry: Registry, config: McrgConfig): Promi
     throw new UsageError(`coupling must be a finite number, got ${String(coupling)}`);
   }
   const sampler = registry.samplers.get(config.sampler ?? model.defaults.sampler);
-  const projectorId = config.projector ?? model.defaults.projector;
-  const projectorOptions = config.projectorOptions ?? {};
-  const projector = await registry.projectors.get(projectorId).create(projectorOptions);
-  const even = registry.couplingSets.get(model.couplingSets.even).couplings;
-  const odd = registry.couplingSets.get(model.couplingSets.odd).couplings;
   const interval = integer('interval', config.interval ?? model.defaults.interval, 1);
-
-  const b = projector.blockSize;
   const lattice = model.lattice(size);
-  const minSide = Math.min(...lattice.sizes);
-  let levels: number;
-  if (config.levels === undefined) {
-    levels = defaultLevels(minSide, b);
-    if (levels === 0) {
-      throw new UsageError(
-        `size ${size} leaves no RG step with block size ${b} and a coarse side ≥ ${DEFAULT_MIN_COARSE_SIDE}; give levels explicitly`,
-      );
-    }
-  } else {
-    levels = integer('levels', config.levels, 1);
-    const factor = b ** levels;
-    if (minSide < MIN_COARSE_SIDE * factor) {
-      throw new UsageError(
-        `levels ${levels} is too many for size ${size} with block size ${b}: the coarsest side would be below ${MIN_COARSE_SIDE}`,
-      );
-    }
-  }
-  const factor = b ** levels;
-  if (!lattice.sizes.every((L) => L % factor === 0)) {
-    throw new UsageError(
-      `size ${size} is not divisible by ${b}^${levels} = ${factor} needed for ${levels} levels`,
-    );
-  }
-  const lattices: string[] = [lattice.label];
-  let level = lattice;
-  for (let n = 0; n < levels; n++) {
-    const reason = projector.supports(level);
-    if (reason !== undefined)
-      throw new UnsupportedError(`projector '${projector.id}' cannot block ${level.label}: ${reason}`);
-    level = level.coarsen(b);
-    lattices.push(level.label);
-  }
-
   const hamiltonian = model.hamiltonian(coupling);
   const unsupported = sampler.supports(lattice, hamiltonian);
   if (unsupported !== undefined) {
     throw new UnsupportedError(`sampler '${sampler.id}' cannot simulate model '${model.id}': ${unsupported}`);
   }
-
   return {
     config: {
       model: model.id,
       size,
       coupling,
       sampler: sampler.id,
-      projector: projectorId,
-      projectorOptions,
       samples,
       thermalize,
       interval,
-      levels,
       seed,
       chains,
-      binsPerChain,
       workers,
     },
     model,
     lattice,
     hamiltonian,
     sampler,
-    projector,
+  };
+}
+
+/** The sampling part of a configuration over stored configurations: the ensemble's header. */
+function ensembleSampling(config: McrgConfig, ensemble: Ensemble): SamplingConfig {
+  const h = ensemble.header;
+  const given: [keyof typeof h & keyof McrgConfig, unknown][] = [
+    ['model', config.model],
+    ['size', config.size],
+    ['coupling', config.coupling],
+    ['sampler', config.sampler],
+    ['interval', config.interval],
+    ['thermalize', config.thermalize],
+  ];
+  for (const [key, value] of given) {
+    if (value !== undefined && value !== h[key]) {
+      throw new UsageError(
+        `${key} ${String(value)} was given, but the ensemble was sampled with ${key} ${String(h[key])}`,
+      );
+    }
+  }
+  const samples = config.samples ?? ensemble.count;
+  if (typeof samples === 'number' && samples > ensemble.count) {
+    throw new UsageError(`samples ${samples} is more than the ensemble's ${ensemble.count} configurations`);
+  }
+  return {
+    model: h.model,
+    size: h.size,
+    coupling: h.coupling,
+    sampler: h.sampler,
+    interval: h.interval,
+    thermalize: h.thermalize,
+    samples,
+    seed: config.seed ?? h.seed,
+    chains: config.chains ?? h.chains,
+    ...(config.workers !== undefined && { workers: config.workers }),
+  };
+}
+
+/** The projectors a configuration asks for, with labels and options filled in. */
+function resolveProjectors(config: McrgConfig, model: Model): ResolvedProjector[] {
+  if (config.projectors === undefined) {
+    const id = config.projector ?? model.defaults.projector;
+    return [{ label: id, id, options: config.projectorOptions ?? {} }];
+  }
+  if (config.projector !== undefined || config.projectorOptions !== undefined) {
+    throw new UsageError('give either projectors or projector (with projectorOptions), not both');
+  }
+  if (!Array.isArray(config.projectors) || config.projectors.length === 0) {
+    throw new UsageError('projectors must list at least one projector');
+  }
+  const out = config.projectors.map((p) => ({ label: p.label ?? p.id, id: p.id, options: p.options ?? {} }));
+  const seen = new Set<string>();
+  for (const p of out) {
+    if (seen.has(p.label)) {
+      throw new UsageError(
+        `projector label '${p.label}' appears twice: give each projector a distinct label`,
+      );
+    }
+    seen.add(p.label);
+  }
+  return out;
+}
+
+/**
+ * Validates a configuration against the registry and fills in every default. Throws a
+ * UsageError (UnknownIdError, UnsupportedError) with a one-line message naming the problem.
+ */
+export async function prepareMcrg(registry: Registry, config: McrgConfig): Promise<McrgSetup> {
+  const sampling = prepareSampling(
+    registry,
+    config.ensemble ? ensembleSampling(config, config.ensemble) : (config as SamplingConfig),
+  );
+  const { samples, chains } = sampling.config;
+  const binsPerChain = integer('binsPerChain', config.binsPerChain ?? 16, 1);
+  if (chains * binsPerChain < 2)
+    throw new UsageError('the jackknife needs at least 2 bins: raise chains or binsPerChain');
+  if (Math.floor(samples / chains) < binsPerChain) {
+    throw new UsageError(
+      `samples ${samples} is too few for ${chains} chains × ${binsPerChain} bins (need at least ${chains * binsPerChain})`,
+    );
+  }
+  const { model, lattice } = sampling;
+  const stored = config.ensemble?.header.sizes;
+  if (stored && (stored.length !== lattice.dimension || stored.some((L, a) => L !== lattice.sizes[a]))) {
+    throw new UsageError(
+      `the ensemble's lattice ${stored.join('×')} is not that of model '${model.id}' at size ${sampling.config.size} (${lattice.label})`,
+    );
+  }
+
+  const resolved = resolveProjectors(config, model);
+  const projectors: PreparedProjector[] = [];
+  for (const p of resolved) {
+    projectors.push({ ...p, projector: await registry.projectors.get(p.id).create(p.options) });
+  }
+  const b = projectors[0].projector.blockSize;
+  for (const p of projectors) {
+    if (p.projector.blockSize !== b) {
+      throw new UsageError(
+        `the projectors of one run must share the block size: '${projectors[0].label}' has b = ${b}, '${p.label}' has b = ${p.projector.blockSize}`,
+      );
+    }
+  }
+  const { even, odd } = modelCouplings(registry, model.id);
+  const levels = resolveLevels(lattice, b, config.levels);
+  const lattices: string[] = [lattice.label];
+  let level = lattice;
+  for (let n = 0; n < levels; n++) {
+    for (const { projector } of projectors) {
+      const reason = projector.supports(level);
+      if (reason !== undefined)
+        throw new UnsupportedError(`projector '${projector.id}' cannot block ${level.label}: ${reason}`);
+    }
+    level = level.coarsen(b);
+    lattices.push(level.label);
+  }
+
+  return {
+    ...sampling,
+    config: {
+      ...sampling.config,
+      projector: resolved[0].id,
+      projectorOptions: resolved[0].options,
+      projectors: resolved,
+      levels,
+      binsPerChain,
+    },
+    projector: projectors[0].projector,
+    projectors,
     lattices,
     couplings: { even, odd },
   };
+}
+
+/**
+ * The configuration that rebuilds `config`'s setup elsewhere (a worker thread): the
+ * resolved values, with the projectors given as a list.
+ */
+export function reconfigure(config: ResolvedMcrgConfig): McrgConfig {
+  const { projector: _, projectorOptions: __, ...rest } = config;
+  return rest;
 }

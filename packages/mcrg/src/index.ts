@@ -13,24 +13,58 @@ export {
   type Estimate,
   type Moments,
   moments,
+  type ProjectorEstimate,
   type RgEigenvalue,
   type RgMatrices,
   rgEigenvalue,
   rgMatrices,
   type Sector,
 } from './analysis.js';
-export { type ChainResult, type ChainTick, runChain, TAU_SERIES_LENGTH } from './chain.js';
+export {
+  type ChainResult,
+  type ChainTick,
+  measureConfigurations,
+  projectingStream,
+  runChain,
+  samplingStream,
+  TAU_SERIES_LENGTH,
+  walkChain,
+} from './chain.js';
 export {
   binSamples,
   chainSamples,
   defaultLevels,
   type McrgConfig,
+  type McrgProjectorSpec,
   type McrgSetup,
+  modelCouplings,
+  type PreparedProjector,
   prepareMcrg,
+  prepareSampling,
   type ResolvedMcrgConfig,
+  type ResolvedProjector,
+  type ResolvedSamplingConfig,
+  resolveLevels,
+  type SamplingConfig,
+  type SamplingSetup,
 } from './config.js';
+export { bytesPerConfiguration, packConfiguration, unpackConfiguration } from './configurations.js';
+export {
+  type AnalyzeEnsembleOptions,
+  analyzeEnsemble,
+  type Ensemble,
+  type EnsembleAnalysis,
+  type EnsembleChain,
+  type EnsembleHeader,
+  ensembleChunks,
+  ensembleCodec,
+  ensembleConfiguration,
+  sampleEnsemble,
+  sampleEnsembleChain,
+} from './ensemble.js';
 export { MeasurementPipeline } from './measure.js';
 export {
+  type McrgEnsembleSource,
   type McrgHooks,
   type McrgProgress,
   type McrgResult,

@@ -76,20 +76,29 @@ export class MeasurementPipeline {
   /**
    * Blocks `spins` (a level-0 configuration) to every level, drawing from `rng` for
    * stochastic projectors in level order, and fills `values`. No allocation.
+   *
+   * @param level0 the `values` of another pipeline with the same couplings that has just
+   * measured the same configuration: level 0 does not depend on the projector, so its sums
+   * are copied from there instead of evaluated again (several projectors, one configuration).
    */
-  measure(spins: Spins, rng: Rng): Float64Array {
+  measure(spins: Spins, rng: Rng, level0?: Float64Array): Float64Array {
     const m = this.size;
     const nEven = this.nEven;
+    const values = this.values;
     let current = spins;
-    for (let n = 0; n <= this.levels; n++) {
-      if (n > 0) {
-        const next = this.blocked[n - 1];
-        this.kernels[n - 1].apply(current, next, rng);
-        current = next;
-      }
-      this.even[n].evaluate(current, this.values, n * m);
-      this.odd[n].evaluate(current, this.values, n * m + nEven);
+    if (level0 === undefined) {
+      this.even[0].evaluate(current, values, 0);
+      this.odd[0].evaluate(current, values, nEven);
+    } else {
+      for (let a = 0; a < m; a++) values[a] = level0[a];
     }
-    return this.values;
+    for (let n = 1; n <= this.levels; n++) {
+      const next = this.blocked[n - 1];
+      this.kernels[n - 1].apply(current, next, rng);
+      current = next;
+      this.even[n].evaluate(current, values, n * m);
+      this.odd[n].evaluate(current, values, n * m + nEven);
+    }
+    return values;
   }
 }

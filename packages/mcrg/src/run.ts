@@ -1,16 +1,22 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
-import { type Registry, RNG_ALGORITHM, RsrgError } from '@rsrg/core';
-import { Piscina } from 'piscina';
+import { type Registry, RNG_ALGORITHM } from '@rsrg/core';
 import { type Accumulator, mergeAccumulators } from './accumulator.js';
-import { analyze, type Estimate } from './analysis.js';
-import { type ChainResult, type ChainTick, runChain } from './chain.js';
-import { type McrgConfig, type McrgSetup, prepareMcrg, type ResolvedMcrgConfig } from './config.js';
+import { analyze, type ProjectorEstimate } from './analysis.js';
+import { type ChainResult, type ChainTick, measureConfigurations, runChain } from './chain.js';
+import {
+  type McrgConfig,
+  type McrgSetup,
+  prepareMcrg,
+  type ResolvedMcrgConfig,
+  type ResolvedProjector,
+} from './config.js';
+import { type EnsembleHeader, ensembleChunks } from './ensemble.js';
+import { runInThisThread, runInWorkers } from './pool.js';
 import { packageVersions } from './versions.js';
-import type { ChainProgress, ChainTask } from './worker.js';
 
-/** Progress over all chains, in sampler moves; `phase` is that of the chain that reported last. */
+/**
+ * Progress over all chains, in sampler moves (in configurations when measuring an
+ * ensemble); `phase` is that of the chain that reported last.
+ */
 export interface McrgProgress {
   readonly done: number;
   readonly total: number;
@@ -25,13 +31,23 @@ export interface McrgHooks {
   readonly signal?: AbortSignal;
 }
 
+/** The stored configurations a run measured: the ensemble's header and size. */
+export interface McrgEnsembleSource {
+  readonly header: EnsembleHeader;
+  readonly count: number;
+}
+
 /** The merged bins of every chain, before analysis. */
 export interface McrgSample {
   readonly setup: McrgSetup;
-  /** Bins of all chains, concatenated in chain order. */
+  /** Bins of every projector (in the run's projector order), each over all chains in chain order. */
+  readonly accumulators: readonly Accumulator[];
+  /** The first projector's bins, `accumulators[0]`. */
   readonly accumulator: Accumulator;
   /** Per-chain summaries, in chain order (their accumulators are merged above). */
-  readonly chains: readonly Omit<ChainResult, 'accumulator'>[];
+  readonly chains: readonly Omit<ChainResult, 'accumulator' | 'accumulators'>[];
+  /** Present when the configurations came from an ensemble. */
+  readonly ensemble?: McrgEnsembleSource;
   readonly wallSeconds: number;
 }
 
@@ -43,101 +59,37 @@ export interface McrgResult {
     readonly dimension: number;
     readonly exponents: { readonly yt?: number; readonly yh?: number };
   };
+  /** Every projector, in order; each estimate names its projector by `label`. */
+  readonly projectors: readonly ResolvedProjector[];
   readonly blockSize: number;
   /** Lattice of every level, e.g. ['32×32', '16×16', '8×8', '4×4']. */
   readonly lattices: readonly string[];
   /** Coupling names, in N_c order. */
   readonly couplings: { readonly even: readonly string[]; readonly odd: readonly string[] };
-  readonly estimates: readonly Estimate[];
-  /** Measurements taken over all chains. */
+  /** Projector by projector (in order), then as `analyze` orders them. */
+  readonly estimates: readonly ProjectorEstimate[];
+  /** Measurements taken over all chains (each blocked by every projector). */
   readonly samples: number;
   /** Jackknife bins behind every error. */
   readonly bins: number;
   /** τ_int of the level-0 first even coupling series, averaged over chains. */
   readonly tauInt: { readonly value: number; readonly error: number; readonly unit: 'measurements' };
   readonly movesPerMeasurement: number;
-  /** Mean spins updated per sampler move during measurement. */
+  /** Mean spins updated per sampler move during measurement (NaN over an ensemble). */
   readonly spinsUpdatedPerMove: number;
+  /** Present when the configurations came from an ensemble. */
+  readonly ensemble?: McrgEnsembleSource;
   readonly rng: string;
   readonly wallSeconds: number;
   /** Versions of the packages behind the run. */
   readonly versions: Record<string, string>;
 }
 
-/** The built worker: dist/worker.js, also when this module runs from its TypeScript source. */
-function workerFile(): string {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const file = fileURLToPath(new URL(fromSource ? '../dist/worker.js' : './worker.js', import.meta.url));
-  if (!existsSync(file)) {
-    throw new RsrgError(`worker threads need the built @rsrg/mcrg (${file} is missing): run the build first`);
-  }
-  return file;
-}
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-async function runInThisThread(
-  setup: McrgSetup,
-  tick: ChainTick,
-  signal?: AbortSignal,
-): Promise<ChainResult[]> {
-  const results: ChainResult[] = [];
-  for (let c = 0; c < setup.config.chains; c++) {
-    results.push(
-      await runChain(setup, c, async (moves, phase) => {
-        tick(moves, phase);
-        // Let timers, progress rendering and abort signals through.
-        await nextTurn();
-        signal?.throwIfAborted();
-      }),
-    );
-  }
-  return results;
-}
-
-async function runInWorkers(
-  sources: readonly string[],
-  setup: McrgSetup,
-  tick: ChainTick,
-  signal?: AbortSignal,
-): Promise<ChainResult[]> {
-  const { config } = setup;
-  const threads = Math.min(config.workers, config.chains);
-  const pool = new Piscina({
-    filename: workerFile(),
-    minThreads: threads,
-    maxThreads: threads,
-    atomics: 'disabled',
-  });
-  try {
-    return await Promise.all(
-      Array.from({ length: config.chains }, async (_, chain) => {
-        const { port1, port2 } = new MessageChannel();
-        port1.on('message', (m: ChainProgress) => tick(m.moves, m.phase));
-        try {
-          const task: ChainTask = { sources, config, chain, port: port2 };
-          return (await pool.run(task, { transferList: [port2], signal })) as ChainResult;
-        } catch (err) {
-          if (signal?.aborted) throw signal.reason;
-          // Errors lose their class between threads: keep the message, mark where it came from.
-          throw Object.assign(
-            new RsrgError(`chain ${chain} failed in a worker thread: ${(err as Error).message}`),
-            { cause: err },
-          );
-        } finally {
-          port1.close();
-        }
-      }),
-    );
-  } finally {
-    await pool.destroy();
-  }
-}
-
 /**
- * Validates the configuration, then runs every chain (in worker threads when
- * `workers` > 1, else in this thread) and merges their bins in chain order. The result
- * does not depend on the number of workers.
+ * Validates the configuration, then runs every chain (in worker threads when `workers` > 1,
+ * else in this thread) and merges their bins in chain order, per projector. With an
+ * ensemble, chain c measures chunk c of its configurations (see `ensembleChunks`) instead of
+ * sampling. The result does not depend on the number of workers.
  */
 export async function sampleMcrg(
   registry: Registry,
@@ -149,7 +101,9 @@ export async function sampleMcrg(
   signal?.throwIfAborted();
   const setup = await prepareMcrg(registry, config);
   const { chains, thermalize, interval, samples, workers } = setup.config;
-  const total = chains * thermalize + samples * interval;
+  const ensemble = config.ensemble;
+  const chunks = ensemble ? ensembleChunks(ensemble, samples, chains) : undefined;
+  const total = chunks ? samples : chains * thermalize + samples * interval;
   let done = 0;
   const tick = (moves: number, phase: 'thermalize' | 'measure') => {
     done += moves;
@@ -157,21 +111,56 @@ export async function sampleMcrg(
   };
   const results =
     workers === 1
-      ? await runInThisThread(setup, tick, signal)
-      : await runInWorkers(registry.sources, setup, tick, signal);
+      ? await runInThisThread(
+          chains,
+          (c: number, t: ChainTick) =>
+            chunks ? measureConfigurations(setup, c, chunks[c], t) : runChain(setup, c, t),
+          tick,
+          signal,
+        )
+      : await runInWorkers<ChainResult>(
+          Math.min(workers, chains),
+          chains,
+          (chain, port) => ({
+            task: {
+              kind: 'measure',
+              sources: registry.sources,
+              config: setup.config,
+              chain,
+              port,
+              ...(chunks && { configurations: chunks[chain] }),
+            },
+            transfer: chunks ? [chunks[chain].buffer as ArrayBuffer] : [],
+          }),
+          tick,
+          signal,
+        );
   if (done < total) onProgress?.({ done: total, total, phase: 'measure' });
+  const accumulators = setup.projectors.map((_, p) =>
+    mergeAccumulators(results.map((r) => r.accumulators[p])),
+  );
   return {
     setup,
-    accumulator: mergeAccumulators(results.map((r) => r.accumulator)),
-    chains: results.map(({ accumulator: _, ...summary }) => summary),
+    accumulators,
+    accumulator: accumulators[0],
+    chains: results.map(({ accumulator: _, accumulators: __, ...summary }) => summary),
+    ...(ensemble && { ensemble: { header: ensemble.header, count: ensemble.count } }),
     wallSeconds: (performance.now() - start) / 1000,
   };
 }
 
 /**
- * Swendsen's MCRG end to end: samples the model (see `sampleMcrg`), analyzes the bins
+ * Swendsen's MCRG end to end: samples the model (see `sampleMcrg`) or reads an ensemble,
+ * blocks every configuration with every projector, analyzes each projector's bins
  * (`analyze`) and returns the estimates with everything needed to reproduce them.
  * Throws UsageError subclasses with one-line messages for invalid configurations.
+ *
+ * Random streams: chain c samples with `Rng.stream(seed, 2c)` and projects with
+ * `Rng.stream(seed, 2c + 1)`, each projector from its own copy. So the configurations depend
+ * only on (seed, chain, model, size, coupling, sampler, interval, thermalize), two runs with
+ * different projectors and the same seed see the same configurations, and a projector's
+ * estimates do not depend on the other projectors of the run. Over an ensemble, chunk c
+ * projects with `Rng.stream(seed, 2c + 1)`.
  */
 export async function runMcrg(
   registry: Registry,
@@ -180,15 +169,17 @@ export async function runMcrg(
 ): Promise<McrgResult> {
   const start = performance.now();
   const sample = await sampleMcrg(registry, config, hooks);
-  const { setup, accumulator } = sample;
-  const estimates = analyze(accumulator);
+  const { setup, accumulators } = sample;
+  const estimates = setup.projectors.flatMap((p, i) => analyze(accumulators[i], { projector: p.label }));
   const taus = sample.chains.map((c) => c.tau);
   const tauErrors = sample.chains.map((c) => c.tauError);
   const moves = sample.chains.reduce((s, c) => s + c.moves, 0);
   const spinsUpdated = sample.chains.reduce((s, c) => s + c.spinsUpdated, 0);
+  const accumulator = accumulators[0];
   return {
     config: setup.config,
     model: { id: setup.model.id, dimension: setup.model.dimension, exponents: { ...setup.model.exponents } },
+    projectors: setup.config.projectors,
     blockSize: setup.projector.blockSize,
     lattices: setup.lattices,
     couplings: { even: setup.couplings.even.map((c) => c.name), odd: setup.couplings.odd.map((c) => c.name) },
@@ -202,6 +193,7 @@ export async function runMcrg(
     },
     movesPerMeasurement: setup.config.interval,
     spinsUpdatedPerMove: moves > 0 ? spinsUpdated / moves : Number.NaN,
+    ...(sample.ensemble && { ensemble: sample.ensemble }),
     rng: RNG_ALGORITHM,
     wallSeconds: (performance.now() - start) / 1000,
     versions: packageVersions(registry.sources),

@@ -1,6 +1,13 @@
 import { UsageError } from '@rsrg/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type McrgConfig, type McrgProgress, type McrgResult, runMcrg } from '../src/index.js';
+import {
+  type Ensemble,
+  type McrgConfig,
+  type McrgProgress,
+  type McrgResult,
+  runMcrg,
+  sampleEnsemble,
+} from '../src/index.js';
 import { builtRegistry } from './registry.js';
 
 const config: McrgConfig = {
@@ -47,6 +54,44 @@ describe('worker threads', () => {
     expect(runs.get(4)!.config.workers).toBe(4);
   });
 
+  it('several projectors and stored configurations: bit-identical for 1 and 2 workers, and the ensemble holds what the sampling run measured', async () => {
+    const registry = await builtRegistry();
+    const projectors = [{ id: 'majority' }, { id: 'decimation', label: 'corner' }];
+    const multi = await Promise.all(
+      [1, 2].map((workers) => runMcrg(registry, { ...config, samples: 1283, projectors, workers })),
+    );
+    expect(multi[0].estimates.map((e) => e.projector)).toEqual([
+      ...new Array(11).fill('majority'),
+      ...new Array(11).fill('corner'),
+    ]);
+    expect(reproducible(multi[1])).toEqual(reproducible(multi[0]));
+
+    const sampling = {
+      model: 'ising2d',
+      size: 8,
+      samples: 1283,
+      thermalize: 20,
+      interval: 2,
+      chains: 8,
+      seed: 123,
+    };
+    const ensembles: Ensemble[] = [];
+    for (const workers of [1, 2]) ensembles.push(await sampleEnsemble(registry, { ...sampling, workers }));
+    const withoutTime = ({ header: { createdAt: _, ...header }, ...rest }: Ensemble) => ({ header, ...rest });
+    expect(withoutTime(ensembles[1])).toEqual(withoutTime(ensembles[0]));
+
+    const stored = await Promise.all(
+      [1, 2].map((workers) =>
+        runMcrg(registry, { ensemble: ensembles[0], binsPerChain: 4, projectors, workers }),
+      ),
+    );
+    expect(reproducible(stored[1])).toEqual(reproducible(stored[0]));
+    // The ensemble holds the configurations the sampling run measured.
+    const { ensemble: _, spinsUpdatedPerMove: __, ...fromEnsemble } = reproducible(stored[0]);
+    const { spinsUpdatedPerMove: ___, ...fromSampling } = reproducible(multi[0]);
+    expect(fromEnsemble).toEqual(fromSampling);
+  });
+
   it('reports the run: lattices, couplings, τ_int, versions', () => {
     const r = runs.get(2)!;
     expect(r.lattices).toEqual(['8×8', '4×4']);
@@ -65,7 +110,7 @@ describe('worker threads', () => {
   });
 
   it('progress is monotone and ends at the total', () => {
-    const total = config.chains! * config.thermalize + config.samples * config.interval!;
+    const total = config.chains! * config.thermalize! + config.samples! * config.interval!;
     for (const seen of progress.values()) {
       expect(seen.length).toBeGreaterThan(config.chains!);
       for (let i = 1; i < seen.length; i++) expect(seen[i].done).toBeGreaterThanOrEqual(seen[i - 1].done);

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { RsrgError } from '@rsrg/core';
+import { Piscina } from 'piscina';
+import type { ChainTick } from './chain.js';
+import type { ChainProgress, WorkerTask } from './worker.js';
+
+/** The built worker: dist/worker.js, also when this module runs from its TypeScript source. */
+function workerFile(): string {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const file = fileURLToPath(new URL(fromSource ? '../dist/worker.js' : './worker.js', import.meta.url));
+  if (!existsSync(file)) {
+    throw new RsrgError(`worker threads need the built @rsrg/mcrg (${file} is missing): run the build first`);
+  }
+  return file;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `count` chains one after the other in this thread, yielding after every progress tick
+ * so that timers, progress rendering and abort signals get through.
+ */
+export async function runInThisThread<R>(
+  count: number,
+  run: (chain: number, tick: ChainTick) => Promise<R>,
+  tick: ChainTick,
+  signal?: AbortSignal,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let c = 0; c < count; c++) {
+    results.push(
+      await run(c, async (moves, phase) => {
+        tick(moves, phase);
+        await nextTurn();
+        signal?.throwIfAborted();
+      }),
+    );
+  }
+  return results;
+}
+
+/**
+ * Runs `count` chains on a pool of `threads` worker threads and returns their results in
+ * chain order. `task(chain, port)` builds the message for chain `chain` (and what it
+ * transfers); the worker reports progress on `port`.
+ */
+export async function runInWorkers<R>(
+  threads: number,
+  count: number,
+  task: (chain: number, port: MessagePort) => { task: WorkerTask; transfer?: ArrayBuffer[] },
+  tick: ChainTick,
+  signal?: AbortSignal,
+): Promise<R[]> {
+  const pool = new Piscina({
+    filename: workerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    atomics: 'disabled',
+  });
+  try {
+    return await Promise.all(
+      Array.from({ length: count }, async (_, chain) => {
+        const { port1, port2 } = new MessageChannel();
+        port1.on('message', (m: ChainProgress) => tick(m.moves, m.phase));
+        try {
+          const t = task(chain, port2);
+          return (await pool.run(t.task, { transferList: [port2, ...(t.transfer ?? [])], signal })) as R;
+        } catch (err) {
+          if (signal?.aborted) throw signal.reason;
+          // Errors lose their class between threads: keep the message, mark where it came from.
+          throw Object.assign(
+            new RsrgError(`chain ${chain} failed in a worker thread: ${(err as Error).message}`),
+            { cause: err },
+          );
+        } finally {
+          port1.close();
+        }
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}
