@@ -1,6 +1,6 @@
 import type { ChainState, Hamiltonian, Lattice, Sampler, SamplerKernel } from '@rsrg/core';
 import { localFieldTable } from './local-field.js';
-import { assertSupported, dimensionMismatch } from './support.js';
+import { assertSupported, checkVolume, dimensionMismatch } from './support.js';
 import { U32_RANGE } from './uint32-threshold.js';
 
 /** Heat-bath (Gibbs) single-spin updates for any couplings: σ_i = +1 with probability e^{h}/(e^{h} + e^{−h}). */
@@ -13,8 +13,10 @@ export const heatBath: Sampler = {
     assertSupported('heat-bath', dimensionMismatch(lattice, h));
     const f = localFieldTable(lattice, h);
     const up = Float64Array.from(f.fields, (field) => U32_RANGE / (1 + Math.exp(-2 * field)));
+    const volume = lattice.volume;
     return {
       step(state: ChainState): number {
+        checkVolume(state, volume);
         heatBathSweep(
           state.spins,
           f.entries,

@@ -7,7 +7,7 @@ import {
   U32_TO_UNIT,
 } from '@rsrg/core';
 import { localFieldTable } from './local-field.js';
-import { assertSupported, dimensionMismatch } from './support.js';
+import { assertSupported, checkVolume, dimensionMismatch } from './support.js';
 import { U32_RANGE } from './uint32-threshold.js';
 
 /**
@@ -31,8 +31,10 @@ export const metropolis: Sampler = {
       accept[2 * i] = Math.min(1, Math.exp(-2 * field)) * U32_RANGE;
       accept[2 * i + 1] = Math.min(1, Math.exp(2 * field)) * U32_RANGE;
     });
+    const volume = lattice.volume;
     return {
       step(state: ChainState): number {
+        checkVolume(state, volume);
         metropolisSweep(
           state.spins,
           f.entries,

@@ -1,4 +1,11 @@
-import { type Hamiltonian, isFerromagneticPair, type Lattice, UnsupportedError } from '@rsrg/core';
+import {
+  type ChainState,
+  type Hamiltonian,
+  isFerromagneticPair,
+  type Lattice,
+  UnsupportedError,
+  UsageError,
+} from '@rsrg/core';
 
 /** Why the couplings cannot live on this lattice (offsets of another dimension), if they cannot. */
 export function dimensionMismatch(lattice: Lattice, h: Hamiltonian): string | undefined {
@@ -35,4 +42,13 @@ export function clusterSupport(lattice: Lattice, h: Hamiltonian): string | undef
 /** Throws the reason `supports` gives, so `create` never builds a kernel that samples the wrong weights. */
 export function assertSupported(id: string, reason: string | undefined): void {
   if (reason !== undefined) throw new UnsupportedError(`${id}: ${reason}`);
+}
+
+/** A kernel indexes spins through its lattice's tables: a state of another size would read garbage. */
+export function checkVolume(state: ChainState, volume: number): void {
+  if (state.spins.length !== volume) {
+    throw new UsageError(
+      `chain state has ${state.spins.length} spins but the kernel's lattice has ${volume} sites`,
+    );
+  }
 }

@@ -1,6 +1,6 @@
 import type { ChainState, Hamiltonian, Lattice, Sampler, SamplerKernel } from '@rsrg/core';
 import { bondTable } from './bond-table.js';
-import { assertSupported, clusterSupport } from './support.js';
+import { assertSupported, checkVolume, clusterSupport } from './support.js';
 
 /**
  * Swendsen–Wang for ferromagnetic pair couplings in any dimension: every Fortuin–Kasteleyn
@@ -16,8 +16,10 @@ export const swendsenWang: Sampler = {
     const { degree, neighbours, threshold } = bondTable(lattice, h);
     const stack = new Int32Array(lattice.volume);
     const visited = new Uint8Array(lattice.volume);
+    const volume = lattice.volume;
     return {
       step(state: ChainState): number {
+        checkVolume(state, volume);
         swendsenWangSweep(state.spins, neighbours, degree, threshold, stack, visited, state.rng.s);
         state.moves++;
         return state.spins.length;

@@ -7,7 +7,7 @@ import {
   U32_TO_UNIT,
 } from '@rsrg/core';
 import { bondTable } from './bond-table.js';
-import { assertSupported, clusterSupport } from './support.js';
+import { assertSupported, checkVolume, clusterSupport } from './support.js';
 
 /**
  * Wolff's single-cluster algorithm for ferromagnetic pair couplings in any dimension: grow
@@ -22,8 +22,10 @@ export const wolff: Sampler = {
     assertSupported('wolff', clusterSupport(lattice, h));
     const { degree, neighbours, threshold } = bondTable(lattice, h);
     const stack = new Int32Array(lattice.volume);
+    const volume = lattice.volume;
     return {
       step(state: ChainState): number {
+        checkVolume(state, volume);
         const added = wolffCluster(state.spins, neighbours, degree, threshold, stack, state.rng.s);
         state.moves++;
         return added;

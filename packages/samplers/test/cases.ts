@@ -67,7 +67,13 @@ export interface Case {
 }
 
 const square3 = new Lattice([3, 3]);
-const case_ = (name: string, lattice: Lattice, couplings: Coupling[], K: number[], samples = 100_000): Case => ({
+const case_ = (
+  name: string,
+  lattice: Lattice,
+  couplings: Coupling[],
+  K: number[],
+  samples = 100_000,
+): Case => ({
   name,
   lattice,
   h: hamiltonian(couplings, K),

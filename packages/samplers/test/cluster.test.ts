@@ -1,12 +1,12 @@
 import {
-  Lattice,
-  Rng,
   allUp,
   boltzmannDistribution,
-  coupling,
   correlatedMeanError,
+  coupling,
   hamiltonian,
   interactionTable,
+  Lattice,
+  Rng,
   randomSpins,
 } from '@rsrg/core';
 import { describe, expect, it } from 'vitest';
@@ -58,17 +58,22 @@ describe('wolff', () => {
     const sizes = new Float64Array(100_000);
     for (let i = 0; i < sizes.length; i++) sizes[i] = kernel.step(state);
     const { value, error } = correlatedMeanError(sizes);
-    expect(Math.abs(value - m2 / lattice.volume), `${value} ± ${error} vs ${m2 / lattice.volume}`).toBeLessThan(
-      4 * error,
-    );
+    expect(
+      Math.abs(value - m2 / lattice.volume),
+      `${value} ± ${error} vs ${m2 / lattice.volume}`,
+    ).toBeLessThan(4 * error);
   });
 });
 
 describe('cluster samplers', () => {
   const lattice = new Lattice([4, 4]);
   it.each([wolff, swendsenWang])('$id names the coupling it cannot simulate', (sampler) => {
-    expect(sampler.supports(lattice, hamiltonian([nn2, plaquette2], [0.3, 0.1]))).toMatch(/'plaquette' has 4-spin terms/);
-    expect(sampler.supports(lattice, hamiltonian([nn2], [-0.2]))).toMatch(/'nearest neighbour' has K = -0.2 < 0/);
+    expect(sampler.supports(lattice, hamiltonian([nn2, plaquette2], [0.3, 0.1]))).toMatch(
+      /'plaquette' has 4-spin terms/,
+    );
+    expect(sampler.supports(lattice, hamiltonian([nn2], [-0.2]))).toMatch(
+      /'nearest neighbour' has K = -0.2 < 0/,
+    );
     expect(sampler.supports(lattice, hamiltonian([nn2, plaquette2], [0.3, 0]))).toMatch(/4-spin/);
   });
 

@@ -1,17 +1,18 @@
 import {
+  boltzmannDistribution,
   type ChainState,
+  chainStateCodec,
+  chiSquare,
   type Hamiltonian,
+  hamiltonian,
+  isFerromagneticPair,
   Lattice,
   Registry,
   Rng,
+  randomSpins,
   type Sampler,
   UnsupportedError,
-  boltzmannDistribution,
-  chainStateCodec,
-  chiSquare,
-  hamiltonian,
-  isFerromagneticPair,
-  randomSpins,
+  UsageError,
 } from '@rsrg/core';
 import { describe, expect, it } from 'vitest';
 import { plugin } from '../src/index.js';
@@ -43,13 +44,23 @@ function start(lattice: Lattice, seed: number): ChainState {
   return { spins: randomSpins(lattice, rng), rng, moves: 0 };
 }
 
-function run(sampler: Sampler, lattice: Lattice, h: Hamiltonian, state: ChainState, steps: number): ChainState {
+function run(
+  sampler: Sampler,
+  lattice: Lattice,
+  h: Hamiltonian,
+  state: ChainState,
+  steps: number,
+): ChainState {
   const kernel = sampler.create(lattice, h);
   for (let i = 0; i < steps; i++) kernel.step(state);
   return state;
 }
 
-const snapshot = (s: ChainState) => ({ spins: Array.from(s.spins), rng: Array.from(s.rng.s), moves: s.moves });
+const snapshot = (s: ChainState) => ({
+  spins: Array.from(s.spins),
+  rng: Array.from(s.rng.s),
+  moves: s.moves,
+});
 
 describe.each(samplers)('sampler $id', (sampler) => {
   const supported = probes.filter((p) => sampler.supports(p.lattice, p.h) === undefined);
@@ -60,7 +71,8 @@ describe.each(samplers)('sampler $id', (sampler) => {
   });
 
   it('supports nearest-neighbour ferromagnets in 1, 2 and 3 dimensions', () => {
-    for (const p of probes.filter((q) => isFerromagneticPair(q.h))) expect(sampler.supports(p.lattice, p.h)).toBeUndefined();
+    for (const p of probes.filter((q) => isFerromagneticPair(q.h)))
+      expect(sampler.supports(p.lattice, p.h)).toBeUndefined();
   });
 
   it('gives a reason, and create throws UnsupportedError, exactly when it cannot simulate', () => {
@@ -73,6 +85,14 @@ describe.each(samplers)('sampler $id', (sampler) => {
         expect(typeof reason).toBe('string');
         expect(() => sampler.create(c.lattice, c.h)).toThrow(UnsupportedError);
       }
+    }
+  });
+
+  it('refuses a chain state of another lattice size with a UsageError', () => {
+    for (const p of supported) {
+      const kernel = sampler.create(p.lattice, p.h);
+      const wrong = start(new Lattice([p.lattice.volume + 1]), 1);
+      expect(() => kernel.step(wrong)).toThrow(UsageError);
     }
   });
 

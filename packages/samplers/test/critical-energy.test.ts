@@ -1,16 +1,16 @@
 import {
-  CompiledCouplings,
-  Lattice,
-  Rng,
-  type Sampler,
   allUp,
   binMeans,
+  CompiledCouplings,
   correlatedMeanError,
   hamiltonian,
   integratedAutocorrelation,
   jackknife,
   kaufmanEnergy,
   kaufmanEnergyVariance,
+  Lattice,
+  Rng,
+  type Sampler,
 } from '@rsrg/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heatBath, metropolis, swendsenWang, wolff } from '../src/index.js';

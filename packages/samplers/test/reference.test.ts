@@ -1,18 +1,29 @@
 import {
   type ChainState,
-  type Hamiltonian,
-  Lattice,
-  Rng,
-  type Sampler,
   coupling,
   energy,
+  type Hamiltonian,
   hamiltonian,
+  Lattice,
+  Rng,
   randomSpins,
+  type Sampler,
 } from '@rsrg/core';
 import { describe, expect, it } from 'vitest';
 import { heatBath, metropolis, swendsenWang, wolff } from '../src/index.js';
 import { localFieldTable } from '../src/local-field.js';
-import { diamond2, field2, knight2, nn2, nn3, nnn2, plaquette2, third2, triangle2, twoTwo2 } from './cases.js';
+import {
+  diamond2,
+  field2,
+  knight2,
+  nn2,
+  nn3,
+  nnn2,
+  plaquette2,
+  third2,
+  triangle2,
+  twoTwo2,
+} from './cases.js';
 
 // Plain implementations that draw through Rng's methods and compute ΔH from the full energy.
 // The kernels inline xoshiro128** and use tables: they must agree bit for bit. Couplings are
@@ -102,44 +113,93 @@ function heatBathReference(lattice: Lattice, h: Hamiltonian, s: ChainState): voi
 const square6 = new Lattice([6, 6]);
 const systems = {
   ferromagnetic: [
-    { lattice: square6, h: hamiltonian([nn2, nnn2, coupling('wrap', [[[0, 0], [0, 6]]])], [0.375, 0.125, 0.5]) },
+    {
+      lattice: square6,
+      h: hamiltonian(
+        [
+          nn2,
+          nnn2,
+          coupling('wrap', [
+            [
+              [0, 0],
+              [0, 6],
+            ],
+          ]),
+        ],
+        [0.375, 0.125, 0.5],
+      ),
+    },
     { lattice: new Lattice([3, 4, 2]), h: hamiltonian([nn3], [0.25]) },
   ],
   general: [
-    { lattice: square6, h: hamiltonian([nn2, nnn2, plaquette2, field2, triangle2], [0.375, -0.125, 0.25, 0.0625, -0.25]) },
     {
       lattice: square6,
-      h: hamiltonian([nn2, nnn2, plaquette2, third2, knight2, diamond2, twoTwo2], [0.25, -0.125, 0.125, 0.0625, -0.0625, 0.125, 0.03125]),
+      h: hamiltonian([nn2, nnn2, plaquette2, field2, triangle2], [0.375, -0.125, 0.25, 0.0625, -0.25]),
     },
-    { lattice: new Lattice([2, 2, 3]), h: hamiltonian([nn3, coupling('wrap', [[[0, 0, 0], [2, 0, 0], [0, 1, 0]]])], [0.25, 0.5]) },
+    {
+      lattice: square6,
+      h: hamiltonian(
+        [nn2, nnn2, plaquette2, third2, knight2, diamond2, twoTwo2],
+        [0.25, -0.125, 0.125, 0.0625, -0.0625, 0.125, 0.03125],
+      ),
+    },
+    {
+      lattice: new Lattice([2, 2, 3]),
+      h: hamiltonian(
+        [
+          nn3,
+          coupling('wrap', [
+            [
+              [0, 0, 0],
+              [2, 0, 0],
+              [0, 1, 0],
+            ],
+          ]),
+        ],
+        [0.25, 0.5],
+      ),
+    },
   ],
 };
 
-const implementations: { sampler: Sampler; reference: typeof wolffReference; list: typeof systems.general }[] = [
+const implementations: {
+  sampler: Sampler;
+  reference: typeof wolffReference;
+  list: typeof systems.general;
+}[] = [
   { sampler: wolff, reference: wolffReference, list: systems.ferromagnetic },
   { sampler: swendsenWang, reference: swendsenWangReference, list: systems.ferromagnetic },
-  { sampler: metropolis, reference: metropolisReference, list: [...systems.ferromagnetic, ...systems.general] },
+  {
+    sampler: metropolis,
+    reference: metropolisReference,
+    list: [...systems.ferromagnetic, ...systems.general],
+  },
   { sampler: heatBath, reference: heatBathReference, list: [...systems.ferromagnetic, ...systems.general] },
 ];
 
-describe.each(implementations)('$sampler.id matches a plain implementation bit for bit', ({ sampler, reference, list }) => {
-  it.each(list.map((s, i) => ({ ...s, i })))('system $i', ({ lattice, h }) => {
-    const rng = Rng.stream(99, 1);
-    const a: ChainState = { spins: randomSpins(lattice, rng), rng, moves: 0 };
-    const b: ChainState = { spins: a.spins.slice(), rng: rng.clone(), moves: 0 };
-    const kernel = sampler.create(lattice, h);
-    for (let n = 0; n < 30; n++) {
-      kernel.step(a);
-      reference(lattice, h, b);
-    }
-    expect(Array.from(a.spins)).toEqual(Array.from(b.spins));
-    expect(Array.from(a.rng.s)).toEqual(Array.from(b.rng.s));
-  });
-});
+describe.each(implementations)(
+  '$sampler.id matches a plain implementation bit for bit',
+  ({ sampler, reference, list }) => {
+    it.each(list.map((s, i) => ({ ...s, i })))('system $i', ({ lattice, h }) => {
+      const rng = Rng.stream(99, 1);
+      const a: ChainState = { spins: randomSpins(lattice, rng), rng, moves: 0 };
+      const b: ChainState = { spins: a.spins.slice(), rng: rng.clone(), moves: 0 };
+      const kernel = sampler.create(lattice, h);
+      for (let n = 0; n < 30; n++) {
+        kernel.step(a);
+        reference(lattice, h, b);
+      }
+      expect(Array.from(a.spins)).toEqual(Array.from(b.spins));
+      expect(Array.from(a.rng.s)).toEqual(Array.from(b.rng.s));
+    });
+  },
+);
 
 describe('local field tables', () => {
   it('use exp tables for few distinct fields and Math.exp for many', () => {
-    expect(localFieldTable(systems.general[0].lattice, systems.general[0].h).fields.length).toBeGreaterThan(0);
+    expect(localFieldTable(systems.general[0].lattice, systems.general[0].h).fields.length).toBeGreaterThan(
+      0,
+    );
     expect(localFieldTable(systems.general[1].lattice, systems.general[1].h).fields.length).toBe(0);
   });
 });
