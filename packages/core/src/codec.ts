@@ -44,7 +44,8 @@ export function defineCodec<T>(spec: {
         throw new FileFormatError(`${source} is not an rsrg file`);
       }
       const e = env as { kind?: unknown; version?: unknown; data?: unknown };
-      if (e.kind !== spec.kind) throw new FileFormatError(`${source} holds a ${String(e.kind)}, expected a ${spec.kind}`);
+      if (e.kind !== spec.kind)
+        throw new FileFormatError(`${source} holds a ${String(e.kind)}, expected a ${spec.kind}`);
       if (typeof e.version !== 'number' || !readable.has(e.version)) {
         throw new FileFormatError(
           `${source} is ${spec.kind} format version ${String(e.version)}; this build reads ${[...readable].join(', ')}`,
@@ -64,10 +65,16 @@ export function defineCodec<T>(spec: {
 export const chainStateCodec = defineCodec<ChainState>({
   kind: 'chain-state',
   version: 1,
-  toData: (s) => ({ volume: s.spins.length, spins: packSpins(s.spins), rng: Array.from(s.rng.s), moves: s.moves }),
+  toData: (s) => ({
+    volume: s.spins.length,
+    spins: packSpins(s.spins),
+    rng: Array.from(s.rng.s),
+    moves: s.moves,
+  }),
   fromData: (d) => {
     const o = d as { volume: number; spins: Uint8Array; rng: number[]; moves: number };
-    if (!(o.spins instanceof Uint8Array) || !Array.isArray(o.rng) || o.rng.length !== 4) throw new Error('bad fields');
+    if (!(o.spins instanceof Uint8Array) || !Array.isArray(o.rng) || o.rng.length !== 4)
+      throw new Error('bad fields');
     return { spins: unpackSpins(o.spins, o.volume), rng: new Rng(o.rng), moves: o.moves };
   },
 });

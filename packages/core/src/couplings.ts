@@ -34,7 +34,10 @@ export function coupling(name: string, terms: readonly Term[]): Coupling {
     if (t.length !== k || k === 0) throw new UsageError(`coupling '${name}' mixes terms of different sizes`);
     for (const o of t) if (o.length !== d) throw new UsageError(`coupling '${name}' mixes dimensions`);
   }
-  return Object.freeze({ name, terms: Object.freeze(terms.map((t) => Object.freeze(t.map((o) => Object.freeze([...o]))))) });
+  return Object.freeze({
+    name,
+    terms: Object.freeze(terms.map((t) => Object.freeze(t.map((o) => Object.freeze([...o]))))),
+  });
 }
 
 export function couplingSet(id: string, description: string, couplings: readonly Coupling[]): CouplingSet {
@@ -50,7 +53,8 @@ export function hypercubicPointGroup(dimension: number): ((o: Offset) => number[
   const perms: number[][] = [];
   const permute = (prefix: number[], rest: number[]) => {
     if (rest.length === 0) perms.push(prefix);
-    for (let i = 0; i < rest.length; i++) permute([...prefix, rest[i]], [...rest.slice(0, i), ...rest.slice(i + 1)]);
+    for (let i = 0; i < rest.length; i++)
+      permute([...prefix, rest[i]], [...rest.slice(0, i), ...rest.slice(i + 1)]);
   };
   permute([], [...Array(dimension).keys()]);
   const ops: ((o: Offset) => number[])[] = [];
@@ -79,7 +83,10 @@ export function canonicalTerm(term: Term): number[][] {
 }
 
 /** Distinct images of a representative term under a point group (default: hypercubic). */
-export function termOrbit(representative: Term, group = hypercubicPointGroup(representative[0].length)): number[][][] {
+export function termOrbit(
+  representative: Term,
+  group = hypercubicPointGroup(representative[0].length),
+): number[][][] {
   const seen = new Map<string, number[][]>();
   for (const g of group) {
     const t = canonicalTerm(representative.map(g));
@@ -90,7 +97,11 @@ export function termOrbit(representative: Term, group = hypercubicPointGroup(rep
 }
 
 /** A coupling declared by one representative term and the lattice's point group. */
-export function couplingFromOrbit(name: string, representative: Term, group?: ((o: Offset) => number[])[]): Coupling {
+export function couplingFromOrbit(
+  name: string,
+  representative: Term,
+  group?: ((o: Offset) => number[])[],
+): Coupling {
   return coupling(name, termOrbit(representative, group));
 }
 
@@ -125,7 +136,9 @@ export class CompiledCouplings {
       for (const term of c.terms) {
         for (const o of term) {
           if (o.length !== d) {
-            throw new UsageError(`coupling '${c.name}' has ${o.length}-dimensional offsets on a ${d}-dimensional lattice`);
+            throw new UsageError(
+              `coupling '${c.name}' has ${o.length}-dimensional offsets on a ${d}-dimensional lattice`,
+            );
           }
           for (let a = 0; a < d; a++) {
             lo[a] = Math.min(lo[a], o[a]);
@@ -229,7 +242,7 @@ export function evaluateCouplings(
     for (let r = 0; r < rows; r++) {
       const x0 = rowStart[r];
       for (let j = 0; j < rowLength; j += 32) {
-        const n = rowLength - j < 32 ? rowLength - j : 32;
+        const n = Math.min(rowLength - j, 32);
         let v = 0;
         for (let q = b; q < e; q++) {
           const i = x0 + j + termDelta[q];

@@ -13,7 +13,8 @@ export function hamiltonian(couplings: readonly Coupling[], K: readonly number[]
   if (couplings.length !== K.length) {
     throw new UsageError(`${couplings.length} couplings but ${K.length} coupling constants`);
   }
-  for (const k of K) if (!Number.isFinite(k)) throw new UsageError(`coupling constant must be finite, got ${k}`);
+  for (const k of K)
+    if (!Number.isFinite(k)) throw new UsageError(`coupling constant must be finite, got ${k}`);
   return Object.freeze({ couplings: Object.freeze([...couplings]), K: Object.freeze([...K]) });
 }
 

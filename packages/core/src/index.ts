@@ -1,31 +1,39 @@
-export * from './errors/index.js';
-export { Rng, RNG_ALGORITHM, U32_TO_UNIT } from './rng.js';
-export { Lattice } from './lattice.js';
-export { type Spins, allUp, randomSpins, packSpins, unpackSpins, spinsFromIndex, indexFromSpins } from './spins.js';
+export { type Codec, chainStateCodec, defineCodec } from './codec.js';
 export {
-  type Offset,
-  type Term,
-  type Parity,
+  CompiledCouplings,
   type Coupling,
   type CouplingSet,
-  coupling,
-  couplingSet,
-  couplingParity,
-  couplingFromOrbit,
-  termOrbit,
   canonicalTerm,
-  hypercubicPointGroup,
-  CompiledCouplings,
+  coupling,
+  couplingFromOrbit,
+  couplingParity,
+  couplingSet,
   evaluateCouplings,
+  hypercubicPointGroup,
+  type Offset,
+  type Parity,
   packPadded,
+  type Term,
+  termOrbit,
 } from './couplings.js';
-export { type Hamiltonian, hamiltonian, isFerromagneticPair, energy } from './hamiltonian.js';
-export type { Model } from './model.js';
-export type { ChainState, Sampler, SamplerKernel } from './sampler.js';
-export type { Projector, ProjectorKernel, ProjectorFactory, ProjectorOptions } from './projector.js';
-export { Registry, type Plugin } from './registry.js';
-export type { Study, StudyScale, ReferenceEstimate } from './study.js';
-export { type Codec, defineCodec, chainStateCodec } from './codec.js';
-export * from './stats.js';
+export * from './errors/index.js';
 export { boltzmannDistribution, interactionTable, MAX_ENUMERATION_SITES } from './exact/enumerate.js';
-export { kaufmanLogZ, kaufmanEnergy, kaufmanEnergyVariance } from './exact/kaufman.js';
+export { kaufmanEnergy, kaufmanEnergyVariance, kaufmanLogZ } from './exact/kaufman.js';
+export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './hamiltonian.js';
+export { Lattice } from './lattice.js';
+export type { Model } from './model.js';
+export type { Projector, ProjectorFactory, ProjectorKernel, ProjectorOptions } from './projector.js';
+export { type Plugin, Registry } from './registry.js';
+export { RNG_ALGORITHM, Rng, U32_TO_UNIT } from './rng.js';
+export type { ChainState, Sampler, SamplerKernel } from './sampler.js';
+export {
+  allUp,
+  indexFromSpins,
+  packSpins,
+  randomSpins,
+  type Spins,
+  spinsFromIndex,
+  unpackSpins,
+} from './spins.js';
+export * from './stats.js';
+export type { ReferenceEstimate, Study, StudyScale } from './study.js';

@@ -19,7 +19,8 @@ export class Lattice {
   constructor(sizes: readonly number[]) {
     if (sizes.length === 0) throw new UsageError('a lattice needs at least one axis');
     for (const L of sizes) {
-      if (!Number.isInteger(L) || L < 1) throw new UsageError(`lattice size must be a positive integer, got ${L}`);
+      if (!Number.isInteger(L) || L < 1)
+        throw new UsageError(`lattice size must be a positive integer, got ${L}`);
     }
     this.sizes = Object.freeze([...sizes]);
     this.dimension = sizes.length;
@@ -62,7 +63,9 @@ export class Lattice {
   /** `table[x]` = site x + offset (periodic). Cached per offset. */
   shift(offset: readonly number[]): Int32Array {
     if (offset.length !== this.dimension) {
-      throw new UsageError(`offset ${JSON.stringify(offset)} has ${offset.length} axes, lattice has ${this.dimension}`);
+      throw new UsageError(
+        `offset ${JSON.stringify(offset)} has ${offset.length} axes, lattice has ${this.dimension}`,
+      );
     }
     const key = offset.join(',');
     let t = this.shiftCache.get(key);
@@ -113,7 +116,8 @@ export class Lattice {
 
   /** The lattice of blocks of side b. */
   coarsen(b: number): Lattice {
-    if (!Number.isInteger(b) || b < 1) throw new UsageError(`block size must be a positive integer, got ${b}`);
+    if (!Number.isInteger(b) || b < 1)
+      throw new UsageError(`block size must be a positive integer, got ${b}`);
     if (!this.divisibleBy(b)) {
       throw new UnsupportedError(`lattice ${this.label} is not divisible into blocks of side ${b}`);
     }

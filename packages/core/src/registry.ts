@@ -1,5 +1,5 @@
-import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CouplingSet } from './couplings.js';
 import { UnknownIdError, UsageError } from './errors/index.js';
 import type { Model } from './model.js';
@@ -16,7 +16,8 @@ class Table<T extends { id: string }> {
   private readonly items = new Map<string, T>();
   constructor(private readonly kind: Kind) {}
   add(item: T): void {
-    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(item.id)) throw new UsageError(`invalid ${this.kind} id '${item.id}'`);
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(item.id))
+      throw new UsageError(`invalid ${this.kind} id '${item.id}'`);
     if (this.items.has(item.id)) throw new UsageError(`${this.kind} '${item.id}' is already registered`);
     this.items.set(item.id, item);
   }
@@ -94,5 +95,3 @@ function resolveModule(specifier: string, parentUrl?: string): string {
     throw new UsageError(`cannot resolve plugin '${specifier}': ${(err as Error).message.split('\n')[0]}`);
   }
 }
-
-

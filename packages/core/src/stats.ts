@@ -43,14 +43,16 @@ export function jackknife(nBins: number, estimator: (skip: number) => ArrayLike<
   const k = full.length;
   const loo: number[][] = [];
   for (let i = 0; i < nBins; i++) loo.push(Array.from(estimator(i)));
-  return full.map((value, j) => {
-    let m = 0;
-    for (let i = 0; i < nBins; i++) m += loo[i][j];
-    m /= nBins;
-    let v = 0;
-    for (let i = 0; i < nBins; i++) v += (loo[i][j] - m) ** 2;
-    return { value, error: Math.sqrt(((nBins - 1) / nBins) * v) };
-  }).slice(0, k);
+  return full
+    .map((value, j) => {
+      let m = 0;
+      for (let i = 0; i < nBins; i++) m += loo[i][j];
+      m /= nBins;
+      let v = 0;
+      for (let i = 0; i < nBins; i++) v += (loo[i][j] - m) ** 2;
+      return { value, error: Math.sqrt(((nBins - 1) / nBins) * v) };
+    })
+    .slice(0, k);
 }
 
 export interface Autocorrelation {

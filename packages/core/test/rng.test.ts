@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, chainStateCodec, FileFormatError, packSpins, unpackSpins } from '../src/index.js';
+import { chainStateCodec, FileFormatError, packSpins, Rng, unpackSpins } from '../src/index.js';
 
 describe('Rng', () => {
   it('streams are reproducible and distinct', () => {

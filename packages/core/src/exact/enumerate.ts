@@ -1,8 +1,8 @@
 import { CompiledCouplings, type Coupling } from '../couplings.js';
+import { UsageError } from '../errors/index.js';
 import type { Hamiltonian } from '../hamiltonian.js';
 import type { Lattice } from '../lattice.js';
 import { spinsFromIndex } from '../spins.js';
-import { UsageError } from '../errors/index.js';
 
 /** Largest lattice enumerated exactly (2^24 states). */
 export const MAX_ENUMERATION_SITES = 24;
@@ -13,7 +13,8 @@ export const MAX_ENUMERATION_SITES = 24;
  */
 export function boltzmannDistribution(lattice: Lattice, h: Hamiltonian): Float64Array {
   const N = lattice.volume;
-  if (N > MAX_ENUMERATION_SITES) throw new UsageError(`cannot enumerate ${N} sites (max ${MAX_ENUMERATION_SITES})`);
+  if (N > MAX_ENUMERATION_SITES)
+    throw new UsageError(`cannot enumerate ${N} sites (max ${MAX_ENUMERATION_SITES})`);
   const S = interactionTable(lattice, h.couplings);
   const n = 2 ** N;
   const k = h.couplings.length;
@@ -37,7 +38,8 @@ export function boltzmannDistribution(lattice: Lattice, h: Hamiltonian): Float64
 /** S_α(σ) for every configuration σ: row c (as in `spinsFromIndex`) holds the couplings in order. */
 export function interactionTable(lattice: Lattice, couplings: readonly Coupling[]): Float64Array {
   const N = lattice.volume;
-  if (N > MAX_ENUMERATION_SITES) throw new UsageError(`cannot enumerate ${N} sites (max ${MAX_ENUMERATION_SITES})`);
+  if (N > MAX_ENUMERATION_SITES)
+    throw new UsageError(`cannot enumerate ${N} sites (max ${MAX_ENUMERATION_SITES})`);
   const n = 2 ** N;
   const compiled = new CompiledCouplings(couplings, lattice);
   const out = new Float64Array(n * couplings.length);
