@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts'],
+  entry: { index: 'src/index.ts', bin: 'src/bin.ts', 'train-worker': 'src/study/train-worker.ts' },
   format: ['esm'],
   target: 'node20',
   sourcemap: true,

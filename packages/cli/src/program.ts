@@ -2,6 +2,9 @@ import { type Registry, UsageError } from '@rsrg/core';
 import { Command, Option } from 'commander';
 import { listCommand } from './commands/list.js';
 import { mcrgCommand } from './commands/mcrg.js';
+import { reproduceCommand } from './commands/reproduce.js';
+import { sampleCommand } from './commands/sample.js';
+import { trainCommand } from './commands/train.js';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { collect } from './options.js';
@@ -40,7 +43,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput(QUIET(io));
-  for (const add of [mcrgCommand, listCommand]) {
+  for (const add of [mcrgCommand, sampleCommand, trainCommand, reproduceCommand, listCommand]) {
     add(program, ctx).helpOption('-h, --help', 'show help').exitOverride().configureOutput(QUIET(io));
   }
   program

@@ -10,3 +10,4 @@ export {
 export * from './models/index.js';
 export { plugin, plugin as default } from './plugin.js';
 export * from './rbm/index.js';
+export { chungKao2019 } from './studies/chung-kao-2019.js';

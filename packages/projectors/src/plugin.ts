@@ -3,6 +3,7 @@ import { decimation } from './decimation.js';
 import { majority } from './majority.js';
 import { isingModels } from './models/index.js';
 import { rbm } from './rbm/index.js';
+import { chungKao2019 } from './studies/chung-kao-2019.js';
 
 /**
  * Registers the projectors (majority, decimation, rbm), the Ising models in 1, 2 and 3
@@ -17,6 +18,7 @@ export const plugin: Plugin = (registry) => {
     registry.couplingSets.add(model.evenSet);
     registry.couplingSets.add(model.oddSet);
   }
+  registry.studies.add(chungKao2019);
 };
 
 export default plugin;

@@ -1,9 +1,9 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Registry } from '@rsrg/core';
 import { UsageError } from '@rsrg/core';
-import type { McrgConfig, McrgResult } from '@rsrg/mcrg';
+import type { Ensemble, McrgConfig, McrgResult } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { toJson } from '../format/json.js';
@@ -38,6 +38,7 @@ interface McrgOptions {
   workers?: number;
   json?: boolean;
   out?: string;
+  ensemble?: string;
 }
 
 /** `rsrg mcrg`: Swendsen's MCRG exponents y_t and y_h with jackknife errors. */
@@ -115,18 +116,31 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         integerAtLeast('--workers', 1),
       ),
     )
+    .addOption(
+      opt(
+        '--ensemble <file>',
+        'measure the configurations of an ensemble file (rsrg sample) instead of sampling; the sampling options then come from it',
+      ),
+    )
     .addOption(opt('--json', 'print one JSON object instead of text'))
     .addOption(opt('--out <file>', 'also write the JSON result to this file, creating its directory'))
-    .action(async (opts: McrgOptions) => {
+    .action(async (opts: McrgOptions, command: Command) => {
       const { io } = ctx;
       const out = opts.out === undefined ? undefined : prepareOutFile(resolve(io.cwd, opts.out));
       const registry = await ctx.registry();
+      // Over an ensemble, defaults give way to its header: only values typed by the user are checked against it.
+      const ensemble =
+        opts.ensemble === undefined
+          ? undefined
+          : await readEnsemble(resolve(io.cwd, opts.ensemble), opts.ensemble);
+      const given = (key: keyof McrgOptions) => !ensemble || command.getOptionValueSource(key) === 'cli';
       const config: McrgConfig = {
-        model: opts.model,
-        size: opts.size,
-        samples: opts.samples,
-        thermalize: opts.thermalize,
-        seed: opts.seed,
+        ...(given('model') && { model: opts.model }),
+        ...(given('size') && { size: opts.size }),
+        ...(given('samples') && { samples: opts.samples }),
+        ...(given('thermalize') && { thermalize: opts.thermalize }),
+        ...(given('seed') && { seed: opts.seed }),
+        ...(ensemble && { ensemble }),
         workers: opts.workers ?? availableParallelism(),
         ...(opts.coupling !== undefined && { coupling: opts.coupling }),
         ...(opts.sampler !== undefined && { sampler: opts.sampler }),
@@ -187,8 +201,8 @@ export function mcrgJson(result: McrgResult, cliVersion: string) {
   };
 }
 
-// Fails before the run, not after it, when the result could not be written.
-function prepareOutFile(path: string): string {
+/** The absolute path of an output file, checked writable (directories created) before a run starts. */
+export function prepareOutFile(path: string, option = '--out'): string {
   try {
     const dir = dirname(path);
     makeDirectories(dir);
@@ -196,16 +210,23 @@ function prepareOutFile(path: string): string {
     if (existsSync(path) && statSync(path).isDirectory()) throw new Error('it is a directory');
     accessSync(dir, constants.W_OK);
   } catch (err) {
-    throw new Error(`cannot write --out file ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot write ${option} file ${path}: ${(err as Error).message}`);
   }
   return path;
 }
 
-// mkdirSync({ recursive: true }) spins forever under /proc on node 20; create each level instead.
-function makeDirectories(dir: string): void {
+/** Creates `dir` and its missing parents (mkdirSync({ recursive: true }) spins forever under /proc on node 20). */
+export function makeDirectories(dir: string): void {
   const missing: string[] = [];
   for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.push(d);
   for (const d of missing.reverse()) mkdirSync(d);
+}
+
+/** Reads an ensemble file (`rsrg sample`); a missing file is a usage error, a corrupt one a failure. */
+export async function readEnsemble(path: string, given: string, option = '--ensemble'): Promise<Ensemble> {
+  if (!existsSync(path)) throw new UsageError(`${option}: no such file '${given}'`);
+  const { ensembleCodec } = await import('@rsrg/mcrg');
+  return ensembleCodec.decode(readFileSync(path), path);
 }
 
 function weightsFile(path: string, given: string): string {

@@ -1,0 +1,189 @@
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { Registry } from '@rsrg/core';
+import type { Ensemble, SamplingConfig } from '@rsrg/mcrg';
+import { type Command, Option } from 'commander';
+import type { CommandContext } from '../context.js';
+import { toJson } from '../format/json.js';
+import { renderFields } from '../format/table.js';
+import { integerAtLeast, real } from '../options.js';
+import { progressBar } from '../progress.js';
+import { prepareOutFile } from './mcrg.js';
+
+/** Options of `rsrg sample` that describe the chains (shared with `rsrg train`). */
+export interface SamplingOptions {
+  model?: string;
+  size?: number;
+  coupling?: number;
+  sampler?: string;
+  samples?: number;
+  thermalize: number;
+  interval?: number;
+  chains?: number;
+}
+
+export const SAMPLE_DEFAULTS = { thermalize: 1000, seed: 1 } as const;
+
+/** Adds the sampling options (model, size, coupling, sampler, samples, thermalize, interval, chains). */
+export function addSamplingOptions(command: Command, required: boolean): Command {
+  const opt = (flags: string, description: string, parse?: (text: string) => unknown) => {
+    const o = new Option(flags, description);
+    return parse ? o.argParser(parse) : o;
+  };
+  const must = (o: Option) => (required ? o.makeOptionMandatory() : o);
+  return command
+    .addOption(must(opt('--model <id>', 'model to simulate (see rsrg list)')))
+    .addOption(must(opt('--size <L>', 'linear lattice size', integerAtLeast('--size', 1))))
+    .addOption(
+      opt(
+        '--coupling <K>',
+        "coupling K of the model's Hamiltonian (default: its critical coupling)",
+        real('--coupling'),
+      ),
+    )
+    .addOption(opt('--sampler <id>', "Monte Carlo sampler (default: the model's)"))
+    .addOption(
+      must(opt('--samples <n>', 'configurations to keep, over all chains', integerAtLeast('--samples', 1))),
+    )
+    .addOption(
+      opt(
+        '--thermalize <n>',
+        'sampler moves per chain before the first kept configuration',
+        integerAtLeast('--thermalize', 0),
+      ).default(SAMPLE_DEFAULTS.thermalize),
+    )
+    .addOption(
+      opt(
+        '--interval <n>',
+        "sampler moves between kept configurations (default: the model's)",
+        integerAtLeast('--interval', 1),
+      ),
+    )
+    .addOption(opt('--chains <n>', 'independent Markov chains (default: 8)', integerAtLeast('--chains', 1)));
+}
+
+/** The sampling configuration of parsed options. */
+export function samplingConfig(
+  o: SamplingOptions & { model: string; size: number; samples: number },
+  seed: number,
+  workers: number,
+): SamplingConfig {
+  return {
+    model: o.model,
+    size: o.size,
+    samples: o.samples,
+    thermalize: o.thermalize,
+    seed,
+    workers,
+    ...(o.coupling !== undefined && { coupling: o.coupling }),
+    ...(o.sampler !== undefined && { sampler: o.sampler }),
+    ...(o.interval !== undefined && { interval: o.interval }),
+    ...(o.chains !== undefined && { chains: o.chains }),
+  };
+}
+
+/** Samples an ensemble with a progress bar on the terminal. */
+export async function sampleWithProgress(
+  ctx: CommandContext,
+  registry: Registry,
+  config: SamplingConfig,
+  label = 'sample',
+): Promise<Ensemble> {
+  const { sampleEnsemble } = await import('@rsrg/mcrg');
+  const progress = progressBar(ctx.io.progressStream);
+  try {
+    return await sampleEnsemble(registry, config, {
+      onProgress: (p) => progress.update({ ...p, phase: `${label} ${p.phase}` }),
+      signal: ctx.io.signal,
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Header fields of an ensemble for people. */
+export function ensembleFields(e: Ensemble): [string, string][] {
+  const h = e.header;
+  return [
+    ['model', h.model],
+    ['lattice', h.sizes.join('×')],
+    ['K', String(h.coupling)],
+    ['sampler', h.sampler],
+    ['configurations', `${e.count} in ${h.chains} chains`],
+    ['thermalize', `${h.thermalize} moves per chain`],
+    ['interval', `${h.interval} moves per configuration`],
+    ['seed', `${h.seed} (${h.rng})`],
+  ];
+}
+
+interface SampleOptions extends SamplingOptions {
+  model: string;
+  size: number;
+  samples: number;
+  seed: number;
+  workers?: number;
+  out: string;
+  json?: boolean;
+}
+
+/** `rsrg sample`: Monte Carlo configurations of a model, stored as an ensemble file. */
+export function sampleCommand(program: Command, ctx: CommandContext): Command {
+  const command = program
+    .command('sample')
+    .description(
+      'sample configurations of a model and store them as an ensemble file (for rsrg train and rsrg mcrg --ensemble)',
+    );
+  addSamplingOptions(command, true);
+  return command
+    .addOption(
+      new Option('--seed <n>', 'master seed; chain c samples with random stream 2c of it')
+        .argParser(integerAtLeast('--seed', 0))
+        .default(SAMPLE_DEFAULTS.seed),
+    )
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'worker threads (default: the available cores); never changes the configurations',
+      ).argParser(integerAtLeast('--workers', 1)),
+    )
+    .addOption(new Option('--out <file>', 'the ensemble file to write').makeOptionMandatory())
+    .addOption(new Option('--json', 'print one JSON object instead of text'))
+    .action(async (opts: SampleOptions) => {
+      const { io } = ctx;
+      const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
+      const registry = await ctx.registry();
+      const started = performance.now();
+      const ensemble = await sampleWithProgress(
+        ctx,
+        registry,
+        samplingConfig(opts, opts.seed, opts.workers ?? availableParallelism()),
+      );
+      const { ensembleCodec } = await import('@rsrg/mcrg');
+      const bytes = ensembleCodec.encode(ensemble);
+      writeFileSync(out, bytes);
+      const wallSeconds = (performance.now() - started) / 1000;
+      if (opts.json) {
+        io.stdout(
+          toJson({
+            command: 'sample',
+            out,
+            bytes: bytes.length,
+            header: ensemble.header,
+            count: ensemble.count,
+            volume: ensemble.volume,
+            wallSeconds,
+            versions: { ...ensemble.header.versions, '@rsrg/cli': ctx.version },
+          }),
+        );
+      } else {
+        io.stdout(
+          `${renderFields([
+            ...ensembleFields(ensemble),
+            ['file', `${out} (${bytes.length} bytes)`],
+            ['wall time', `${wallSeconds.toFixed(2)} s`],
+          ])}\n`,
+        );
+      }
+    });
+}

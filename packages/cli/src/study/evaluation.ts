@@ -1,0 +1,68 @@
+import type { Coupling, Projector } from '@rsrg/core';
+import { analyzeEnsemble, type Ensemble } from '@rsrg/mcrg';
+
+/** y at the first RG step during training (Figure 2): one point per evaluation. */
+export interface EvaluationPoint {
+  /** Training step (minibatch updates done) of the filter evaluated. */
+  readonly step: number;
+  /** The step in epochs (fractional). */
+  readonly epoch: number;
+  /** The largest truncation, and y, error there. */
+  readonly nc: number;
+  readonly y: number;
+  readonly error: number;
+  /** y and its error for every truncation N_c = 1..nc, at N_r = 1. */
+  readonly estimates: readonly { readonly nc: number; readonly y: number; readonly error: number }[];
+  /** Jackknife bins behind the errors. */
+  readonly bins: number;
+  readonly samples: number;
+  readonly seconds: number;
+}
+
+/** What an evaluation needs besides the filter: the fresh configurations and the couplings. */
+export interface EvaluationSetup {
+  readonly ensemble: Ensemble;
+  /** The model's even couplings, in N_c order (y_t comes from them alone). */
+  readonly even: readonly Coupling[];
+  /** Seed of the projector's random streams. */
+  readonly seed: number;
+  /** Jackknife bins per chain (default: the analyzer's). */
+  readonly bins?: number;
+}
+
+/**
+ * y_t of `projector` at N_r = 1 for every N_c on the evaluation configurations, by
+ * `analyzeEnsemble` on the even couplings alone. Synchronous: it runs inside the trainer's
+ * step hook, in the training worker.
+ */
+export function evaluateProjector(
+  setup: EvaluationSetup,
+  projector: Projector,
+  step: number,
+  stepsPerEpoch: number,
+): EvaluationPoint {
+  const started = performance.now();
+  const result = analyzeEnsemble(setup.ensemble, projector, {
+    even: setup.even,
+    odd: [],
+    levels: 1,
+    seed: setup.seed,
+    ...(setup.bins !== undefined && { bins: setup.bins }),
+  });
+  const estimates = result.estimates
+    .filter((e) => e.sector === 'even' && e.nr === 1)
+    .sort((a, b) => a.nc - b.nc)
+    .map((e) => ({ nc: e.nc, y: e.y, error: e.error }));
+  const last = estimates[estimates.length - 1];
+  return {
+    step,
+    epoch: step / stepsPerEpoch,
+    nc: last?.nc ?? 0,
+    y: last?.y ?? Number.NaN,
+    error: last?.error ?? Number.NaN,
+    estimates,
+    bins: result.bins,
+    samples: result.samples,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

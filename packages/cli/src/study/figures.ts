@@ -1,0 +1,252 @@
+/**
+ * The study figures as Vega-Lite specifications (plain data, testable without rendering) and
+ * their rendering to SVG (vega, headless) and PNG (resvg). The renderers are imported on first
+ * use, so commands that draw nothing do not load them.
+ */
+
+/** A filter as the figures need it: geometry and weights (row-major, last axis fastest). */
+export interface FilterImage {
+  readonly dimension: number;
+  readonly width: number;
+  readonly weights: ArrayLike<number>;
+}
+
+/** One y estimate at a training step (Figure 2). */
+export interface TrainingPoint {
+  readonly step: number;
+  readonly y: number;
+  readonly error: number;
+}
+
+/** A horizontal reference line of Figure 2. */
+export interface ReferenceLine {
+  readonly label: string;
+  readonly y: number;
+  /** Shown as a band y ± error when given. */
+  readonly error?: number;
+  readonly color: string;
+}
+
+type Spec = Record<string, unknown>;
+
+const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
+const CONFIG = {
+  font: FONT,
+  background: 'white',
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#e8e8e8' },
+  legend: { labelFontSize: 11, titleFontSize: 11 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  title: { fontSize: 14, anchor: 'start', offset: 12 },
+};
+
+/**
+ * Figure 1: the filter at each snapshot epoch as a heatmap of W over the offset (row, column)
+ * from the block's corner, on one diverging colour scale symmetric about 0 (blue negative,
+ * red positive). Filters of more than two dimensions show one panel row per slice of the
+ * leading axes.
+ */
+export function filterFigureSpec(
+  snapshots: readonly { readonly epoch: number; readonly filter: FilterImage }[],
+  title: string,
+): Spec {
+  const values: { epoch: string; slice: string; row: number; col: number; w: number }[] = [];
+  let max = 0;
+  for (const { epoch, filter } of snapshots) {
+    const w = filter.width;
+    const plane = filter.dimension >= 2 ? w * w : w;
+    for (let k = 0; k < filter.weights.length; k++) {
+      const inPlane = k % plane;
+      const value = filter.weights[k];
+      max = Math.max(max, Math.abs(value));
+      values.push({
+        epoch: `epoch ${epoch}`,
+        slice: filter.dimension > 2 ? sliceLabel(Math.floor(k / plane), w, filter.dimension - 2) : '',
+        row: filter.dimension >= 2 ? Math.floor(inPlane / w) : 0,
+        col: filter.dimension >= 2 ? inPlane % w : inPlane,
+        w: value,
+      });
+    }
+  }
+  const extent = max > 0 ? max : 1;
+  const side = 150;
+  const sliced = snapshots.some((s) => s.filter.dimension > 2);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, subtitle: 'W at offset (row, column) from the block corner' },
+    data: { values },
+    facet: {
+      column: {
+        field: 'epoch',
+        type: 'ordinal',
+        sort: snapshots.map((s) => `epoch ${s.epoch}`),
+        title: null,
+      },
+      ...(sliced && { row: { field: 'slice', type: 'ordinal', title: null } }),
+    },
+    spacing: 14,
+    spec: {
+      width: side,
+      height: side,
+      mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
+      encoding: {
+        x: { field: 'col', type: 'ordinal', title: 'column', axis: { labelAngle: 0, grid: false } },
+        y: { field: 'row', type: 'ordinal', title: 'row', axis: { grid: false } },
+        color: {
+          field: 'w',
+          type: 'quantitative',
+          title: 'W',
+          scale: { scheme: 'redblue', reverse: true, domain: [-extent, extent] },
+          legend: { gradientLength: side, format: '.2~f' },
+        },
+        tooltip: [
+          { field: 'row', type: 'ordinal' },
+          { field: 'col', type: 'ordinal' },
+          { field: 'w', type: 'quantitative', format: '.4f' },
+        ],
+      },
+    },
+    config: CONFIG,
+  };
+}
+
+function sliceLabel(index: number, w: number, axes: number): string {
+  const coords: number[] = [];
+  for (let a = 0; a < axes; a++) {
+    coords.unshift(index % w);
+    index = Math.floor(index / w);
+  }
+  return `slice ${coords.join(',')}`;
+}
+
+/**
+ * Figure 2: y at the first RG step and the largest truncation against the training step, with
+ * ±1σ error bars, and dashed horizontal lines for the references (another projector's measured
+ * value, the exact exponent), each labelled at its right end.
+ */
+export function trainingFigureSpec(
+  points: readonly TrainingPoint[],
+  lines: readonly ReferenceLine[],
+  /** `series` describes the points (shown as the subtitle). */
+  labels: { title: string; y: string; series: string },
+): Spec {
+  const finite = points.filter((p) => Number.isFinite(p.y));
+  const data = finite.map((p) => ({
+    step: p.step,
+    y: p.y,
+    lo: p.y - (Number.isFinite(p.error) ? p.error : 0),
+    hi: p.y + (Number.isFinite(p.error) ? p.error : 0),
+  }));
+  const ys = [
+    ...data.flatMap((d) => [d.lo, d.hi]),
+    ...lines.flatMap((l) => [l.y - (l.error ?? 0), l.y + (l.error ?? 0)]),
+  ];
+  const lo = Math.min(...ys);
+  const hi = Math.max(...ys);
+  const pad = Math.max((hi - lo) * 0.08, 0.005);
+  const domain = ys.length ? [lo - pad, hi + pad] : [0, 1];
+  const maxStep = Math.max(1, ...data.map((d) => d.step));
+  const xScale = { domain: [0, maxStep], nice: false };
+  const lineData = lines.map((l) => ({
+    ...l,
+    lo: l.y - (l.error ?? 0),
+    hi: l.y + (l.error ?? 0),
+    step: maxStep,
+  }));
+  const yScale = { domain, zero: false, nice: false };
+  const color = '#1f5fa8';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: labels.title, subtitle: labels.series },
+    width: 520,
+    height: 320,
+    layer: [
+      {
+        data: { values: lineData.filter((l) => l.error !== undefined) },
+        mark: { type: 'rect', opacity: 0.12 },
+        encoding: {
+          y: { field: 'lo', type: 'quantitative', scale: yScale },
+          y2: { field: 'hi' },
+          color: { field: 'color', type: 'nominal', scale: null },
+        },
+      },
+      {
+        data: { values: lineData },
+        mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 },
+        encoding: {
+          y: { field: 'y', type: 'quantitative', scale: yScale },
+          color: { field: 'color', type: 'nominal', scale: null },
+        },
+      },
+      {
+        data: { values: lineData },
+        // Labels stand right of the plot, where no point can hide them.
+        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 6, fontSize: 11 },
+        encoding: {
+          x: { field: 'step', type: 'quantitative', scale: xScale },
+          y: { field: 'y', type: 'quantitative', scale: yScale },
+          text: { field: 'label' },
+          color: { field: 'color', type: 'nominal', scale: null },
+        },
+      },
+      {
+        data: { values: data },
+        mark: { type: 'rule', color, strokeWidth: 1.2 },
+        encoding: {
+          x: { field: 'step', type: 'quantitative', scale: xScale },
+          y: { field: 'lo', type: 'quantitative', scale: yScale },
+          y2: { field: 'hi' },
+        },
+      },
+      {
+        data: { values: data },
+        mark: { type: 'line', color, strokeWidth: 1, opacity: 0.5 },
+        encoding: {
+          x: { field: 'step', type: 'quantitative', scale: xScale },
+          y: { field: 'y', type: 'quantitative', scale: yScale },
+        },
+      },
+      {
+        data: { values: data },
+        mark: { type: 'point', filled: true, color, size: 36 },
+        encoding: {
+          x: {
+            field: 'step',
+            type: 'quantitative',
+            title: 'training step (minibatch updates)',
+            scale: xScale,
+          },
+          y: { field: 'y', type: 'quantitative', title: labels.y, scale: yScale },
+          tooltip: [
+            { field: 'step', type: 'quantitative' },
+            { field: 'y', type: 'quantitative', format: '.4f' },
+          ],
+        },
+      },
+    ],
+    config: CONFIG,
+  };
+}
+
+/** An SVG document of a Vega-Lite specification, rendered headlessly. */
+export async function renderSvg(spec: Spec): Promise<string> {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** A PNG of an SVG document at twice its size, with the system's fonts. */
+export async function renderPng(svg: string): Promise<Uint8Array> {
+  const { Resvg } = await import('@resvg/resvg-js');
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: 2 },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}

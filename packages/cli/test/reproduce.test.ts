@@ -1,0 +1,365 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry, type Study } from '@rsrg/core';
+import { ensembleCodec } from '@rsrg/mcrg';
+import { chungKao2019, plugin as projectors, rbmPresets, rbmProjectorCodec } from '@rsrg/projectors';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareWithReference } from '../src/study/comparison.js';
+import { filterFigureSpec } from '../src/study/figures.js';
+import { filterEpochs, studyScale } from '../src/study/run-study.js';
+import { deriveSeed, runSeeds } from '../src/study/seeds.js';
+import { trainingSettings, trainOptions } from '../src/study/train-settings.js';
+import { expectOneLineError, fixture, type Run, rsrg } from './fixtures/run-rsrg.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'rsrg-reproduce-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tiny = ['--plugin', fixture('tiny-study.mjs')];
+
+interface Entry {
+  projector: string;
+  sector: string;
+  nr: number;
+  nc: number;
+  y: number | null;
+  error: number | null;
+  lambda: number | null;
+  lambdaError: number | null;
+}
+
+describe('rsrg reproduce (a tiny study from a plugin)', () => {
+  let json: Run;
+  let doc: {
+    command: string;
+    outDir: string;
+    files: Record<string, string | { svg: string; png: string }>;
+    study: { id: string };
+    scale: { id: string; trainingConfigurations: number };
+    parameters: {
+      measurement: {
+        seed: number;
+        samples: number;
+        projectors: { id: string; options: { weights?: string } }[];
+      };
+    };
+    seeds: {
+      master: number;
+      trainingData: number;
+      evaluation: number;
+      measurement: number;
+      training: number;
+    };
+    estimates: Entry[];
+    reference: unknown[];
+    comparison: {
+      projector: string;
+      nr: number;
+      nc: number;
+      y: number;
+      error: number;
+      reference?: { y: number; error: number };
+      deviation?: number;
+    }[];
+    training: {
+      steps: number;
+      evaluation: { step: number }[];
+      snapshots: { epoch: number; weights: number[] }[];
+      filter: { weights: number[] };
+    };
+    wallSeconds: Record<string, number>;
+    versions: Record<string, string>;
+  };
+  let human: Run;
+  const outDir = join(tmp, 'tiny');
+  const otherDir = join(tmp, 'other');
+
+  beforeAll(async () => {
+    [json, human] = await Promise.all([
+      rsrg(tmp, [...tiny, 'reproduce', 'tiny', '--out', 'tiny', '--seed', '4', '--workers', '1', '--json']),
+      rsrg(tmp, [
+        ...tiny,
+        'reproduce',
+        'tiny',
+        '--scale',
+        'other',
+        '--out',
+        'other',
+        '--workers',
+        '1',
+        '--keep-data',
+      ]),
+    ]);
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(0);
+    doc = JSON.parse(json.stdout);
+  });
+
+  it('writes every output into the directory, and result.json is the printed JSON', () => {
+    expect(doc.command).toBe('reproduce');
+    expect(doc.outDir).toBe(outDir);
+    const names = Object.values(doc.files).flatMap((f) => (typeof f === 'string' ? [f] : [f.svg, f.png]));
+    expect(names.sort()).toEqual(
+      [
+        'figure1.png',
+        'figure1.svg',
+        'figure2.png',
+        'figure2.svg',
+        'projector.rsrg',
+        'report.md',
+        'result.json',
+        'table1.md',
+      ].sort(),
+    );
+    for (const name of names) expect(existsSync(join(outDir, name)), name).toBe(true);
+    expect(JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8'))).toEqual(doc);
+    // The training data are not kept unless asked for.
+    expect(existsSync(join(outDir, 'training-data.rsrg'))).toBe(false);
+  });
+
+  it('lists the estimates of both projectors, each shaped like an mcrg --json entry with its projector', () => {
+    const byProjector = new Map<string, Entry[]>();
+    for (const e of doc.estimates) byProjector.set(e.projector, [...(byProjector.get(e.projector) ?? []), e]);
+    expect([...byProjector.keys()]).toEqual(['majority', 'rbm']);
+    for (const list of byProjector.values()) {
+      expect(list.map((e) => `${e.sector} ${e.nr} ${e.nc}`)).toEqual([
+        ...[1, 2, 3, 4, 5, 6, 7].map((nc) => `even 1 ${nc}`),
+        ...[1, 2, 3, 4].map((nc) => `odd 1 ${nc}`),
+      ]);
+      for (const e of list)
+        expect(Object.keys(e).sort()).toEqual([
+          'error',
+          'lambda',
+          'lambdaError',
+          'nc',
+          'nr',
+          'projector',
+          'sector',
+          'y',
+        ]);
+    }
+    // Majority rule at N_r = 1, N_c = 1 is well defined on 8×8.
+    const m = doc.estimates.find((e) => e.projector === 'majority' && e.sector === 'even' && e.nc === 1);
+    expect(m?.y).toBeGreaterThan(0.5);
+    expect(m?.y).toBeLessThan(1.5);
+  });
+
+  it('compares with the reference in combined standard errors', () => {
+    expect(doc.reference).toHaveLength(3);
+    const referenced = doc.comparison.filter((c) => c.reference);
+    expect(referenced.map((c) => `${c.projector} ${c.nr} ${c.nc}`).sort()).toEqual([
+      'majority 1 1',
+      'majority 1 2',
+      'rbm 1 1',
+    ]);
+    for (const c of referenced) {
+      const e = doc.estimates.find(
+        (x) => x.projector === c.projector && x.sector === 'even' && x.nr === c.nr && x.nc === c.nc,
+      );
+      expect(c.y).toBe(e?.y);
+      if (e?.y == null || e.error == null || !c.reference) continue;
+      const expected = (e.y - c.reference.y) / Math.hypot(e.error, c.reference.error);
+      expect(c.deviation).toBeCloseTo(expected, 12);
+    }
+    const table = readFileSync(join(outDir, 'table1.md'), 'utf8');
+    expect(table).toContain(
+      '| N_r | N_c | majority (this run) | published | Δ/σ | rbm (this run) | published | Δ/σ |',
+    );
+    expect(table).toContain('0.900(10)');
+  });
+
+  it('derives independent seeds and measures the trained projector file with the measurement seed', () => {
+    expect(doc.seeds).toEqual({ ...runSeeds(4) });
+    expect(new Set([doc.seeds.trainingData, doc.seeds.evaluation, doc.seeds.measurement]).size).toBe(3);
+    const m = doc.parameters.measurement;
+    expect(m.seed).toBe(doc.seeds.measurement);
+    expect(m.samples).toBe(800);
+    expect(m.projectors.map((p) => p.id)).toEqual(['majority', 'rbm']);
+    expect(m.projectors[1].options.weights).toBe(join(outDir, 'projector.rsrg'));
+    const file = rbmProjectorCodec.decode(readFileSync(join(outDir, 'projector.rsrg')));
+    expect(Array.from(file.filter.weights)).toEqual(doc.training.filter.weights);
+    expect(file.training?.data.configurations).toBe(200);
+  });
+
+  it('keeps the filter at the study epochs (past the last: the last) and y_t every evaluateEvery steps', () => {
+    // filterEpochs [1, 50] in a run of 2 epochs.
+    expect(doc.training.snapshots.map((s) => s.epoch)).toEqual([1, 2]);
+    expect(doc.training.snapshots[1].weights).toEqual(doc.training.filter.weights);
+    expect(doc.training.steps).toBe(40);
+    expect(doc.training.evaluation.map((p) => p.step)).toEqual([15, 30, 40]);
+    for (const k of ['trainingData', 'evaluationData', 'training', 'measurement', 'report', 'total']) {
+      expect(doc.wallSeconds[k], k).toBeGreaterThan(0);
+    }
+    expect(Object.keys(doc.versions)).toEqual(
+      expect.arrayContaining(['@rsrg/cli', '@rsrg/mcrg', '@rsrg/projectors']),
+    );
+  });
+
+  it('draws the figures as SVG and PNG, and writes a report that links them', () => {
+    for (const f of ['figure1', 'figure2']) {
+      expect(readFileSync(join(outDir, `${f}.svg`), 'utf8')).toMatch(/^<svg[^>]*>/);
+      expect(readFileSync(join(outDir, `${f}.png`)).subarray(0, 8)).toEqual(
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      );
+    }
+    const report = readFileSync(join(outDir, 'report.md'), 'utf8');
+    for (const text of [
+      '![Figure 1](figure1.png)',
+      '![Figure 2](figure2.png)',
+      'rsrg reproduce tiny --scale test --seed 4',
+      String(doc.seeds.measurement),
+      'τ_int',
+      '## Wall time',
+      '## Versions',
+    ]) {
+      expect(report).toContain(text);
+    }
+  });
+
+  it('prints the side-by-side table and the paths, with --scale and --keep-data', () => {
+    expect(human.stderr).toBe('');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/N_r\s+N_c\s+majority \(this run\)\s+published\s+Δ\/σ\s+rbm \(this run\)/);
+    expect(human.stdout).toContain('other/table1.md');
+    expect(human.stdout).toContain('other/figure2.png');
+    const kept = ensembleCodec.decode(readFileSync(join(otherDir, 'training-data.rsrg')));
+    expect(kept.count).toBe(200);
+    expect(kept.header.seed).toBe(deriveSeed(1, 1));
+    expect(
+      JSON.parse(readFileSync(join(otherDir, 'result.json'), 'utf8')).parameters.measurementSamples,
+    ).toBe(960);
+  });
+
+  it('reports bad input in one line with exit code 2', async () => {
+    writeFileSync(join(tmp, 'a-file'), 'x');
+    const runs = await Promise.all([
+      rsrg(tmp, [...tiny, 'reproduce', 'nope']),
+      rsrg(tmp, [...tiny, 'reproduce', 'tiny', '--scale', 'huge']),
+      rsrg(tmp, [...tiny, 'reproduce', 'untrainable']),
+      rsrg(tmp, [...tiny, 'reproduce', 'tiny', '--out', 'a-file']),
+      rsrg(tmp, ['reproduce']),
+    ]);
+    expectOneLineError(runs[0], 2, /unknown study 'nope' \(known: .*tiny/);
+    expectOneLineError(runs[1], 2, /study 'tiny' has no scale 'huge' \(known: test, other\)/);
+    expectOneLineError(runs[2], 2, /trains projector 'majority'; rsrg can train 'rbm' projectors only/);
+    expectOneLineError(runs[3], 2, /is a file, not a directory/);
+    expectOneLineError(runs[4], 2, /missing required argument 'study'/);
+  });
+});
+
+describe('the chung-kao-2019 study declaration', () => {
+  const registry = new Registry().use(projectors);
+  const study: Study = registry.studies.get('chung-kao-2019');
+
+  it('is registered by the projectors plugin and names what the registry has', () => {
+    expect(study).toBe(chungKao2019);
+    const model = registry.models.get(study.model);
+    expect(registry.couplingSets.get(model.couplingSets.even).couplings).toHaveLength(7);
+    for (const p of study.projectors) expect(registry.projectors.has(p)).toBe(true);
+    expect(study.training.projector).toBe('rbm');
+    expect(Object.keys(rbmPresets)).toContain(study.training.preset);
+    expect(study.size).toBe(32);
+    expect(study.filterEpochs).toEqual([1, 3, 5, rbmPresets['chung-kao-2019'].epochs]);
+  });
+
+  it('holds all 28 numbers of Table 1 as printed', () => {
+    expect(study.reference).toHaveLength(28);
+    const cells = new Set(study.reference.map((r) => `${r.projector} ${r.sector} ${r.nr} ${r.nc}`));
+    expect(cells.size).toBe(28);
+    for (const projector of ['rbm', 'majority'])
+      for (const nr of [1, 2])
+        for (let nc = 1; nc <= 7; nc++) expect(cells.has(`${projector} even ${nr} ${nc}`)).toBe(true);
+    const at = (projector: string, nr: number, nc: number) =>
+      study.reference.find((r) => r.projector === projector && r.nr === nr && r.nc === nc);
+    expect(at('rbm', 1, 1)).toMatchObject({ y: 0.9217, error: 0.0009 });
+    expect(at('majority', 1, 1)).toMatchObject({ y: 0.904, error: 0.001 });
+    expect(at('rbm', 1, 7)).toMatchObject({ y: 1.0001, error: 0.0011 });
+    expect(at('majority', 1, 7)).toMatchObject({ y: 0.967, error: 0.003 });
+    expect(at('rbm', 2, 5)).toMatchObject({ y: 1.0032, error: 0.0011 });
+    expect(at('majority', 2, 3)).toMatchObject({ y: 1.0, error: 0.002 });
+    expect(at('rbm', 2, 7)).toMatchObject({ y: 1.0016, error: 0.001 });
+    expect(at('majority', 2, 7)).toMatchObject({ y: 0.997, error: 0.003 });
+  });
+
+  it("has the paper's scale and a quick one, whose training settings resolve", () => {
+    expect(studyScale(study, 'paper').scale).toMatchObject({
+      trainingConfigurations: 10_000,
+      measurementSamples: 1_000_000,
+      evaluationSamples: 50_000,
+    });
+    // Figure 2 of 25–50 points: 50 epochs of 10⁴/10 minibatches.
+    expect(50_000 / studyScale(study, 'paper').scale.evaluateEvery).toBeGreaterThanOrEqual(25);
+    expect(50_000 / studyScale(study, 'paper').scale.evaluateEvery).toBeLessThanOrEqual(50);
+    expect(studyScale(study, undefined).id).toBe(study.defaultScale);
+    for (const id of Object.keys(study.scales)) {
+      const settings = trainingSettings(study.scales[id].training, id);
+      expect(trainOptions('chung-kao-2019', settings, { seed: 1 }).preset).toBe('chung-kao-2019');
+    }
+  });
+});
+
+describe('study helpers', () => {
+  it('derives distinct safe-integer seeds, the same for the same master seed', () => {
+    const a = runSeeds(1);
+    expect(runSeeds(1)).toEqual(a);
+    expect(a.training).toBe(1);
+    for (const s of [a.trainingData, a.evaluation, a.measurement]) expect(Number.isSafeInteger(s)).toBe(true);
+    expect(new Set([a.trainingData, a.evaluation, a.measurement, runSeeds(2).trainingData]).size).toBe(4);
+  });
+
+  it('maps settings onto the preset, rejecting unknown keys and wrong types', () => {
+    expect(trainOptions('chung-kao-2019', { epochs: 10, decayEpochs: 5 }, { seed: 2 }).schedule).toEqual({
+      kind: 'sqrt-decay',
+      initial: 1e-3,
+      final: 1e-4,
+      decayEpochs: 5,
+    });
+    expect(trainOptions('nmcrg', { schedule: 'sqrt' }, { seed: 2 }).schedule).toEqual({
+      kind: 'sqrt-decay',
+      initial: 1e-3,
+      final: 1e-4,
+      decayEpochs: 50,
+    });
+    expect(trainOptions('chung-kao-2019', { schedule: 'constant' }, { seed: 2 }).schedule).toEqual({
+      kind: 'constant',
+      rate: 1e-3,
+    });
+    expect(trainOptions('chung-kao-2019', {}, { seed: 2 }).schedule).toBeUndefined();
+    expect(() => trainingSettings({ epoch: 3 }, 'scale x')).toThrow(/unknown training setting 'epoch'/);
+    expect(() => trainingSettings({ epochs: 'three' }, 'scale x')).toThrow(/'epochs' must be a number/);
+  });
+
+  it('clamps the snapshot epochs to the run', () => {
+    expect(filterEpochs(chungKao2019, 10)).toEqual([1, 3, 5, 10]);
+    expect(filterEpochs(chungKao2019, 50)).toEqual([1, 3, 5, 50]);
+    expect(filterEpochs(chungKao2019, 2)).toEqual([1, 2]);
+  });
+
+  it('compares cell by cell, leaving cells without a reference uncompared', () => {
+    const rows = compareWithReference(
+      [
+        { projector: 'a', sector: 'even', nr: 1, nc: 1, y: 1.01, error: 0.003 },
+        { projector: 'a', sector: 'even', nr: 1, nc: 2, y: 0.99, error: 0.01 },
+        { projector: 'a', sector: 'odd', nr: 1, nc: 1, y: 1.9, error: 0.01 },
+      ],
+      [{ projector: 'a', sector: 'even', nr: 1, nc: 1, y: 1.0, error: 0.004 }],
+      ['a'],
+    );
+    expect(rows.map((r) => `${r.sector} ${r.nc}`)).toEqual(['even 1', 'even 2']);
+    expect(rows[0].deviation).toBeCloseTo(2, 12);
+    expect(rows[1].deviation).toBeUndefined();
+  });
+
+  it('colours the filter on a scale symmetric about zero', () => {
+    const spec = filterFigureSpec(
+      [{ epoch: 1, filter: { dimension: 2, width: 2, weights: [0.5, -2, 1, 0] } }],
+      't',
+    ) as { spec: { encoding: { color: { scale: { domain: number[] } } } }; data: { values: unknown[] } };
+    expect(spec.spec.encoding.color.scale.domain).toEqual([-2, 2]);
+    expect(spec.data.values).toEqual([
+      { epoch: 'epoch 1', slice: '', row: 0, col: 0, w: 0.5 },
+      { epoch: 'epoch 1', slice: '', row: 0, col: 1, w: -2 },
+      { epoch: 'epoch 1', slice: '', row: 1, col: 0, w: 1 },
+      { epoch: 'epoch 1', slice: '', row: 1, col: 1, w: 0 },
+    ]);
+  });
+});
