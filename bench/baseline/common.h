@@ -1,8 +1,10 @@
 /*
  * Shared pieces of the C baselines: xoshiro128** seeded like Rng.stream (splitmix64 of the
- * master seed and stream index), the periodic square-lattice tables, one Wolff cluster flip
- * and a monotonic clock. Written as a C programmer would write the same algorithms as the
- * TypeScript kernels, so the timings compare implementations, not algorithms.
+ * master seed and stream index), the periodic hypercubic neighbour tables, one Wolff cluster
+ * flip and a monotonic clock. Written as a C programmer would write the same algorithms as the
+ * TypeScript kernels, so the timings compare implementations, not algorithms. Built with
+ * -ffp-contract=off: JavaScript has no fused multiply-add, and floating-point kernels (the RBM)
+ * must round as the TypeScript does to draw the same spins.
  */
 #ifndef RSRG_BASELINE_COMMON_H
 #define RSRG_BASELINE_COMMON_H
@@ -51,26 +53,36 @@ static inline int32_t site(int L, int row, int col) {
   return (int32_t)(((row % L + L) % L) * L + (col % L + L) % L);
 }
 
-/* Neighbour table, 4 per site: +col, -col, +row, -row (order does not change the cluster). */
-static int32_t *neighbour_table(int L) {
-  int32_t *nb = malloc(sizeof(int32_t) * 4 * L * L);
-  for (int r = 0; r < L; r++)
-    for (int c = 0; c < L; c++) {
-      int32_t x = r * L + c;
-      nb[4 * x + 0] = site(L, r, c + 1);
-      nb[4 * x + 1] = site(L, r, c - 1);
-      nb[4 * x + 2] = site(L, r + 1, c);
-      nb[4 * x + 3] = site(L, r - 1, c);
+/*
+ * Neighbour table of the periodic L^d lattice, 2d per site in the order of the TypeScript bond
+ * table (the orbit of the nearest-neighbour term, last axis first): +e_{d-1}, -e_{d-1}, ...,
+ * +e_0, -e_0. The order fixes which draw tests which bond, so it must match for the same
+ * clusters.
+ */
+static inline int32_t *cubic_neighbours(int d, int L) {
+  int32_t N = 1;
+  for (int a = 0; a < d; a++) N *= L;
+  int32_t *nb = malloc(sizeof(int32_t) * 2 * d * N);
+  for (int32_t x = 0; x < N; x++) {
+    int32_t stride = 1;
+    for (int a = d - 1, j = 0; a >= 0; a--, j += 2) {
+      const int32_t c = (x / stride) % L; /* coordinate along axis a */
+      nb[2 * d * x + j] = x + ((c + 1) % L - c) * stride;
+      nb[2 * d * x + j + 1] = x + ((c + L - 1) % L - c) * stride;
+      stride *= L;
     }
+  }
   return nb;
 }
 
 /*
  * One Wolff cluster flip with bond probability p = 1 - e^{-2K}: seed site uniform, spins
- * flipped when added, an explicit stack. Returns the cluster size (spins added).
+ * flipped when added, an explicit stack. `degree` is 2d; pass a constant so that the inlined
+ * bond loop is unrolled. Returns the cluster size (spins added).
  */
-static inline uint32_t wolff_flip(int8_t *restrict spin, const int32_t *restrict nb, int32_t *restrict stack,
-                                  uint32_t N, uint32_t threshold, rng_t *restrict rng) {
+static inline uint32_t wolff_flip(int8_t *restrict spin, const int32_t *restrict nb, const int degree,
+                                  int32_t *restrict stack, uint32_t N, uint32_t threshold,
+                                  rng_t *restrict rng) {
   const int32_t seed = (int32_t)(((uint64_t)rng_next(rng) * N) >> 32);
   const int8_t s0 = spin[seed];
   spin[seed] = (int8_t)-s0;
@@ -78,8 +90,8 @@ static inline uint32_t wolff_flip(int8_t *restrict spin, const int32_t *restrict
   uint32_t sp = 1, size = 1;
   while (sp) {
     const int32_t x = stack[--sp];
-    const int32_t *n = nb + 4 * x;
-    for (int k = 0; k < 4; k++) {
+    const int32_t *n = nb + degree * x;
+    for (int k = 0; k < degree; k++) {
       const int32_t y = n[k];
       if (spin[y] == s0 && rng_next(rng) < threshold) {
         spin[y] = (int8_t)-s0;
@@ -92,8 +104,8 @@ static inline uint32_t wolff_flip(int8_t *restrict spin, const int32_t *restrict
 }
 
 /* u < threshold  ⇔  u · 2^-32 < p, the bond test of the TypeScript kernels. */
-static uint32_t bond_threshold(double K) {
-  double t = ceil((1.0 - exp(-2.0 * K)) * 4294967296.0);
+static inline uint32_t bond_threshold(double K) {
+  double t = ceil(-expm1(-2.0 * K) * 4294967296.0); /* p as the bond table computes it */
   return t >= 4294967295.0 ? 4294967295u : (uint32_t)t;
 }
 
@@ -104,5 +116,6 @@ static double now_seconds(void) {
 }
 
 #define K_C_2D 0.44068679350977147
+#define K_C_3D 0.221654626
 
 #endif

@@ -121,13 +121,13 @@ int main(int argc, char **argv) {
     level_init(&lv[n], L);
   }
   int32_t *stack = malloc(sizeof(int32_t) * N);
-  int32_t *nb = neighbour_table(L0);
+  int32_t *nb = cubic_neighbours(2, L0);
   rng_t rng = rng_stream(seed, 0);  /* chain 0 samples with stream 2·0 ... */
   rng_t prng = rng_stream(seed, 1); /* ... and projects with stream 2·0 + 1, as runChain */
   const uint32_t threshold = bond_threshold(K_C_2D);
   /* As runChain: random start from the chain's stream (Rng.nextSign), then 1000 intervals. */
   for (uint32_t i = 0; i < N; i++) spin[0][i] = (rng_next(&rng) & 0x80000000u) ? 1 : -1;
-  for (int i = 0; i < 1000 * interval; i++) wolff_flip(spin[0], nb, stack, N, threshold, &rng);
+  for (int i = 0; i < 1000 * interval; i++) wolff_flip(spin[0], nb, 4, stack, N, threshold, &rng);
 
   double *sum = calloc((size_t)BINS * NL * M, sizeof(double));
   double *sumSq = calloc((size_t)BINS * NL * M * M, sizeof(double));
@@ -137,7 +137,7 @@ int main(int argc, char **argv) {
 
   const double t0 = now_seconds();
   for (long i = 0; i < measurements; i++) {
-    for (int k = 0; k < interval; k++) wolff_flip(spin[0], nb, stack, N, threshold, &rng);
+    for (int k = 0; k < interval; k++) wolff_flip(spin[0], nb, 4, stack, N, threshold, &rng);
     for (int n = 0; n < NL; n++) {
       if (n > 0) majority(spin[n - 1], lv[n - 1].L, spin[n], &prng);
       coupling_sums(&lv[n], spin[n], S + n * M);
