@@ -280,6 +280,16 @@ describe('errors: exit code and one stderr line', () => {
       /not-a-plugin\.mjs.*neither/,
     ],
     ['missing weights file', ['mcrg', '--weights', 'no-such-filter.rsrg'], /--weights.*no-such-filter\.rsrg/],
+    [
+      'malformed projector option',
+      ['mcrg', '--projector-option', 'blockSize'],
+      /--projector-option.*'blockSize'/,
+    ],
+    [
+      'projector option the projector rejects',
+      ['mcrg', '--size', '8', '--samples', '1000', '--projector-option', 'blockSize=3'],
+      /8.*3|3.*8/,
+    ],
   ];
   it.concurrent.each(usage)('%s exits 2', async (_, args, pattern) => {
     expectOneErrorLine(await rsrg(args), 2, pattern);

@@ -7,7 +7,7 @@ import { toJson } from '../format/json.js';
 export function listCommand(program: Command, ctx: CommandContext): Command {
   return program
     .command('list')
-    .description('list the registered models, samplers, projectors and coupling sets')
+    .description('list the registered models, samplers, projectors, coupling sets and studies')
     .addOption(new Option('--json', 'print one JSON object instead of text'))
     .action(async (opts: { json?: boolean }) => {
       const listing = describeRegistry(await ctx.registry());
@@ -45,6 +45,16 @@ export function describeRegistry(registry: Registry) {
         parity: couplingParity(c),
         terms: c.terms.length,
       })),
+    })),
+    studies: registry.studies.list().map((st) => ({
+      id: st.id,
+      description: st.description,
+      citation: st.citation,
+      model: st.model,
+      size: st.size,
+      projectors: [...st.projectors],
+      scales: Object.keys(st.scales),
+      defaultScale: st.defaultScale,
     })),
   };
 }
@@ -102,6 +112,17 @@ function renderListing(l: Listing): string {
         ...set.couplings.map(
           (c, i) => `${String(i + 1).padStart(3)}  ${c.name} (${c.terms} term${c.terms === 1 ? '' : 's'})`,
         ),
+      ],
+    })),
+  );
+  section(
+    'studies (rsrg reproduce <id>)',
+    l.studies.map((st) => ({
+      id: st.id,
+      lines: [
+        st.description,
+        `${st.model} on L = ${st.size}; projectors ${st.projectors.join(', ')}; scales ${st.scales.join(', ')} (default ${st.defaultScale})`,
+        st.citation,
       ],
     })),
   );

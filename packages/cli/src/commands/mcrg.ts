@@ -28,6 +28,7 @@ interface McrgOptions {
   sampler?: string;
   projector?: string;
   weights?: string;
+  projectorOption?: Record<string, string>;
   samples: number;
   thermalize: number;
   interval?: number;
@@ -65,6 +66,13 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     .addOption(opt('--projector <id>', "RG projector, the weight factor P(μ|σ) (default: the model's)"))
     .addOption(
       opt('--weights <file>', 'weights file for a trainable projector (passed as its weights option)'),
+    )
+    .addOption(
+      opt(
+        '--projector-option <key=value>',
+        'an option of the projector, e.g. blockSize=3 or w=0.8 (repeatable)',
+        projectorOption,
+      ),
     )
     .addOption(
       opt('--samples <n>', 'measurements in all chains together', integerAtLeast('--samples', 1)).default(
@@ -145,8 +153,13 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         ...(opts.coupling !== undefined && { coupling: opts.coupling }),
         ...(opts.sampler !== undefined && { sampler: opts.sampler }),
         ...(opts.projector !== undefined && { projector: opts.projector }),
-        ...(opts.weights !== undefined && {
-          projectorOptions: { weights: weightsFile(resolve(io.cwd, opts.weights), opts.weights) },
+        ...((opts.weights !== undefined || opts.projectorOption !== undefined) && {
+          projectorOptions: {
+            ...opts.projectorOption,
+            ...(opts.weights !== undefined && {
+              weights: weightsFile(resolve(io.cwd, opts.weights), opts.weights),
+            }),
+          },
         }),
         ...(opts.interval !== undefined && { interval: opts.interval }),
         ...(opts.levels !== undefined && { levels: opts.levels }),
@@ -227,6 +240,13 @@ export async function readEnsemble(path: string, given: string, option = '--ense
   if (!existsSync(path)) throw new UsageError(`${option}: no such file '${given}'`);
   const { ensembleCodec } = await import('@rsrg/mcrg');
   return ensembleCodec.decode(readFileSync(path), path);
+}
+
+/** Parses one `--projector-option key=value` into the accumulated record (values stay strings). */
+function projectorOption(text: string, previous?: Record<string, string>): Record<string, string> {
+  const m = /^([A-Za-z][\w.-]*)=(.+)$/.exec(text);
+  if (!m) throw new UsageError(`--projector-option: expected key=value, got '${text}'`);
+  return { ...previous, [m[1]]: m[2] };
 }
 
 function weightsFile(path: string, given: string): string {
