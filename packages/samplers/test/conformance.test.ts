@@ -24,7 +24,12 @@ const samplers = new Registry().use(plugin).samplers.list();
  * Steps between histogram entries, long enough that successive entries are nearly independent
  * (correlation inflates chi-square); measured: over 8 seeds the mean z of every case is |z| < 0.8.
  */
-const INTERVAL: Readonly<Record<string, number>> = { wolff: 4, 'swendsen-wang': 4, 'heat-bath': 4 };
+const INTERVAL: Readonly<Record<string, number>> = {
+  wolff: 4,
+  'wolff-wasm': 4,
+  'swendsen-wang': 4,
+  'heat-bath': 4,
+};
 const interval = (s: Sampler) => INTERVAL[s.id] ?? 10;
 
 /** Larger systems for the state-handling checks, where every code path runs many times. */
@@ -166,12 +171,18 @@ describe.each(samplers)('sampler $id', (sampler) => {
 });
 
 describe('the registered samplers', () => {
-  it('are wolff, swendsen-wang, metropolis and heat-bath', () => {
-    expect(samplers.map((s) => s.id)).toEqual(['wolff', 'swendsen-wang', 'metropolis', 'heat-bath']);
+  it('are wolff, swendsen-wang, metropolis, heat-bath and wolff-wasm', () => {
+    expect(samplers.map((s) => s.id)).toEqual([
+      'wolff',
+      'swendsen-wang',
+      'metropolis',
+      'heat-bath',
+      'wolff-wasm',
+    ]);
   });
 
   it('cover every test case: cluster samplers the ferromagnetic pair ones, local samplers all', () => {
-    const cluster = new Set(['wolff', 'swendsen-wang']);
+    const cluster = new Set(['wolff', 'swendsen-wang', 'wolff-wasm']);
     for (const c of cases) {
       for (const s of samplers) {
         const expected = !cluster.has(s.id) || isFerromagneticPair(c.h);
