@@ -56,6 +56,26 @@ const KERNELS = [
     trajectory: (o) => `${o.flips} flips, ${o.spins} spins, m = ${o.m}`,
   },
   {
+    id: 'wolff2d-wasm',
+    title: 'as wolff2d, with the AssemblyScript kernel (wolff-wasm)',
+    metric: 'ns per spin added',
+    better: 'lower',
+    target: 0.7,
+    c: { program: 'wolff', args: (seed) => ['32', '2e7', String(seed), '2'], metric: (o) => o.nsPerSpin },
+    js: (seed) => wolffNsPerSpin('ising2d', 32, 2e7, seed, 'wolffWasm'),
+    trajectory: (o) => `${o.flips} flips, ${o.spins} spins, m = ${o.m}`,
+  },
+  {
+    id: 'wolff3d-wasm',
+    title: 'as wolff3d, with the AssemblyScript kernel (wolff-wasm)',
+    metric: 'ns per spin added',
+    better: 'lower',
+    target: 0.7,
+    c: { program: 'wolff', args: (seed) => ['16', '2e7', String(seed), '3'], metric: (o) => o.nsPerSpin },
+    js: (seed) => wolffNsPerSpin('ising3d', 16, 2e7, seed, 'wolffWasm'),
+    trajectory: (o) => `${o.flips} flips, ${o.spins} spins, m = ${o.m}`,
+  },
+  {
     id: 'mcrg2d',
     title: 'MCRG measurements, 2D L=32, 5 Wolff flips + majority to 4×4 + 11 couplings × 4 levels',
     metric: 'measurements per s',
@@ -64,6 +84,17 @@ const KERNELS = [
     c: { program: 'mcrg', args: (seed) => ['20000', String(seed), '5'], metric: (o) => o.perSecond },
     js: (seed) => mcrgMeasurementsPerSecond({ model: 'ising2d', size: 32, levels: 3 }, 20000, seed, 5),
     // Σ S of every level and coupling over all measurements: equal only if every draw is.
+    trajectory: (o) => o.totals.join(','),
+  },
+  {
+    id: 'mcrg2d-wasm',
+    title: 'as mcrg2d, with the wolff-wasm sampler (bit-identical to wolff)',
+    metric: 'measurements per s',
+    better: 'higher',
+    target: 0.7,
+    c: { program: 'mcrg', args: (seed) => ['20000', String(seed), '5'], metric: (o) => o.perSecond },
+    js: (seed) =>
+      mcrgMeasurementsPerSecond({ model: 'ising2d', size: 32, levels: 3, sampler: 'wolff-wasm' }, 20000, seed, 5),
     trajectory: (o) => o.totals.join(','),
   },
   {
@@ -115,15 +146,15 @@ const KERNELS = [
  * Wolff on L^d at K_c through the sampler's public kernel: ns per spin added. Starts like
  * wolff.c (all up, stream 0 of the seed, 2000 flips), so the trajectories are identical.
  */
-async function wolffNsPerSpin(modelId, L, spinsToTime, seed) {
-  const [{ Rng, allUp }, { wolff }, projectors] = await Promise.all([
+async function wolffNsPerSpin(modelId, L, spinsToTime, seed, samplerExport = 'wolff') {
+  const [{ Rng, allUp }, samplers, projectors] = await Promise.all([
     dist('core'),
     dist('samplers'),
     dist('projectors'),
   ]);
   const model = projectors[modelId];
   const lattice = model.lattice(L);
-  const kernel = wolff.create(lattice, model.hamiltonian(model.criticalCoupling));
+  const kernel = samplers[samplerExport].create(lattice, model.hamiltonian(model.criticalCoupling));
   const rng = Rng.stream(seed, 0);
   const state = { spins: allUp(lattice), rng, moves: 0 };
   for (let i = 0; i < 2000; i++) kernel.step(state);
@@ -146,7 +177,7 @@ async function wolffNsPerSpin(modelId, L, spinsToTime, seed) {
  * replays the same streams: chain 0 samples with Rng.stream(seed, 0) and projects with
  * Rng.stream(seed, 1).
  */
-async function mcrgMeasurementsPerSecond({ model, size, levels }, measurements, seed, interval) {
+async function mcrgMeasurementsPerSecond({ model, size, levels, sampler = 'wolff' }, measurements, seed, interval) {
   const [{ Registry }, samplers, projectors, { prepareMcrg, runChain }] = await Promise.all([
     dist('core'),
     dist('samplers'),
@@ -158,7 +189,7 @@ async function mcrgMeasurementsPerSecond({ model, size, levels }, measurements, 
   const setup = await prepareMcrg(registry, {
     model,
     size,
-    sampler: 'wolff',
+    sampler,
     projector: 'majority',
     samples: measurements,
     thermalize,

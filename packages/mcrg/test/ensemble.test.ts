@@ -86,7 +86,7 @@ describe('ensembles', () => {
       size: 8,
       sizes: [8, 8],
       coupling: 0.44068679350977147,
-      sampler: 'wolff',
+      sampler: 'wolff-wasm',
       interval: 2,
       thermalize: 30,
       seed: 31,

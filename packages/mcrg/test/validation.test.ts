@@ -76,7 +76,7 @@ describe('configuration errors: one line, the right class, naming the problem', 
     const setup = await prepareMcrg(sourceRegistry(), { ...base, samples: 1029 });
     expect(setup.config).toMatchObject({
       coupling: 0.44068679350977147,
-      sampler: 'wolff',
+      sampler: 'wolff-wasm',
       projector: 'majority',
       interval: 5,
       levels: 2,

@@ -299,16 +299,16 @@ describe('models', () => {
   });
 
   it.each([
-    ['ising1d', ising1d, 1, 0.5, 'decimation', undefined],
-    ['ising2d', ising2d, 2, Math.log(1 + Math.SQRT2) / 2, 'majority', { yt: 1, yh: 15 / 8 }],
-    ['ising3d', ising3d, 3, 0.221654626, 'majority', { yt: 1.587375, yh: 2.4818511 }],
+    ['ising1d', ising1d, 1, 0.5, 'wolff', 'decimation', undefined],
+    ['ising2d', ising2d, 2, Math.log(1 + Math.SQRT2) / 2, 'wolff-wasm', 'majority', { yt: 1, yh: 15 / 8 }],
+    ['ising3d', ising3d, 3, 0.221654626, 'wolff-wasm', 'majority', { yt: 1.587375, yh: 2.4818511 }],
   ] as const)(
     '%s: constants, defaults, lattices and Hamiltonian',
-    (id, model: IsingModel, d, Kc, projector, exponents) => {
+    (id, model: IsingModel, d, Kc, sampler, projector, exponents) => {
       expect(model.id).toBe(id);
       expect(model.dimension).toBe(d);
       expect(model.criticalCoupling).toBeCloseTo(Kc, 15);
-      expect(model.defaults).toEqual({ sampler: 'wolff', projector, interval: 5 });
+      expect(model.defaults).toEqual({ sampler, projector, interval: 5 });
       expect(model.exponents).toEqual(exponents);
       expect(model.couplingSets).toEqual({ even: `${model.id}.even`, odd: `${model.id}.odd` });
       const lattice = model.lattice(4);

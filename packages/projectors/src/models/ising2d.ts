@@ -75,5 +75,6 @@ export const ising2d = hypercubicIsing({
   evenSet: ising2dEven,
   oddSet: ising2dOdd,
   exponents: { yt: 1, yh: 15 / 8 },
-  defaults: { sampler: 'wolff', projector: 'majority', interval: 5 },
+  // wolff-wasm is bit-identical to wolff and about 1.7× faster at criticality (docs/benchmarks.md).
+  defaults: { sampler: 'wolff-wasm', projector: 'majority', interval: 5 },
 });

@@ -52,7 +52,7 @@ export const chungKao2019: Study = {
     'J.-H. Chung and Y.-J. Kao, "Optimal real-space renormalization-group transformations with artificial neural networks" (2019)',
   model: 'ising2d',
   size: 32,
-  sampler: 'wolff',
+  sampler: 'wolff-wasm',
   interval: 5,
   training: { projector: 'rbm', preset: 'chung-kao-2019' },
   projectors: ['majority', 'rbm'],
