@@ -9,7 +9,7 @@ import { compareWithReference } from '../src/study/comparison.js';
 import { filterFigureSpec } from '../src/study/figures.js';
 import { filterEpochs, studyScale } from '../src/study/run-study.js';
 import { deriveSeed, runSeeds } from '../src/study/seeds.js';
-import { trainingSettings, trainOptions } from '../src/study/train-settings.js';
+import { presetId, trainingSettings, trainOptions } from '../src/study/train-settings.js';
 import { expectOneLineError, fixture, type Run, rsrg } from './fixtures/run-rsrg.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rsrg-reproduce-'));
@@ -258,7 +258,12 @@ describe('the chung-kao-2019 study declaration', () => {
     expect(study.training.projector).toBe('rbm');
     expect(Object.keys(rbmPresets)).toContain(study.training.preset);
     expect(study.size).toBe(32);
-    expect(study.filterEpochs).toEqual([1, 3, 5, rbmPresets['chung-kao-2019'].epochs]);
+    expect(study.filterEpochs).toEqual([
+      1,
+      3,
+      5,
+      rbmPresets[study.training.preset as keyof typeof rbmPresets].epochs,
+    ]);
   });
 
   it('holds all 28 numbers of Table 1 as printed', () => {
@@ -286,13 +291,17 @@ describe('the chung-kao-2019 study declaration', () => {
       measurementSamples: 1_000_000,
       evaluationSamples: 50_000,
     });
-    // Figure 2 of 25–50 points: 50 epochs of 10⁴/10 minibatches.
-    expect(50_000 / studyScale(study, 'paper').scale.evaluateEvery).toBeGreaterThanOrEqual(25);
-    expect(50_000 / studyScale(study, 'paper').scale.evaluateEvery).toBeLessThanOrEqual(50);
+    // Figure 2 of 25–50 points over the preset's epochs of 10⁴/batch minibatches.
+    const preset = rbmPresets[study.training.preset as keyof typeof rbmPresets];
+    const steps = (preset.epochs * 10_000) / preset.batchSize;
+    expect(steps / studyScale(study, 'paper').scale.evaluateEvery).toBeGreaterThanOrEqual(25);
+    expect(steps / studyScale(study, 'paper').scale.evaluateEvery).toBeLessThanOrEqual(50);
     expect(studyScale(study, undefined).id).toBe(study.defaultScale);
     for (const id of Object.keys(study.scales)) {
       const settings = trainingSettings(study.scales[id].training, id);
-      expect(trainOptions('chung-kao-2019', settings, { seed: 1 }).preset).toBe('chung-kao-2019');
+      expect(trainOptions(presetId(study.training.preset), settings, { seed: 1 }).preset).toBe(
+        study.training.preset,
+      );
     }
   });
 });

@@ -40,10 +40,16 @@ const reference: ReferenceEstimate[] = ([1, 2] as const).flatMap((nr) =>
  * the filter as it trains (Figure 1, epochs 1, 3, 5 and the last) and y_t at N_r = 1 against the
  * training step on 5×10⁴ fresh configurations (Figure 2).
  *
- * Scales: `paper` is the paper's run (10⁴ training configurations, the `chung-kao-2019` preset:
- * 50 epochs of 1000 minibatches, 10⁶ measurements); `quick` finishes in about two minutes on
- * two cores (4000 configurations, 10 epochs of 400 minibatches at a constant η = 10⁻³, 10⁵
- * measurements).
+ * Training uses the `nmcrg` preset (the authors' public code: minibatch 50, constant η = 10⁻³,
+ * 100 epochs, CD-3). The paper's own schedule (`chung-kao-2019`: minibatch 10, η decaying to
+ * 10⁻⁴ by epoch 25, 50 epochs) stops before the filter converges and gives y_t ≈ 0.984–0.992 at
+ * N_r = 1, N_c = 7 over three seeds; trained to convergence the filter gives 0.999(3)
+ * (docs/learned-projector.md).
+ *
+ * Scales: `paper` is the paper's data sizes (10⁴ training configurations, 10⁶ measurements,
+ * y_t evaluated on 5×10⁴ fresh configurations); `quick` finishes in a couple of minutes on two
+ * cores (4000 configurations, 10 epochs of 400 minibatches of 10, 10⁵ measurements) and checks
+ * the pipeline, not the converged value.
  */
 export const chungKao2019: Study = {
   id: 'chung-kao-2019',
@@ -54,19 +60,19 @@ export const chungKao2019: Study = {
   size: 32,
   sampler: 'wolff-wasm',
   interval: 5,
-  training: { projector: 'rbm', preset: 'chung-kao-2019' },
+  training: { projector: 'rbm', preset: 'nmcrg' },
   projectors: ['majority', 'rbm'],
-  // 50 is the preset's last epoch; a run with fewer epochs shows its own last one there.
-  filterEpochs: [1, 3, 5, 50],
+  // 100 is the preset's last epoch; a run with fewer epochs shows its own last one there.
+  filterEpochs: [1, 3, 5, 100],
   defaultScale: 'quick',
   scales: {
     paper: {
-      description: "the paper's run: 10⁴ training configurations, 50 epochs, 10⁶ measurements",
+      description: "the paper's sizes: 10⁴ training configurations, 100 epochs (nmcrg), 10⁶ measurements",
       trainingConfigurations: 10_000,
       measurementSamples: 1_000_000,
       evaluationSamples: 50_000,
-      // 50 epochs × 1000 minibatches: 40 points in Figure 2.
-      evaluateEvery: 1250,
+      // 100 epochs × 200 minibatches: 40 points in Figure 2.
+      evaluateEvery: 500,
       thermalize: 1000,
     },
     quick: {
@@ -78,9 +84,8 @@ export const chungKao2019: Study = {
       // 10 epochs × 400 minibatches: 10 points in Figure 2.
       evaluateEvery: 400,
       thermalize: 1000,
-      // 4000 updates are too few for the paper's decaying rate to move the filter far enough,
-      // so η stays at its initial 10⁻³ (as in the authors' public code).
-      training: { epochs: 10, schedule: 'constant' },
+      // Minibatches of 10 give 400 steps an epoch, enough for y_t to leave its first plateau.
+      training: { epochs: 10, batchSize: 10 },
     },
   },
   reference,
