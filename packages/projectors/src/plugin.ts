@@ -4,6 +4,7 @@ import { majority } from './majority.js';
 import { isingModels } from './models/index.js';
 import { rbm } from './rbm/index.js';
 import { chungKao2019 } from './studies/chung-kao-2019.js';
+import { ising3d16, ising3d32 } from './studies/ising3d.js';
 
 /**
  * Registers the projectors (majority, decimation, rbm), the Ising models in 1, 2 and 3
@@ -19,6 +20,7 @@ export const plugin: Plugin = (registry) => {
     registry.couplingSets.add(model.oddSet);
   }
   registry.studies.add(chungKao2019);
+  for (const study of [ising3d16, ising3d32]) registry.studies.add(study);
 };
 
 export default plugin;
