@@ -44,7 +44,7 @@ export function reproduceCommand(program: Command, ctx: CommandContext): Command
     .addOption(
       new Option(
         '--workers <n>',
-        'worker threads for sampling and measuring (default: the available cores)',
+        'worker threads for sampling, training and measuring (default: the available cores)',
       ).argParser(integerAtLeast('--workers', 1)),
     )
     .addOption(new Option('--keep-data', 'keep the training configurations as training-data.rsrg'))

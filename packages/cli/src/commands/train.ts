@@ -127,7 +127,7 @@ export function trainCommand(program: Command, ctx: CommandContext): Command {
     .addOption(
       opt(
         '--workers <n>',
-        'worker threads for sampling (default: the available cores)',
+        'worker threads for sampling and training (default: the available cores)',
         integerAtLeast('--workers', 1),
       ),
     )
@@ -297,6 +297,7 @@ async function train(ctx: CommandContext, opts: TrainCliOptions, cmd: Command): 
       data,
       description: `${ensembleDescription(data)}${dataPath ? ` (${dataPath})` : ''}`,
       options,
+      workers,
       ...(evaluation && {
         evaluation: {
           ensemble: evaluation,

@@ -194,6 +194,7 @@ export async function runStudy(
       data,
       description: ensembleDescription(data),
       options: trainingOptions,
+      workers: options.workers,
       ...(evaluationData && {
         evaluation: { ensemble: evaluationData, every: scale.evaluateEvery, seed: seeds.evaluation },
       }),

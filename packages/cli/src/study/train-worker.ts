@@ -1,13 +1,22 @@
 /**
  * The training worker: trains an RBM projector on an ensemble and, every few steps, measures
- * y_t of the current filter on fresh configurations. Training is one synchronous computation,
- * so it runs here, off the main thread, which stays free to draw progress and to stop the
- * run on Ctrl-C (by terminating this thread).
+ * y_t of the current filter on fresh configurations. It drives `trainRbmParallel`, whose
+ * minibatch workers are its own child threads, and blocks while they run; so it runs here, off
+ * the main thread, which stays free to draw progress and to stop the run on Ctrl-C (by
+ * terminating this thread, which ends its children too).
  */
+import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Lattice, Registry } from '@rsrg/core';
 import { ensembleConfiguration, modelCouplings } from '@rsrg/mcrg';
-import { type RbmFilter, rbmProjector, resolveTrainOptions, trainRbm } from '@rsrg/projectors';
+import {
+  type RbmFilter,
+  rbmProjector,
+  resolveTrainOptions,
+  type TrainHooks,
+  trainRbm,
+  trainRbmParallel,
+} from '@rsrg/projectors';
 import { type EvaluationPoint, evaluateProjector } from './evaluation.js';
 import type { TrainMessage, TrainTask } from './training.js';
 
@@ -34,7 +43,7 @@ async function run(task: TrainTask): Promise<void> {
   };
   const evaluation: EvaluationPoint[] = [];
   post({ kind: 'start', stepsPerEpoch, totalSteps, epochs: resolved.epochs });
-  const result = trainRbm({ lattice, configs, description: task.description }, task.options, {
+  const hooks: TrainHooks = {
     // Every step, so that the last one is evaluated too when it is not a multiple of `every`.
     ...(evaluationSetup &&
       ev && {
@@ -50,7 +59,14 @@ async function run(task: TrainTask): Promise<void> {
     onEpoch(info) {
       post({ kind: 'epoch', info });
     },
-  });
+  };
+  const training = { lattice, configs, description: task.description };
+  const workers = task.workers ?? availableParallelism();
+  // One worker would only add a thread: train here (the result is the same).
+  const result =
+    workers > 1
+      ? await trainRbmParallel(training, task.options, hooks, { workers })
+      : trainRbm(training, task.options, hooks);
   post({ kind: 'done', result, evaluation });
 }
 

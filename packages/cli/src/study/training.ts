@@ -22,6 +22,11 @@ export interface TrainTask {
   /** How the data were made, recorded in the projector file. */
   readonly description: string;
   readonly options: TrainOptions;
+  /**
+   * Threads that run the CD chains of a minibatch (`trainRbmParallel`; default: the available
+   * cores). The result does not depend on it.
+   */
+  readonly workers?: number;
   /** y_t every `every` steps (and after the last) on fresh configurations, with projector streams of `seed`. */
   readonly evaluation?: {
     readonly ensemble: Ensemble;
@@ -80,8 +85,10 @@ function workerFile(): string {
 }
 
 /**
- * Trains in a worker thread (see train-worker.ts). The result is the same as `trainRbm` on
- * this thread would give: the worker only moves the computation.
+ * Trains in a worker thread (see train-worker.ts), which spreads each minibatch over
+ * `task.workers` more. The result is the same as `trainRbm` on this thread would give, for any
+ * number of workers: the threads only move the computation. Stopping terminates the training
+ * thread, and with it its workers.
  */
 export function trainInWorker(task: TrainTask, hooks: TrainingHooks = {}): Promise<TrainingRun> {
   const { signal } = hooks;

@@ -94,6 +94,7 @@ export {
   resolveTrainOptions,
   type TrainOptions,
 } from './options.js';
+export { type ParallelTrainOptions, trainRbmParallel } from './parallel/trainer.js';
 export { type RbmProjector, rbmProjector } from './projector.js';
 export { type AdamOptions, DEFAULT_ADAM, type LearningRateSchedule, learningRate } from './schedule.js';
 export {

@@ -79,6 +79,9 @@ export interface TrainResult {
  * The likelihood is even in W, so the sign of the learned filter is arbitrary; every filter
  * handed out (result, snapshots, hooks) is oriented so that Σ_k W_k ≥ 0 (`orientFilter`),
  * which keeps the odd-sector eigenvalues positive. The trajectory itself is not touched.
+ *
+ * `trainRbmParallel` runs this loop with the slots on worker threads; keep the two in step
+ * (test/rbm-parallel.test.ts checks that they agree bit for bit).
  */
 export function trainRbm(data: TrainingData, options: TrainOptions, hooks: TrainHooks = {}): TrainResult {
   const started = performance.now();

@@ -1,0 +1,67 @@
+/**
+ * A slot worker of `trainRbmParallel` (built to dist/rbm-train-worker.js): for every minibatch
+ * it runs slots with a `SlotRunner`, beside the trainer's thread and the other workers, then
+ * stamps the generation as finished.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Lattice } from '@rsrg/core';
+import { ContrastiveDivergence } from '../contrastive-divergence.js';
+import { RbmLayout } from '../layout.js';
+import { Command, Control, SharedStep, type SlotWorkerMessage, type SlotWorkerSetup } from './shared-step.js';
+import { SlotRunner } from './slot-runner.js';
+
+const post = (m: SlotWorkerMessage) => parentPort?.postMessage(m);
+
+/** Longest idle wait before the generation is read again (a safety net for a missed wakeup). */
+const IDLE_MS = 100;
+
+function serve(setup: SlotWorkerSetup): void {
+  const lattice = new Lattice(setup.sizes);
+  const layout = new RbmLayout(lattice, {
+    dimension: lattice.dimension,
+    width: setup.width,
+    blockSize: setup.blockSize,
+  });
+  const step = new SharedStep(setup.shape, setup.step);
+  const runner = new SlotRunner(
+    new ContrastiveDivergence(layout, setup.cdSteps),
+    step,
+    new Int8Array(setup.configs),
+  );
+  const { control, finished } = step;
+
+  post({ kind: 'ready' });
+  let seen = 0;
+  for (;;) {
+    // Blocks until the trainer bumps the generation; a wakeup alone proves nothing, the value does.
+    let generation = Atomics.load(control, Control.generation);
+    while (generation === seen) {
+      Atomics.wait(control, Control.generation, seen, IDLE_MS);
+      generation = Atomics.load(control, Control.generation);
+    }
+    seen = generation;
+    if (Atomics.load(control, Control.command) === Command.stop) return;
+    runner.runClaimed();
+    Atomics.store(finished, setup.index, seen);
+    Atomics.add(control, Control.progress, 1);
+    // Whoever stamps last sees every stamp and wakes the trainer (two may both do: harmless).
+    let all = true;
+    for (let i = 0; i < finished.length && all; i++) all = Atomics.load(finished, i) === seen;
+    if (all) Atomics.notify(control, Control.progress);
+  }
+}
+
+try {
+  serve(workerData as SlotWorkerSetup);
+} catch (err) {
+  const e = err as { message?: string; stack?: string };
+  post({
+    kind: 'error',
+    message: e?.message ?? String(err),
+    ...(e?.stack !== undefined && { stack: e.stack }),
+  });
+  const setup = workerData as SlotWorkerSetup;
+  const control = new Int32Array(setup.step, 0, Control.failed + 1);
+  Atomics.store(control, Control.failed, 1 + setup.index);
+  Atomics.notify(control, Control.progress);
+}
