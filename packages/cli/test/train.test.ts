@@ -128,6 +128,23 @@ describe('rsrg train', () => {
     );
   });
 
+  it('writes the same filter with --workers 2 as with --workers 1', async () => {
+    const r = await rsrg(tmp, [
+      'train',
+      '--data',
+      'd.rsrg',
+      ...training,
+      '--workers',
+      '2',
+      '--out',
+      'p2.rsrg',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const two = rbmProjectorCodec.decode(readFileSync(join(tmp, 'p2.rsrg')));
+    expect(Array.from(two.filter.weights)).toEqual(doc.filter.weights);
+  });
+
   it('measures y_t on fresh configurations sampled with the derived evaluation seed', async () => {
     const h = (await import('@rsrg/mcrg')).ensembleCodec.decode(readFileSync(join(tmp, 'd.rsrg'))).header;
     const evaluationSeed = deriveSeed(SEED, 2);

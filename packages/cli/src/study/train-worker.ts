@@ -1,9 +1,9 @@
 /**
  * The training worker: trains an RBM projector on an ensemble and, every few steps, measures
- * y_t of the current filter on fresh configurations. It drives `trainRbmParallel`, whose
- * minibatch workers are its own child threads, and blocks while they run; so it runs here, off
- * the main thread, which stays free to draw progress and to stop the run on Ctrl-C (by
- * terminating this thread, which ends its children too).
+ * y_t of the current filter on fresh configurations. It runs `trainRbmParallel`, which computes
+ * minibatch slots on this thread and on child worker threads and blocks while they run; so it
+ * runs here, off the main thread, which stays free to draw progress and to stop the run on
+ * Ctrl-C (by terminating this thread, which ends its children too).
  */
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -14,7 +14,6 @@ import {
   rbmProjector,
   resolveTrainOptions,
   type TrainHooks,
-  trainRbm,
   trainRbmParallel,
 } from '@rsrg/projectors';
 import { type EvaluationPoint, evaluateProjector } from './evaluation.js';
@@ -61,12 +60,10 @@ async function run(task: TrainTask): Promise<void> {
     },
   };
   const training = { lattice, configs, description: task.description };
-  const workers = task.workers ?? availableParallelism();
-  // One worker would only add a thread: train here (the result is the same).
-  const result =
-    workers > 1
-      ? await trainRbmParallel(training, task.options, hooks, { workers })
-      : trainRbm(training, task.options, hooks);
+  // This thread runs slots too: `workers` threads in all (the result does not depend on it).
+  const result = await trainRbmParallel(training, task.options, hooks, {
+    workers: task.workers ?? availableParallelism(),
+  });
   post({ kind: 'done', result, evaluation });
 }
 

@@ -23,8 +23,8 @@ export interface TrainTask {
   readonly description: string;
   readonly options: TrainOptions;
   /**
-   * Threads that run the CD chains of a minibatch (`trainRbmParallel`; default: the available
-   * cores). The result does not depend on it.
+   * Threads that run the CD chains of a minibatch, the training thread included
+   * (`trainRbmParallel`; default: the available cores). The result does not depend on it.
    */
   readonly workers?: number;
   /** y_t every `every` steps (and after the last) on fresh configurations, with projector streams of `seed`. */
@@ -85,8 +85,8 @@ function workerFile(): string {
 }
 
 /**
- * Trains in a worker thread (see train-worker.ts), which spreads each minibatch over
- * `task.workers` more. The result is the same as `trainRbm` on this thread would give, for any
+ * Trains in a worker thread (see train-worker.ts), which spreads each minibatch over itself and
+ * `task.workers − 1` more. The result is the same as `trainRbm` on this thread would give, for any
  * number of workers: the threads only move the computation. Stopping terminates the training
  * thread, and with it its workers.
  */

@@ -2,10 +2,11 @@
  * The shared memory through which the trainer's thread and its slot workers run one minibatch
  * after another. The trainer writes the filter and each slot's data offset, bumps the
  * generation and wakes the workers; all of them, the trainer's thread included, claim slots one
- * at a time from a shared counter and compute each claimed slot's gradient buckets into its row
- * of `buckets`; when none is left, each worker stamps the generation as finished and the last
- * wakes the trainer. A slot's RNG state and PCD chain live here too, so any thread can run any
- * slot and the result does not depend on which one did. Atomics order the plain
+ * at a time from a shared counter, compute each claimed slot's gradient buckets into its row
+ * of `buckets` and stamp the slot done, so that the trainer can add it to the sum (in slot
+ * order) while later slots still run; when none is left, each worker stamps the generation as
+ * finished. A slot's RNG state and PCD chain live here too, so any thread can run any slot and
+ * the result does not depend on which one did. Atomics order the plain
  * reads and writes of the arrays around them, so no message is sent per minibatch. Every wait
  * re-checks the value it waits on, so an early or missed wakeup costs time, never correctness.
  */
@@ -18,7 +19,7 @@ export const Control = {
   command: 1,
   /** Slots used by this minibatch (the last one of an epoch may be short). */
   batch: 2,
-  /** Bumped by each worker that finishes a generation; the trainer waits on it. */
+  /** Bumped by a worker after each slot and when it finishes a generation; the trainer waits on it. */
   progress: 3,
   /** 1 + index of a worker that failed; 0 while none has. */
   failed: 4,
@@ -55,6 +56,8 @@ export class SharedStep {
   readonly differ: Int32Array;
   /** Worker i → the last generation it finished. */
   readonly finished: Int32Array;
+  /** Slot s → the last generation whose slot s is done (buckets, differ, RNG state, chain). */
+  readonly slotDone: Int32Array;
   /** The filter W the minibatch runs with. */
   readonly weights: Float64Array;
   /** Slot s's gradient buckets at [s·bucketSize, (s + 1)·bucketSize). */
@@ -69,7 +72,7 @@ export class SharedStep {
     buffer?: SharedArrayBuffer,
   ) {
     const { slots, size, bucketSize } = shape;
-    const ints = CONTROL_WORDS + 6 * slots + shape.workers;
+    const ints = CONTROL_WORDS + 7 * slots + shape.workers;
     // Float64 views need an 8-byte aligned start.
     const floatsAt = Math.ceil((4 * ints) / 8) * 8;
     const chainsAt = floatsAt + 8 * (size + slots * bucketSize);
@@ -82,7 +85,8 @@ export class SharedStep {
     this.offsets = new Int32Array(this.buffer, 4 * CONTROL_WORDS, slots);
     this.differ = new Int32Array(this.buffer, 4 * (CONTROL_WORDS + slots), slots);
     this.rngStates = new Uint32Array(this.buffer, 4 * (CONTROL_WORDS + 2 * slots), 4 * slots);
-    this.finished = new Int32Array(this.buffer, 4 * (CONTROL_WORDS + 6 * slots), shape.workers);
+    this.slotDone = new Int32Array(this.buffer, 4 * (CONTROL_WORDS + 6 * slots), slots);
+    this.finished = new Int32Array(this.buffer, 4 * (CONTROL_WORDS + 7 * slots), shape.workers);
     this.weights = new Float64Array(this.buffer, floatsAt, size);
     this.buckets = new Float64Array(this.buffer, floatsAt + 8 * size, slots * bucketSize);
     this.chains = new Int8Array(this.buffer, chainsAt, bytes - chainsAt);

@@ -1,7 +1,7 @@
 /**
  * A slot worker of `trainRbmParallel` (built to dist/rbm-train-worker.js): for every minibatch
- * it runs slots with a `SlotRunner`, beside the trainer's thread and the other workers, then
- * stamps the generation as finished.
+ * it claims and runs slots with a `SlotRunner`, beside the trainer's thread and the other
+ * workers, until none is left, then stamps the generation as finished.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Lattice } from '@rsrg/core';
@@ -41,13 +41,19 @@ function serve(setup: SlotWorkerSetup): void {
     }
     seen = generation;
     if (Atomics.load(control, Control.command) === Command.stop) return;
-    runner.runClaimed();
+    const batch = control[Control.batch];
+    let s = runner.claim();
+    if (s < batch) runner.load();
+    for (; s < batch; s = runner.claim()) {
+      runner.run(s, seen);
+      // The trainer may be waiting for this slot, to add it to the sum.
+      Atomics.add(control, Control.progress, 1);
+      Atomics.notify(control, Control.progress);
+    }
+    // No more claims in this generation: the trainer may start the next one.
     Atomics.store(finished, setup.index, seen);
     Atomics.add(control, Control.progress, 1);
-    // Whoever stamps last sees every stamp and wakes the trainer (two may both do: harmless).
-    let all = true;
-    for (let i = 0; i < finished.length && all; i++) all = Atomics.load(finished, i) === seen;
-    if (all) Atomics.notify(control, Control.progress);
+    Atomics.notify(control, Control.progress);
   }
 }
 

@@ -35,7 +35,8 @@ const WAIT_MS = 20;
 /**
  * The slot workers of one training run, driven from the trainer's thread. `run` starts a
  * minibatch through the `SharedStep`, runs slots on this thread too (so a worker that wakes
- * late finds fewer left), and blocks (Atomics.wait) until every worker has finished; every
+ * late finds fewer left), sums the slots' buckets as they come in, and blocks (Atomics.wait)
+ * while it waits for the workers; every
  * `TURN_MS` it yields to the event loop, so that an abort or a worker's failure gets through,
  * and then rejects with it. With no workers it runs every slot here.
  */
@@ -46,6 +47,9 @@ export class SlotWorkers {
   private readyCount = 0;
   private closing = false;
   private lastTurn = performance.now();
+  /** Slots of the current minibatch added to the sum so far, and the sum of their `differ`. */
+  private summed = 0;
+  private differ = 0;
 
   private constructor(
     file: string | URL,
@@ -126,22 +130,35 @@ export class SlotWorkers {
   }
 
   /**
-   * Runs one minibatch of `batch` slots: the filter and the slots' data offsets must be in the
-   * shared step. Resolves when every slot's buckets, `differ`, RNG state and chain are there.
+   * Runs one minibatch of `batch` slots (the filter and the slots' data offsets must be in the
+   * shared step) and sums their gradient buckets into `buckets` in slot order, as `trainRbm`
+   * does; returns the sum of their `differ`. The sum runs as the slots come in, while later
+   * ones still run; it resolves once every worker is past its last claim.
    */
-  async run(batch: number): Promise<void> {
+  async run(batch: number, buckets: Float64Array): Promise<number> {
     this.check();
     const { control: c, finished } = this.step;
+    const runner = this.runner;
     Atomics.store(c, Control.next, 0);
     Atomics.store(c, Control.batch, batch);
     Atomics.store(c, Control.command, Command.step);
     const generation = Atomics.add(c, Control.generation, 1) + 1;
     Atomics.notify(c, Control.generation);
-    this.runner.runClaimed();
+
+    buckets.fill(0);
+    this.summed = 0;
+    this.differ = 0;
+    let s = runner.claim();
+    if (s < batch) runner.load();
+    for (; s < batch; s = runner.claim()) {
+      runner.run(s, generation);
+      this.addDone(generation, batch, buckets);
+    }
     for (;;) {
-      // Read before the check: a worker finishing in between changes it, and the wait returns.
+      // Read before the checks: a worker's progress in between changes it, and the wait returns.
       const progress = Atomics.load(c, Control.progress);
-      let all = true;
+      this.addDone(generation, batch, buckets);
+      let all = this.summed === batch;
       for (let i = 0; i < finished.length && all; i++) all = Atomics.load(finished, i) === generation;
       if (all) break;
       const failed = Atomics.load(c, Control.failed) !== 0;
@@ -150,6 +167,19 @@ export class SlotWorkers {
       await this.turn();
     }
     if (performance.now() - this.lastTurn > TURN_MS) await this.turn();
+    return this.differ;
+  }
+
+  /** Adds to `buckets` the done slots that come next in slot order (from `summed` on). */
+  private addDone(generation: number, batch: number, buckets: Float64Array): void {
+    const { slotDone, differ, buckets: slotBuckets } = this.step;
+    const B = buckets.length;
+    for (let s = this.summed; s < batch && Atomics.load(slotDone, s) === generation; s++) {
+      this.differ += differ[s];
+      const base = s * B;
+      for (let q = 0; q < B; q++) buckets[q] += slotBuckets[base + q];
+      this.summed = s + 1;
+    }
   }
 
   /** Stops and terminates the workers (idempotent). */

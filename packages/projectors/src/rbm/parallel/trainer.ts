@@ -161,16 +161,8 @@ export async function trainRbmParallel(
         eta = learningRate(o.schedule, epoch + first / slots / stepsPerEpoch);
         shared.weights.set(W);
         for (let s = 0; s < batch; s++) shared.offsets[s] = order[first + s] * V;
-        await pool.run(batch);
         // The slots' buckets summed in slot order, as trainRbm sums its per-slot buffers.
-        buckets.fill(0);
-        const B = buckets.length;
-        const all = shared.buckets;
-        for (let s = 0; s < batch; s++) {
-          differ += shared.differ[s];
-          const base = s * B;
-          for (let q = 0; q < B; q++) buckets[q] += all[base + q];
-        }
+        differ += await pool.run(batch, buckets);
         grad.fill(0);
         cd.resolve(buckets, grad);
         for (let k = 0; k < size; k++) grad[k] /= batch;
