@@ -32,8 +32,8 @@ export interface EvaluationSetup {
 
 /**
  * y_t of `projector` at N_r = 1 for every N_c on the evaluation configurations, by
- * `analyzeEnsemble` on the even couplings alone. Synchronous: it runs inside the trainer's
- * step hook, in the training worker.
+ * `analyzeEnsemble` on the even couplings alone. Synchronous: it runs in the evaluation worker
+ * (evaluate-worker.ts), beside the training.
  */
 export function evaluateProjector(
   setup: EvaluationSetup,
