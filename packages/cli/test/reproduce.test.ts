@@ -224,9 +224,13 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
     const kept = ensembleCodec.decode(readFileSync(join(otherDir, 'training-data.rsrg')));
     expect(kept.count).toBe(200);
     expect(kept.header.seed).toBe(deriveSeed(1, 1));
-    expect(
-      JSON.parse(readFileSync(join(otherDir, 'result.json'), 'utf8')).parameters.measurementSamples,
-    ).toBe(960);
+    const result = JSON.parse(readFileSync(join(otherDir, 'result.json'), 'utf8'));
+    expect(result.parameters.measurementSamples).toBe(960);
+    // Scale `other` trains (and evaluates) on 16×16 and measures on the study's 8×8.
+    expect(kept.header.size).toBe(16);
+    expect(result.parameters).toMatchObject({ size: 8, trainingSize: 16 });
+    expect(result.lattices[0]).toBe('8×8');
+    expect(result.training.evaluation.length).toBeGreaterThan(0);
   });
 
   it('reports bad input in one line with exit code 2', async () => {

@@ -8,6 +8,12 @@ export interface StudyScale {
   readonly description: string;
   /** Configurations sampled for training the learned projector. */
   readonly trainingConfigurations: number;
+  /**
+   * Linear size of the training and evaluation configurations (default: the study's size). The
+   * filter is translation invariant and blocks every level of the measurement anyway, so it can
+   * be learned on a smaller lattice, where an update costs less.
+   */
+  readonly trainingSize?: number;
   /** MCRG measurements (fresh configurations, independent of the training set). */
   readonly measurementSamples: number;
   /** Fresh configurations on which y_t is evaluated during training (Figure 2); 0 = skip. */

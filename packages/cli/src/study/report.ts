@@ -44,6 +44,7 @@ export function studyJson(run: StudyRun, outDir: string, cliVersion: string) {
       interval: m.config.interval,
       thermalize: m.config.thermalize,
       trainingConfigurations: run.trainingData.count,
+      trainingSize: run.trainingData.header.size,
       evaluationSamples: run.evaluationSamples,
       evaluateEvery: run.training.evaluateEvery,
       measurementSamples: m.samples,
@@ -207,7 +208,10 @@ export function reportMarkdown(run: StudyRun, cliVersion: string): string {
           'sampler',
           `${m.config.sampler}, ${m.config.interval} moves between configurations, ${m.config.thermalize} moves of thermalization per chain`,
         ],
-        ['training data', `${run.trainingData.count} configurations in ${h.chains} chains`],
+        [
+          'training data',
+          `${run.trainingData.count} configurations of ${h.sizes.join('×')} in ${h.chains} chains`,
+        ],
         [
           'training',
           `preset \`${o.preset}\`: ${o.epochs} epochs × ${run.training.stepsPerEpoch} steps (minibatch ${o.batchSize}), CD-${o.cdSteps}${o.persistent ? ' (persistent)' : ''}, Adam, ${schedule}`,
@@ -219,7 +223,7 @@ export function reportMarkdown(run: StudyRun, cliVersion: string): string {
         [
           'evaluation',
           run.evaluationSamples > 0
-            ? `y_t every ${run.training.evaluateEvery} steps on ${run.evaluationSamples} fresh configurations`
+            ? `y_t every ${run.training.evaluateEvery} steps on ${run.evaluationSamples} fresh configurations of ${h.sizes.join('×')}`
             : 'none',
         ],
         [

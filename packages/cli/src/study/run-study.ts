@@ -163,11 +163,14 @@ export async function runStudy(
     snapshotEpochs: filterEpochs(study, epochs),
   });
 
+  // Training and evaluation data may come from a smaller lattice than the measurement's.
+  const trainingSampling = { ...sampling, size: scale.trainingSize ?? study.size };
+
   let t = performance.now();
   hooks.onPhase?.('training data');
   const data = await sampleEnsemble(
     registry,
-    { ...sampling, samples: scale.trainingConfigurations, seed: seeds.trainingData },
+    { ...trainingSampling, samples: scale.trainingConfigurations, seed: seeds.trainingData },
     { onProgress: hooks.onProgress, signal },
   );
   if (options.keepData)
@@ -180,7 +183,7 @@ export async function runStudy(
     hooks.onPhase?.('evaluation data');
     evaluationData = await sampleEnsemble(
       registry,
-      { ...sampling, samples: scale.evaluationSamples, seed: seeds.evaluation },
+      { ...trainingSampling, samples: scale.evaluationSamples, seed: seeds.evaluation },
       { onProgress: hooks.onProgress, signal },
     );
   }
