@@ -94,7 +94,12 @@ const KERNELS = [
     target: 0.7,
     c: { program: 'mcrg', args: (seed) => ['20000', String(seed), '5'], metric: (o) => o.perSecond },
     js: (seed) =>
-      mcrgMeasurementsPerSecond({ model: 'ising2d', size: 32, levels: 3, sampler: 'wolff-wasm' }, 20000, seed, 5),
+      mcrgMeasurementsPerSecond(
+        { model: 'ising2d', size: 32, levels: 3, sampler: 'wolff-wasm' },
+        20000,
+        seed,
+        5,
+      ),
     trajectory: (o) => o.totals.join(','),
   },
   {
@@ -113,8 +118,18 @@ const KERNELS = [
     metric: 'projections per s',
     better: 'higher',
     c: { program: 'rbm', args: (seed) => ['project', '1e5', String(seed)], metric: (o) => o.perSecond },
-    js: (seed) => rbmProjectionsPerSecond(1e5, seed),
+    js: (seed) => rbmProjectionsPerSecond(1e5, seed, 'js'),
     // μ of every pool configuration projected once more with stream 3: +1 count and FNV-1a hash.
+    trajectory: (o) => `${o.plus} up, hash ${o.hash}`,
+  },
+  {
+    id: 'rbm-project-wasm',
+    title: 'as rbm-project, with the AssemblyScript kernel (kernel: wasm, the default)',
+    metric: 'projections per s',
+    better: 'higher',
+    target: 0.7,
+    c: { program: 'rbm', args: (seed) => ['project', '1e5', String(seed)], metric: (o) => o.perSecond },
+    js: (seed) => rbmProjectionsPerSecond(1e5, seed, 'wasm'),
     trajectory: (o) => `${o.plus} up, hash ${o.hash}`,
   },
   {
@@ -126,17 +141,36 @@ const KERNELS = [
     // The chung-kao-2019 preset: 10⁴ configurations × 50 epochs = 5·10⁵ updates in 60 s.
     goal: { value: (1e4 * 50) / 60, why: 'paper preset (5·10⁵ CD-3 updates) in 60 s on one thread' },
     c: { program: 'rbm', args: (seed) => ['cd', '1e4', String(seed)], metric: (o) => o.perSecond },
-    js: (seed) => cdUpdatesPerSecond(1e4, 3, seed),
+    js: (seed) => cdUpdatesPerSecond(1e4, 3, seed, 'js'),
     // Same chains: the negative samples agree site for site; the gradient sums to rounding.
     agree: (c, js) => c.differ === js.differ && closeArrays(c.gradient, js.gradient, 1e-9),
   },
   {
+    id: 'rbm-cd3-wasm',
+    title: 'as rbm-cd3, with the AssemblyScript kernel (kernel: wasm, the default)',
+    metric: 'updates per s',
+    better: 'higher',
+    target: 0.7,
+    goal: { value: (1e4 * 50) / 60, why: 'paper preset (5·10⁵ CD-3 updates) in 60 s on one thread' },
+    c: { program: 'rbm', args: (seed) => ['cd', '1e4', String(seed)], metric: (o) => o.perSecond },
+    js: (seed) => cdUpdatesPerSecond(1e4, 3, seed, 'wasm'),
+    agree: (c, js) => c.differ === js.differ && closeArrays(c.gradient, js.gradient, 1e-9),
+  },
+  {
     id: 'rbm-train',
-    title: 'trainRbm end to end, chung-kao-2019 preset, 2000 configurations, epochs 2-3 timed (JS only)',
+    title:
+      'trainRbm end to end, chung-kao-2019 preset, 2000 configurations, epochs 2-3 timed (kernel: wasm; no C side)',
     metric: 'updates per s',
     better: 'higher',
     goal: { value: (1e4 * 50) / 60, why: 'the paper preset in 60 s, minibatch and per-epoch work included' },
-    js: (seed) => trainUpdatesPerSecond(2000, 3, seed),
+    js: (seed) => trainUpdatesPerSecond(2000, 3, seed, 'wasm'),
+  },
+  {
+    id: 'rbm-train-js',
+    title: 'as rbm-train, with the TypeScript kernels (kernel: js)',
+    metric: 'updates per s',
+    better: 'higher',
+    js: (seed) => trainUpdatesPerSecond(2000, 3, seed, 'js'),
   },
 ];
 
@@ -177,7 +211,12 @@ async function wolffNsPerSpin(modelId, L, spinsToTime, seed, samplerExport = 'wo
  * replays the same streams: chain 0 samples with Rng.stream(seed, 0) and projects with
  * Rng.stream(seed, 1).
  */
-async function mcrgMeasurementsPerSecond({ model, size, levels, sampler = 'wolff' }, measurements, seed, interval) {
+async function mcrgMeasurementsPerSecond(
+  { model, size, levels, sampler = 'wolff' },
+  measurements,
+  seed,
+  interval,
+) {
   const [{ Registry }, samplers, projectors, { prepareMcrg, runChain }] = await Promise.all([
     dist('core'),
     dist('samplers'),
@@ -237,10 +276,13 @@ async function rbmInputs(seed) {
   return { Rng, projectors, lattice, filter, pool };
 }
 
-/** RbmProjector.create(lattice).apply over the pool in turn, stream 2, after 1000 warm-up calls. */
-async function rbmProjectionsPerSecond(n, seed) {
+/**
+ * RbmProjector.create(lattice).apply over the pool in turn, stream 2, after 1000 warm-up calls;
+ * `kernel` is the projector's implementation ('js' or 'wasm').
+ */
+async function rbmProjectionsPerSecond(n, seed, kernelId) {
   const { Rng, projectors, lattice, filter, pool } = await rbmInputs(seed);
-  const kernel = projectors.rbmProjector(filter).create(lattice);
+  const kernel = projectors.rbmProjector(filter, { kernel: kernelId }).create(lattice);
   const V = lattice.volume;
   const configs = Array.from({ length: RBM.pool }, (_, c) => pool.subarray(c * V, (c + 1) * V));
   const mu = new Int8Array(kernel.coarse.volume);
@@ -264,13 +306,15 @@ async function rbmProjectionsPerSecond(n, seed) {
 }
 
 /**
- * ContrastiveDivergence.accumulate (what trainRbm runs per configuration) over the pool in
- * turn, CD-k chains started at the data, stream 2, after 200 warm-up updates; the gradient is
- * resolved from the buckets of all of them.
+ * The CD-k estimator's accumulate (what trainRbm runs per configuration; `kernel` 'js' is
+ * ContrastiveDivergence, 'wasm' its AssemblyScript port) over the pool in turn, CD-k chains
+ * started at the data, stream 2, after 200 warm-up updates; the gradient is resolved from the
+ * buckets of all of them.
  */
-async function cdUpdatesPerSecond(n, cdSteps, seed) {
+async function cdUpdatesPerSecond(n, cdSteps, seed, kernel) {
   const { Rng, projectors, lattice, filter, pool } = await rbmInputs(seed);
-  const cd = new projectors.ContrastiveDivergence(new projectors.RbmLayout(lattice, filter), cdSteps);
+  const layout = new projectors.RbmLayout(lattice, filter);
+  const cd = projectors.rbmKernels[kernel].contrastiveDivergence(layout, cdSteps);
   cd.setWeights(filter.weights);
   const buckets = new Float64Array(cd.bucketSize);
   const V = lattice.volume;
@@ -291,7 +335,7 @@ async function cdUpdatesPerSecond(n, cdSteps, seed) {
  * everything per minibatch (table rebuild, bucket sums, Adam) and per epoch (shuffle,
  * pseudo-likelihood on 16 configurations).
  */
-async function trainUpdatesPerSecond(n, epochs, seed) {
+async function trainUpdatesPerSecond(n, epochs, seed, kernel) {
   const [{ Lattice, Rng }, projectors] = await Promise.all([dist('core'), dist('projectors')]);
   const lattice = Lattice.cubic(2, RBM.L);
   const configs = new Int8Array(n * lattice.volume);
@@ -299,7 +343,7 @@ async function trainUpdatesPerSecond(n, epochs, seed) {
   for (let i = 0; i < configs.length; i++) configs[i] = crng.nextSign();
   const { history } = projectors.trainRbm(
     { lattice, configs },
-    { seed, preset: 'chung-kao-2019', epochs, configurations: n },
+    { seed, preset: 'chung-kao-2019', epochs, configurations: n, kernel },
   );
   const seconds = history[epochs - 1].seconds - history[0].seconds;
   return {

@@ -9,7 +9,8 @@ const run = spawnSync(
   ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)],
   { stdio: 'inherit', shell: false },
 );
-if (run.error) console.error(`cannot start vitest: ${run.error.message} (run through pnpm, which puts it on PATH)`);
+if (run.error)
+  console.error(`cannot start vitest: ${run.error.message} (run through pnpm, which puts it on PATH)`);
 let passed = 0;
 let failed = 0;
 if (existsSync(out)) {

@@ -37,3 +37,11 @@ export {
 } from './spins.js';
 export * from './stats.js';
 export type { ReferenceEstimate, Study, StudyScale } from './study.js';
+export {
+  cachedWasmModule,
+  instantiateWasm,
+  WASM_MAX_PAGES,
+  WASM_PAGE,
+  type WasmInstance,
+  type WasmMemory,
+} from './webassembly.js';

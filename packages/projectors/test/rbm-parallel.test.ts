@@ -137,6 +137,13 @@ describe('trainRbmParallel: bit-identical to trainRbm for any number of workers'
     });
   }
 
+  it('workers run the kernel they are given: js on 2 workers = wasm (the default) on this thread', async () => {
+    const [, options] = cases[1];
+    const expected = trainRbm(data, options);
+    const result = await trainRbmParallel(data, { ...options, kernel: 'js' }, {}, { workers: 2, workerFile });
+    expect(comparable(result)).toEqual(comparable(expected));
+  });
+
   it('more workers than minibatch slots, and fewer configurations than the preset', async () => {
     const options: TrainOptions = { seed: 9, width: 4, epochs: 2, batchSize: 3, configurations: 50 };
     const expected = trainRbm(data, options);

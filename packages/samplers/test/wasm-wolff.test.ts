@@ -1,13 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type ChainState, type Hamiltonian, hamiltonian, Lattice, Rng, randomSpins } from '@rsrg/core';
+import {
+  type ChainState,
+  type Hamiltonian,
+  hamiltonian,
+  instantiateWasm,
+  Lattice,
+  Rng,
+  randomSpins,
+} from '@rsrg/core';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { inputsHash, recordedHash, WASM_MODULES } from '../scripts/build-wasm.mjs';
 import { bondTable } from '../src/bond-table.js';
 import { wolff, wolffWasm } from '../src/index.js';
 import { U32_RANGE } from '../src/uint32-threshold.js';
-import { instantiate } from '../src/wasm/webassembly.js';
+
 import { WOLFF_WASM_SOURCE_HASH } from '../src/wasm/wolff-module.generated.js';
 import { bondLimits } from '../src/wasm/wolff-wasm.js';
 import { nn1, nn2, nn3, nnn2 } from './cases.js';
@@ -202,7 +210,7 @@ describe('wolff-wasm', () => {
   );
 
   it('refuses a memory beyond 4 GiB with a RangeError before allocating it', () => {
-    expect(() => instantiate({}, 2 ** 32 + 1)).toThrow(/4 GiB/);
+    expect(() => instantiateWasm({}, 2 ** 32 + 1)).toThrow(/4 GiB/);
   });
 
   it('is built from the current AssemblyScript source (recorded hash)', () => {

@@ -1,4 +1,5 @@
 import type { Rng } from '@rsrg/core';
+import type { GradientEstimator } from './backends.js';
 import {
   addToBuckets,
   FieldTable,
@@ -19,9 +20,9 @@ import type { RbmLayout } from './layout.js';
  * sigmoid(2 Σ_{J,k: bX_J+k=i} W_k μ_J)) started at the data point (CD-k) or at a persistent
  * chain state (PCD). Gradients are accumulated as byte buckets (see `kernels.ts`) and turned
  * into a w^d vector by `resolve`. Call `setWeights` after every change of W. Allocation
- * happens only in the constructor.
+ * happens only in the constructor. This is the `js` RBM kernel's estimator (see backends.ts).
  */
-export class ContrastiveDivergence {
+export class ContrastiveDivergence implements GradientEstimator {
   /** Bucket array size for `accumulate` (segments × 256). */
   readonly bucketSize: number;
   private readonly forward: FieldTable;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type ProjectorFactory, UsageError } from '@rsrg/core';
+import { type RbmKernelId, rbmKernels } from './backends.js';
 import { rbmProjectorCodec, readWeightDat } from './codec.js';
 import { type RbmProjector, rbmProjector } from './projector.js';
 
@@ -9,8 +10,9 @@ import { type RbmProjector, rbmProjector } from './projector.js';
  */
 export function loadRbmProjector(
   path: string,
-  options: { format?: string; blockSize?: number } = {},
+  options: { format?: string; blockSize?: number; kernel?: RbmKernelId } = {},
 ): RbmProjector {
+  const run = { kernel: options.kernel };
   const format = options.format ?? (path.toLowerCase().endsWith('.dat') ? 'weight.dat' : 'rsrg');
   if (format !== 'rsrg' && format !== 'weight.dat') {
     throw new UsageError(`unknown RBM projector file format '${format}' (known: rsrg, weight.dat)`);
@@ -22,7 +24,7 @@ export function loadRbmProjector(
     throw new UsageError(`cannot read RBM projector file ${path}: ${(err as Error).message}`);
   }
   if (format === 'weight.dat') {
-    return rbmProjector(readWeightDat(bytes, { blockSize: options.blockSize, source: path }));
+    return rbmProjector(readWeightDat(bytes, { blockSize: options.blockSize, source: path }), run);
   }
   const file = rbmProjectorCodec.decode(bytes, path);
   if (options.blockSize !== undefined && options.blockSize !== file.filter.blockSize) {
@@ -30,24 +32,26 @@ export function loadRbmProjector(
       `${path} holds a filter with block size ${file.filter.blockSize}, not ${options.blockSize}`,
     );
   }
-  return rbmProjector(file.filter);
+  return rbmProjector(file.filter, run);
 }
 
 /**
  * The registry entry `rbm`. Options: `weights` (required): path to a projector file;
  * `format`: 'rsrg' or 'weight.dat' (default from the name); `blockSize`: b of a weight.dat
- * filter (default 2).
+ * filter (default 2); `kernel`: 'wasm' (default) or 'js', the implementation of the hot loops.
  */
 export const rbm: ProjectorFactory = {
   id: 'rbm',
   description: 'learned RBM weight factor of Chung & Kao (a trained filter, stride b, periodic)',
   create(options) {
     for (const [key, value] of Object.entries(options)) {
-      if (value !== undefined && !['weights', 'format', 'blockSize'].includes(key)) {
-        throw new UsageError(`projector 'rbm' has no option '${key}' (known: weights, format, blockSize)`);
+      if (value !== undefined && !['weights', 'format', 'blockSize', 'kernel'].includes(key)) {
+        throw new UsageError(
+          `projector 'rbm' has no option '${key}' (known: weights, format, blockSize, kernel)`,
+        );
       }
     }
-    const { weights, format } = options;
+    const { weights, format, kernel } = options;
     if (typeof weights !== 'string' || weights === '') {
       throw new UsageError("projector 'rbm' needs option 'weights': the path to a trained projector file");
     }
@@ -62,10 +66,24 @@ export const rbm: ProjectorFactory = {
     ) {
       throw new UsageError(`projector 'rbm': blockSize must be a positive integer, got ${String(raw)}`);
     }
-    return loadRbmProjector(weights, { format, blockSize });
+    if (kernel !== undefined && (typeof kernel !== 'string' || !Object.hasOwn(rbmKernels, kernel))) {
+      throw new UsageError(
+        `projector 'rbm': kernel must be one of ${Object.keys(rbmKernels).join(', ')}, got ${String(kernel)}`,
+      );
+    }
+    return loadRbmProjector(weights, { format, blockSize, kernel: kernel as RbmKernelId | undefined });
   },
 };
 
+export {
+  DEFAULT_RBM_KERNEL,
+  type GradientEstimator,
+  type HiddenUnits,
+  type RbmKernel,
+  type RbmKernelId,
+  rbmKernel,
+  rbmKernels,
+} from './backends.js';
 export {
   type RbmProjectorFile,
   rbmProjectorCodec,
@@ -95,7 +113,7 @@ export {
   type TrainOptions,
 } from './options.js';
 export { type ParallelTrainOptions, trainRbmParallel } from './parallel/trainer.js';
-export { type RbmProjector, rbmProjector } from './projector.js';
+export { type RbmProjector, type RbmProjectorOptions, rbmProjector } from './projector.js';
 export { type AdamOptions, DEFAULT_ADAM, type LearningRateSchedule, learningRate } from './schedule.js';
 export {
   cdGradientSamples,
@@ -107,3 +125,4 @@ export {
   type TrainResult,
   trainRbm,
 } from './training.js';
+export { WasmContrastiveDivergence, WasmHiddenUnits } from './wasm-kernel.js';

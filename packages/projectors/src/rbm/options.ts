@@ -1,4 +1,5 @@
 import { UsageError } from '@rsrg/core';
+import type { RbmKernelId } from './backends.js';
 import type { RbmFilter } from './filter.js';
 import { type AdamOptions, DEFAULT_ADAM, type LearningRateSchedule, validateSchedule } from './schedule.js';
 
@@ -31,6 +32,11 @@ export interface TrainOptions {
   readonly snapshotEpochs?: readonly number[];
   /** Configurations (the first ones) over which the per-epoch pseudo-log-likelihood is evaluated; 0 skips it. */
   readonly evaluationSize?: number;
+  /**
+   * Implementation of the hot loops (`rbmKernels`): 'wasm' (default) or 'js'. Not recorded:
+   * both give the same result, bit for bit.
+   */
+  readonly kernel?: RbmKernelId;
 }
 
 export type RbmPresetId = 'chung-kao-2019' | 'nmcrg';

@@ -6,8 +6,9 @@ import {
   type Spins,
   UsageError,
 } from '@rsrg/core';
+import { type HiddenUnits, type RbmKernel, type RbmKernelId, rbmKernel } from './backends.js';
 import { cloneFilter, type RbmFilter } from './filter.js';
-import { FieldTable, logTwoCosh, sampleSpins, unitFields, windowPatterns } from './kernels.js';
+import { logTwoCosh } from './kernels.js';
 import { layoutUnsupported, RbmLayout } from './layout.js';
 
 /** An RBM projector: the Projector interface plus the filter it applies. */
@@ -23,45 +24,35 @@ export interface RbmProjector extends Projector {
   logY(fine: Lattice, sigma: Spins): number;
 }
 
-/** What the projector keeps per fine lattice. */
+/** What the projector keeps per fine lattice: its layout and hidden units. */
 class Prepared {
-  readonly pat: Uint8Array;
-  readonly h: Float64Array;
-  readonly e: Float64Array;
-  readonly table: FieldTable;
+  readonly units: HiddenUnits;
 
   constructor(
     readonly layout: RbmLayout,
+    kernel: RbmKernel,
     W: Float64Array,
   ) {
-    this.pat = new Uint8Array(layout.fineReader.patternLength);
-    this.h = new Float64Array(layout.hidden);
-    this.e = new Float64Array(layout.hidden);
-    this.table = new FieldTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
-    this.table.update(W);
+    this.units = kernel.hiddenUnits(layout, W);
   }
 
-  /** h and e = e^{−2h} of σ. */
-  fields(sigma: Spins): void {
-    const { layout: l, table } = this;
+  /** h and e = e^{−2h} of σ, in `units`. */
+  fields(sigma: Spins): HiddenUnits {
+    const l = this.layout;
     if (sigma.length !== l.visible) {
       throw new UsageError(
         `configuration has ${sigma.length} sites, lattice ${l.fine.label} has ${l.visible}`,
       );
     }
-    windowPatterns(l.fineReader, sigma, 0, this.pat);
-    const offsets = l.fineReader.offsets;
-    unitFields(
-      table.table,
-      table.products,
-      this.pat,
-      l.hiddenAnchors,
-      l.hiddenGroups,
-      offsets,
-      this.h,
-      this.e,
-    );
+    this.units.fields(sigma);
+    return this.units;
   }
+}
+
+/** How an RBM projector runs. */
+export interface RbmProjectorOptions {
+  /** Implementation of the hot loops: 'wasm' (default) or 'js'; the draws are the same. */
+  readonly kernel?: RbmKernelId;
 }
 
 /**
@@ -70,13 +61,14 @@ class Prepared {
  * u = nextU32·2^-32 per hidden unit in coarse-site order: a tie h = 0 is a fair coin, and a
  * large filter on the block (`blockFilter`) is majority rule.
  */
-export function rbmProjector(filter: RbmFilter): RbmProjector {
+export function rbmProjector(filter: RbmFilter, options: RbmProjectorOptions = {}): RbmProjector {
   const f = cloneFilter(filter);
+  const kernel = rbmKernel(options.kernel);
   const cache = new WeakMap<Lattice, Prepared>();
   const prepared = (fine: Lattice): Prepared => {
     let p = cache.get(fine);
     if (!p) {
-      p = new Prepared(new RbmLayout(fine, f), f.weights);
+      p = new Prepared(new RbmLayout(fine, f), kernel, f.weights);
       cache.set(fine, p);
     }
     return p;
@@ -87,8 +79,7 @@ export function rbmProjector(filter: RbmFilter): RbmProjector {
     filter: f,
     supports: (lattice) => layoutUnsupported(lattice, f),
     create(fine: Lattice): ProjectorKernel {
-      const p = new Prepared(new RbmLayout(fine, f), f.weights);
-      const { layout } = p;
+      const { layout, units } = new Prepared(new RbmLayout(fine, f), kernel, f.weights);
       return {
         fine,
         coarse: layout.coarse,
@@ -98,30 +89,31 @@ export function rbmProjector(filter: RbmFilter): RbmProjector {
               `projector expects ${layout.visible} → ${layout.hidden} spins, got ${sigma.length} → ${mu.length}`,
             );
           }
-          p.fields(sigma);
-          sampleSpins(p.e, mu, rng);
+          if (sigma.length !== layout.visible) {
+            throw new UsageError(
+              `configuration has ${sigma.length} sites, lattice ${fine.label} has ${layout.visible}`,
+            );
+          }
+          units.project(sigma, mu, rng);
         },
       };
     },
     probability(fine: Lattice, sigma: Spins, mu: Spins): number {
-      const p = prepared(fine);
-      p.fields(sigma);
+      const { h } = prepared(fine).fields(sigma);
       let prob = 1;
-      for (let J = 0; J < p.h.length; J++) prob /= 1 + Math.exp(-2 * mu[J] * p.h[J]);
+      for (let J = 0; J < h.length; J++) prob /= 1 + Math.exp(-2 * mu[J] * h[J]);
       return prob;
     },
     fields(fine: Lattice, sigma: Spins, out?: Float64Array): Float64Array {
-      const p = prepared(fine);
-      p.fields(sigma);
-      if (!out) return Float64Array.from(p.h);
-      out.set(p.h);
+      const { h } = prepared(fine).fields(sigma);
+      if (!out) return Float64Array.from(h);
+      out.set(h);
       return out;
     },
     logY(fine: Lattice, sigma: Spins): number {
-      const p = prepared(fine);
-      p.fields(sigma);
+      const { h } = prepared(fine).fields(sigma);
       let s = 0;
-      for (let J = 0; J < p.h.length; J++) s += logTwoCosh(p.h[J]);
+      for (let J = 0; J < h.length; J++) s += logTwoCosh(h[J]);
       return s;
     },
   };

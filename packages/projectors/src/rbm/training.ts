@@ -1,5 +1,5 @@
 import { type Lattice, RNG_ALGORITHM, Rng, UsageError } from '@rsrg/core';
-import { ContrastiveDivergence } from './contrastive-divergence.js';
+import { type RbmKernelId, rbmKernel } from './backends.js';
 import { orientFilter, type RbmFilter, rbmFilter, symmetrizeInPlace, symmetryOrbits } from './filter.js';
 import { RbmLayout } from './layout.js';
 import { type ResolvedTrainOptions, resolveTrainOptions, type TrainOptions } from './options.js';
@@ -81,7 +81,8 @@ export interface TrainResult {
  * which keeps the odd-sector eigenvalues positive. The trajectory itself is not touched.
  *
  * `trainRbmParallel` runs this loop with the slots on worker threads; keep the two in step
- * (test/rbm-parallel.test.ts checks that they agree bit for bit).
+ * (test/rbm-parallel.test.ts checks that they agree bit for bit). The per-configuration CD
+ * runs on `options.kernel` (default 'wasm'; 'js' gives the same bits, see backends.ts).
  */
 export function trainRbm(data: TrainingData, options: TrainOptions, hooks: TrainHooks = {}): TrainResult {
   const started = performance.now();
@@ -123,7 +124,7 @@ export function trainRbm(data: TrainingData, options: TrainOptions, hooks: Train
   }
   if (orbits) symmetrizeInPlace(W, orbits);
 
-  const cd = new ContrastiveDivergence(layout, o.cdSteps);
+  const cd = rbmKernel(options.kernel).contrastiveDivergence(layout, o.cdSteps);
   const slots = Math.min(o.batchSize, n);
   const rngs = Array.from({ length: slots }, (_, s) => Rng.stream(o.seed, 1 + s));
   const slotBuckets = Array.from({ length: slots }, () => new Float64Array(cd.bucketSize));
@@ -225,9 +226,10 @@ export function cdGradientSamples(
   data: TrainingData,
   cdSteps: number,
   rng: Rng,
+  kernel?: RbmKernelId,
 ): Float64Array {
   const layout = new RbmLayout(data.lattice, filter);
-  const cd = new ContrastiveDivergence(layout, cdSteps);
+  const cd = rbmKernel(kernel).contrastiveDivergence(layout, cdSteps);
   cd.setWeights(filter.weights);
   const V = data.lattice.volume;
   const n = Math.floor(data.configs.length / V);

@@ -1,11 +1,12 @@
 import type { ChainState, Hamiltonian, Lattice, Sampler, SamplerKernel } from '@rsrg/core';
+import { cachedWasmModule, instantiateWasm } from '@rsrg/core';
 import { bondTable } from '../bond-table.js';
 import { assertSupported, checkVolume, clusterSupport } from '../support.js';
 import { U32_RANGE } from '../uint32-threshold.js';
-import { cachedModule, instantiate } from './webassembly.js';
+
 import { WOLFF_WASM_BASE64 } from './wolff-module.generated.js';
 
-const wolffModule = cachedModule(WOLFF_WASM_BASE64);
+const wolffModule = cachedWasmModule(WOLFF_WASM_BASE64);
 
 type ClusterFn = (
   spins: number,
@@ -56,7 +57,7 @@ export const wolffWasm: Sampler = {
     const limitAt = neighboursAt + 4 * volume * degree;
     const stackAt = limitAt + 4 * degree;
     const rngAt = stackAt + 4 * volume;
-    const { memory, instance } = instantiate(wolffModule(), rngAt + 16);
+    const { memory, instance } = instantiateWasm(wolffModule(), rngAt + 16);
     new Int32Array(memory.buffer, neighboursAt, neighbours.length).set(neighbours);
     new Uint32Array(memory.buffer, limitAt, degree).set(bondLimits(threshold));
     const spins = new Int8Array(memory.buffer, spinsAt, volume);

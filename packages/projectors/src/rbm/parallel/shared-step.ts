@@ -1,3 +1,5 @@
+import type { RbmKernelId } from '../backends.js';
+
 /**
  * The shared memory through which the trainer's thread and its slot workers run one minibatch
  * after another. The trainer writes the filter and each slot's data offset, bumps the
@@ -101,6 +103,8 @@ export interface SlotWorkerSetup {
   readonly width: number;
   readonly blockSize: number;
   readonly cdSteps: number;
+  /** The RBM kernel that runs the slots (the trainer's). */
+  readonly kernel: RbmKernelId;
   /** The training configurations (n × volume Int8 entries of ±1). */
   readonly configs: SharedArrayBuffer;
   readonly shape: SharedStepShape;

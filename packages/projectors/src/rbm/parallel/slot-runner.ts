@@ -1,5 +1,5 @@
 import { Rng } from '@rsrg/core';
-import type { ContrastiveDivergence } from '../contrastive-divergence.js';
+import type { GradientEstimator } from '../backends.js';
 import { Control, type SharedStep } from './shared-step.js';
 
 /**
@@ -16,7 +16,7 @@ export class SlotRunner {
   private readonly W: Float64Array;
 
   constructor(
-    private readonly cd: ContrastiveDivergence,
+    private readonly cd: GradientEstimator,
     private readonly step: SharedStep,
     /** The training configurations. */
     private readonly configs: Int8Array,

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Lattice } from '@rsrg/core';
-import { ContrastiveDivergence } from '../contrastive-divergence.js';
+import { rbmKernel } from '../backends.js';
 import { RbmLayout } from '../layout.js';
 import { Command, Control, SharedStep, type SlotWorkerMessage, type SlotWorkerSetup } from './shared-step.js';
 import { SlotRunner } from './slot-runner.js';
@@ -24,7 +24,7 @@ function serve(setup: SlotWorkerSetup): void {
   });
   const step = new SharedStep(setup.shape, setup.step);
   const runner = new SlotRunner(
-    new ContrastiveDivergence(layout, setup.cdSteps),
+    rbmKernel(setup.kernel).contrastiveDivergence(layout, setup.cdSteps),
     step,
     new Int8Array(setup.configs),
   );

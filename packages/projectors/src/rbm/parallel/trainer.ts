@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { RNG_ALGORITHM, Rng, UsageError } from '@rsrg/core';
-import { ContrastiveDivergence } from '../contrastive-divergence.js';
+import { rbmKernel } from '../backends.js';
 import { orientFilter, type RbmFilter, rbmFilter, symmetrizeInPlace, symmetryOrbits } from '../filter.js';
 import { RbmLayout } from '../layout.js';
 import { resolveTrainOptions, type TrainOptions } from '../options.js';
@@ -89,7 +89,8 @@ export async function trainRbmParallel(
   }
   if (orbits) symmetrizeInPlace(W, orbits);
 
-  const cd = new ContrastiveDivergence(layout, o.cdSteps);
+  const kernel = rbmKernel(options.kernel);
+  const cd = kernel.contrastiveDivergence(layout, o.cdSteps);
   const slots = Math.min(o.batchSize, n);
   const buckets = new Float64Array(cd.bucketSize);
   const grad = new Float64Array(size);
@@ -129,6 +130,7 @@ export async function trainRbmParallel(
     width: o.width,
     blockSize: o.blockSize,
     cdSteps: o.cdSteps,
+    kernel: kernel.id,
     configs: sharedConfigs,
     shape,
     step: shared.buffer,

@@ -1,5 +1,5 @@
-// The few WebAssembly JS API members the kernels use, typed here because the project's
-// TypeScript libs (ES2022 + node) declare no `WebAssembly` global.
+// The few WebAssembly JS API members the AssemblyScript kernels (wolff-wasm, the RBM kernel) use,
+// typed here because the project's TypeScript libs (ES2022 + node) declare no `WebAssembly` global.
 
 /** A linear memory of 64 KiB pages. */
 export interface WasmMemory {
@@ -26,7 +26,7 @@ export const WASM_PAGE = 65536;
 export const WASM_MAX_PAGES = 65536;
 
 /** A module compiled (synchronously) from base64 once per process, then instantiated at will. */
-export function cachedModule(base64: string): () => object {
+export function cachedWasmModule(base64: string): () => object {
   let module: object | undefined;
   return () => {
     module ??= new wasm.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
@@ -34,8 +34,15 @@ export function cachedModule(base64: string): () => object {
   };
 }
 
-/** A fixed-size memory of `bytes` (rounded up to whole pages) and an instance of `module` that imports it. */
-export function instantiate(module: object, bytes: number): { memory: WasmMemory; instance: WasmInstance } {
+/**
+ * A fixed-size memory of `bytes` (rounded up to whole pages) and an instance of `module` that
+ * imports it as env.memory, beside the other `imports` (by module name).
+ */
+export function instantiateWasm(
+  module: object,
+  bytes: number,
+  imports: Record<string, Record<string, unknown>> = {},
+): { memory: WasmMemory; instance: WasmInstance } {
   const pages = Math.ceil(bytes / WASM_PAGE);
   if (pages > WASM_MAX_PAGES) {
     throw new RangeError(
@@ -43,5 +50,5 @@ export function instantiate(module: object, bytes: number): { memory: WasmMemory
     );
   }
   const memory = new wasm.Memory({ initial: pages, maximum: pages });
-  return { memory, instance: new wasm.Instance(module, { env: { memory } }) };
+  return { memory, instance: new wasm.Instance(module, { ...imports, env: { ...imports.env, memory } }) };
 }

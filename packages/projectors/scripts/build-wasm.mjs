@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/**
+ * This package's WebAssembly kernels, built by the shared scripts/build-wasm.mjs (see there).
+ *
+ * usage: node scripts/build-wasm.mjs [--force | --check]
+ */
+import { wasmBuild } from '../../../scripts/build-wasm.mjs';
+
+export const { WASM_MODULES, ascVersion, inputsHash, recordedHash, main } = wasmBuild(import.meta.url, [
+  { name: 'rbm', source: 'asm/rbm.ts', generated: 'src/wasm/rbm-module.generated.ts' },
+]);
+
+main(import.meta.url);

@@ -1,0 +1,269 @@
+import type { Rng } from '@rsrg/core';
+import { cachedWasmModule, instantiateWasm } from '@rsrg/core';
+import { RBM_WASM_BASE64 } from '../wasm/rbm-module.generated.js';
+
+import type { GradientEstimator, HiddenUnits } from './backends.js';
+import { buildTable, resolveBuckets } from './kernels.js';
+import type { RbmLayout } from './layout.js';
+import { SEGMENT } from './layout.js';
+
+const rbmModule = cachedWasmModule(RBM_WASM_BASE64);
+
+/** Word indices of the header at address 0 (keep in step with asm/rbm.ts). */
+const Header = {
+  fineSource: 0,
+  finePadded: 1,
+  fineLines: 2,
+  fineLineStride: 3,
+  fineLineBits: 4,
+  finePat: 5,
+  fineOffsets: 6,
+  fineBytes: 7,
+  hiddenAnchors: 8,
+  hiddenGroups: 9,
+  hidden: 10,
+  forwardTable: 11,
+  forwardProducts: 12,
+  coarseSource: 13,
+  coarsePadded: 14,
+  coarseLines: 15,
+  coarseLineStride: 16,
+  coarseLineBits: 17,
+  coarsePat: 18,
+  coarseOffsets: 19,
+  coarseBytes: 20,
+  visibleAnchors: 21,
+  visibleGroups: 22,
+  visible: 23,
+  transposedTable: 24,
+  transposedProducts: 25,
+  h: 26,
+  e: 27,
+  t: 28,
+  mu: 29,
+  eg: 30,
+  sigma: 31,
+  buckets: 32,
+  data: 33,
+  chain: 34,
+  rng: 35,
+} as const;
+
+const HEADER_BYTES = 256;
+
+interface RbmExports {
+  accumulate(cdSteps: number, persistent: number): number;
+  project(): void;
+  fields(): void;
+}
+
+/** Typed-array constructors by element size, for `region`. */
+type View = Int8Array | Uint8Array | Int32Array | Uint32Array | Float64Array;
+type ViewClass<V extends View> = {
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): V;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+/**
+ * One instance of asm/rbm.ts and its memory, laid out here: the index tables of the layout
+ * (copied once), the lookup tables (built in place by `buildTable`, so that exp is the host's
+ * and the tables are those of the TypeScript kernels), the scratch arrays, the data point and
+ * the RNG state. With `transposed`, also the visible units' side for CD.
+ */
+class RbmMemory {
+  readonly exports: RbmExports;
+  readonly header: Int32Array;
+  readonly data: Int8Array;
+  readonly rng: Uint32Array;
+  readonly h: Float64Array;
+  readonly e: Float64Array;
+  readonly mu: Int8Array;
+  readonly forward: Float64Array;
+  readonly transposed: Float64Array;
+  readonly sigma: Int8Array;
+  readonly chain: Int8Array;
+  readonly buckets: Float64Array;
+  private readonly scratch = new Float64Array(2 * SEGMENT);
+
+  constructor(
+    readonly layout: RbmLayout,
+    withTransposed: boolean,
+  ) {
+    const l = layout;
+    const fine = l.fineReader;
+    const coarse = l.coarseReader;
+    const regions: [number, number, number][] = [];
+    let end = HEADER_BYTES;
+    // Every region 8-byte aligned; a word of the header gets its address.
+    const plan = (word: number, bytes: number) => {
+      regions.push([word, end, bytes]);
+      const at = end;
+      end += Math.ceil(bytes / 8) * 8;
+      return at;
+    };
+    const fineBytes = fine.offsets.length;
+    plan(Header.fineSource, 4 * fine.source.length);
+    plan(Header.finePat, fine.patternLength);
+    plan(Header.fineOffsets, 4 * fineBytes);
+    plan(Header.hiddenAnchors, 4 * l.hidden);
+    plan(Header.hiddenGroups, 4 * l.hidden);
+    plan(Header.forwardTable, 8 * (l.hiddenWeightIndex.length / SEGMENT) * 512);
+    plan(Header.h, 8 * l.hidden);
+    plan(Header.e, 8 * l.hidden);
+    plan(Header.mu, l.hidden);
+    plan(Header.data, l.visible);
+    plan(Header.rng, 16);
+    if (withTransposed) {
+      plan(Header.coarseSource, 4 * coarse.source.length);
+      plan(Header.coarsePat, coarse.patternLength);
+      plan(Header.coarseOffsets, 4 * coarse.offsets.length);
+      plan(Header.visibleAnchors, 4 * l.visible);
+      plan(Header.visibleGroups, 4 * l.visible);
+      plan(Header.transposedTable, 8 * (l.visibleWeightIndex.length / SEGMENT) * 512);
+      plan(Header.t, 8 * l.hidden);
+      plan(Header.eg, 8 * l.visible);
+      plan(Header.sigma, l.visible);
+      plan(Header.buckets, 8 * fineBytes * 256);
+      plan(Header.chain, l.visible);
+    }
+    const { memory, instance } = instantiateWasm(rbmModule(), end, { rbm: { exp: Math.exp } });
+    this.exports = instance.exports as unknown as RbmExports;
+    const buffer = memory.buffer;
+    const header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
+    this.header = header;
+    const address = new Map<number, [number, number]>();
+    for (const [word, at, bytes] of regions) {
+      header[word] = at;
+      address.set(word, [at, bytes]);
+    }
+    const region = <V extends View>(word: number, Class: ViewClass<V>): V => {
+      const [at, bytes] = address.get(word) ?? [0, 0];
+      return new Class(buffer, at, bytes / Class.BYTES_PER_ELEMENT);
+    };
+    region(Header.fineSource, Int32Array).set(fine.source);
+    region(Header.fineOffsets, Int32Array).set(fine.offsets);
+    region(Header.hiddenAnchors, Int32Array).set(l.hiddenAnchors);
+    region(Header.hiddenGroups, Int32Array).set(l.hiddenGroups);
+    header[Header.finePadded] = fine.source.length;
+    header[Header.fineLines] = fine.linesPerByte;
+    header[Header.fineLineStride] = fine.lineStride;
+    header[Header.fineLineBits] = fine.lineBits;
+    header[Header.fineBytes] = fineBytes;
+    header[Header.hidden] = l.hidden;
+    header[Header.visible] = l.visible;
+    this.forward = region(Header.forwardTable, Float64Array);
+    this.h = region(Header.h, Float64Array);
+    this.e = region(Header.e, Float64Array);
+    this.mu = region(Header.mu, Int8Array);
+    this.data = region(Header.data, Int8Array);
+    this.rng = region(Header.rng, Uint32Array);
+    if (withTransposed) {
+      region(Header.coarseSource, Int32Array).set(coarse.source);
+      region(Header.coarseOffsets, Int32Array).set(coarse.offsets);
+      region(Header.visibleAnchors, Int32Array).set(l.visibleAnchors);
+      region(Header.visibleGroups, Int32Array).set(l.visibleGroups);
+      header[Header.coarsePadded] = coarse.source.length;
+      header[Header.coarseLines] = coarse.linesPerByte;
+      header[Header.coarseLineStride] = coarse.lineStride;
+      header[Header.coarseLineBits] = coarse.lineBits;
+      header[Header.coarseBytes] = coarse.offsets.length;
+    }
+    this.transposed = region(Header.transposedTable, Float64Array);
+    this.sigma = region(Header.sigma, Int8Array);
+    this.chain = region(Header.chain, Int8Array);
+    this.buckets = region(Header.buckets, Float64Array);
+  }
+
+  /** Rebuilds the lookup tables for W (the transposed ones too when this memory has them). */
+  setWeights(W: Float64Array): void {
+    const l = this.layout;
+    const { header, scratch } = this;
+    const forward = buildTable(W, l.hiddenWeightIndex, l.fineReader.offsets.length, this.forward, scratch);
+    header[Header.forwardProducts] = forward ? 1 : 0;
+    if (this.transposed.length > 0) {
+      const coarseBytes = l.coarseReader.offsets.length;
+      const ok = buildTable(W, l.visibleWeightIndex, coarseBytes, this.transposed, scratch);
+      header[Header.transposedProducts] = ok ? 1 : 0;
+    }
+  }
+}
+
+/**
+ * `ContrastiveDivergence` in WebAssembly (the `wasm` RBM kernel): the same chain, buckets and
+ * RNG state. Each `accumulate` copies the data point, the chain, the RNG state and the
+ * buckets in and back out (a few kB: the kernel itself is ~10⁵ table lookups), so the caller's
+ * arrays stay the only state.
+ */
+export class WasmContrastiveDivergence implements GradientEstimator {
+  readonly bucketSize: number;
+  private readonly memory: RbmMemory;
+
+  constructor(
+    readonly layout: RbmLayout,
+    readonly cdSteps: number,
+  ) {
+    if (!Number.isInteger(cdSteps) || cdSteps < 1) {
+      throw new RangeError(`CD needs at least one Gibbs step, got ${cdSteps}`);
+    }
+    this.memory = new RbmMemory(layout, true);
+    this.bucketSize = this.memory.buckets.length;
+  }
+
+  setWeights(W: Float64Array): void {
+    this.memory.setWeights(W);
+  }
+
+  accumulate(
+    configs: Int8Array,
+    offset: number,
+    chain: Int8Array | undefined,
+    rng: Rng,
+    buckets: Float64Array,
+  ): number {
+    const m = this.memory;
+    m.data.set(configs.subarray(offset, offset + m.data.length));
+    if (chain) m.chain.set(chain);
+    m.rng.set(rng.s);
+    m.buckets.set(buckets);
+    const differ = m.exports.accumulate(this.cdSteps, chain ? 1 : 0);
+    buckets.set(m.buckets);
+    rng.s.set(m.rng);
+    if (chain) chain.set(m.sigma);
+    return differ;
+  }
+
+  resolve(buckets: Float64Array, grad: Float64Array): void {
+    resolveBuckets(buckets, this.layout.hiddenWeightIndex, grad);
+  }
+}
+
+/** `HiddenUnits` in WebAssembly (the `wasm` RBM kernel); h and e are views of its memory. */
+export class WasmHiddenUnits implements HiddenUnits {
+  readonly h: Float64Array;
+  readonly e: Float64Array;
+  private readonly memory: RbmMemory;
+
+  constructor(
+    readonly layout: RbmLayout,
+    W: Float64Array,
+  ) {
+    this.memory = new RbmMemory(layout, false);
+    this.memory.setWeights(W);
+    this.h = this.memory.h;
+    this.e = this.memory.e;
+  }
+
+  fields(sigma: Int8Array): void {
+    this.memory.data.set(sigma);
+    this.memory.exports.fields();
+  }
+
+  project(sigma: Int8Array, mu: Int8Array, rng: Rng): void {
+    const m = this.memory;
+    m.data.set(sigma);
+    m.rng.set(rng.s);
+    m.exports.project();
+    mu.set(m.mu);
+    rng.s.set(m.rng);
+  }
+}
