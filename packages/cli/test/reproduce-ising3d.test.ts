@@ -31,6 +31,10 @@ describe.each(['ising3d-16', 'ising3d-32'])('study %s', (id) => {
       expect(options.width).toBe(4);
       expect(options.blockSize).toBe(2);
       expect(study.size % options.blockSize).toBe(0);
+      // A smaller training lattice must still hold the filter and block evenly.
+      const trainingSize = scale.trainingSize ?? study.size;
+      expect(trainingSize % options.blockSize).toBe(0);
+      expect(trainingSize).toBeGreaterThanOrEqual(options.width);
       // Figure 2 gets between 5 and 50 points over the training.
       const steps = options.epochs * Math.ceil(scale.trainingConfigurations / options.batchSize);
       expect(steps / scale.evaluateEvery).toBeGreaterThanOrEqual(5);
