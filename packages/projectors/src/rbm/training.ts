@@ -1,5 +1,5 @@
 import { type Lattice, RNG_ALGORITHM, Rng, UsageError } from '@rsrg/core';
-import { type RbmKernelId, rbmKernel } from './backends.js';
+import { type GradientEstimator, type RbmKernelId, rbmKernel } from './backends.js';
 import { orientFilter, type RbmFilter, rbmFilter, symmetrizeInPlace, symmetryOrbits } from './filter.js';
 import { RbmLayout } from './layout.js';
 import { type ResolvedTrainOptions, resolveTrainOptions, type TrainOptions } from './options.js';
@@ -80,11 +80,77 @@ export interface TrainResult {
  * handed out (result, snapshots, hooks) is oriented so that Σ_k W_k ≥ 0 (`orientFilter`),
  * which keeps the odd-sector eigenvalues positive. The trajectory itself is not touched.
  *
- * `trainRbmParallel` runs this loop with the slots on worker threads; keep the two in step
- * (test/rbm-parallel.test.ts checks that they agree bit for bit). The per-configuration CD
+ * `trainRbmParallel` runs the same loop (`trainingLoop`) with the slots on worker threads
+ * (test/rbm-parallel.test.ts checks that the two agree bit for bit). The per-configuration CD
  * runs on `options.kernel` (default 'wasm'; 'js' gives the same bits, see backends.ts).
  */
 export function trainRbm(data: TrainingData, options: TrainOptions, hooks: TrainHooks = {}): TrainResult {
+  const run = prepareTraining(data, options, hooks);
+  const { cd, configs, W, slots, V, buckets } = run;
+  const rngs = Array.from({ length: slots }, (_, s) => Rng.stream(run.o.seed, 1 + s));
+  const slotBuckets = Array.from({ length: slots }, () => new Float64Array(cd.bucketSize));
+  const chains = run.o.persistent
+    ? Array.from({ length: slots }, (_, s) => configs.slice(s * V, (s + 1) * V))
+    : undefined;
+  const loop = trainingLoop(run, hooks);
+  for (let next = loop.next(0); ; ) {
+    if (next.done) return next.value;
+    const { first, batch, order } = next.value;
+    cd.setWeights(W);
+    let differ = 0;
+    for (let s = 0; s < batch; s++) {
+      slotBuckets[s].fill(0);
+      differ += cd.accumulate(configs, order[first + s] * V, chains?.[s], rngs[s], slotBuckets[s]);
+    }
+    buckets.fill(0);
+    for (let s = 0; s < batch; s++) {
+      const b = slotBuckets[s];
+      for (let q = 0; q < buckets.length; q++) buckets[q] += b[q];
+    }
+    next = loop.next(differ);
+  }
+}
+
+/**
+ * A training run after its setup, shared by `trainRbm` and `trainRbmParallel`: the resolved
+ * options, the checked data, the layout, the initial filter (drawn from stream 0, or the given
+ * one), the CD kernel and the minibatch geometry.
+ */
+export interface PreparedTraining {
+  readonly started: number;
+  readonly o: ResolvedTrainOptions;
+  readonly data: TrainingData;
+  readonly lattice: Lattice;
+  readonly configs: Int8Array;
+  /** Sites per configuration. */
+  readonly V: number;
+  /** Configurations trained on. */
+  readonly n: number;
+  readonly layout: RbmLayout;
+  /** Weights in the filter (w^d). */
+  readonly size: number;
+  readonly orbits: readonly Int32Array[] | undefined;
+  /** Stream 0: the initial filter, then each epoch's shuffle. */
+  readonly master: Rng;
+  readonly filter: RbmFilter;
+  /** The filter's weights, updated in place. */
+  readonly W: Float64Array;
+  readonly cd: GradientEstimator;
+  readonly kernel: RbmKernelId;
+  /** Configurations per minibatch (the last one of an epoch may be short). */
+  readonly slots: number;
+  readonly stepsPerEpoch: number;
+  readonly every: number;
+  /** The minibatch's gradient buckets, summed in slot order: the driver fills them. */
+  readonly buckets: Float64Array;
+}
+
+/** Checks the data and the options and sets a run up (see `PreparedTraining`). */
+export function prepareTraining(
+  data: TrainingData,
+  options: TrainOptions,
+  hooks: TrainHooks,
+): PreparedTraining {
   const started = performance.now();
   const o = resolveTrainOptions(options);
   const { lattice, configs } = data;
@@ -124,25 +190,59 @@ export function trainRbm(data: TrainingData, options: TrainOptions, hooks: Train
   }
   if (orbits) symmetrizeInPlace(W, orbits);
 
-  const cd = rbmKernel(options.kernel).contrastiveDivergence(layout, o.cdSteps);
+  const kernel = rbmKernel(options.kernel);
+  const cd = kernel.contrastiveDivergence(layout, o.cdSteps);
   const slots = Math.min(o.batchSize, n);
-  const rngs = Array.from({ length: slots }, (_, s) => Rng.stream(o.seed, 1 + s));
-  const slotBuckets = Array.from({ length: slots }, () => new Float64Array(cd.bucketSize));
-  const buckets = new Float64Array(cd.bucketSize);
-  const chains = o.persistent
-    ? Array.from({ length: slots }, (_, s) => configs.slice(s * V, (s + 1) * V))
-    : undefined;
-  const grad = new Float64Array(size);
-  const adam = new Adam(size, o.adam);
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const pll = o.evaluationSize > 0 ? new PseudoLikelihood(layout) : undefined;
-  const evalOffsets = Int32Array.from({ length: Math.min(n, o.evaluationSize) }, (_, i) => i * V);
-  const stepsPerEpoch = Math.ceil(n / slots);
   const every = hooks.everySteps ?? 1;
   if (!Number.isInteger(every) || every < 1) {
     throw new UsageError(`everySteps must be a positive integer, got ${every}`);
   }
+  return {
+    started,
+    o,
+    data,
+    lattice,
+    configs,
+    V,
+    n,
+    layout,
+    size,
+    orbits,
+    master,
+    filter,
+    W,
+    cd,
+    kernel: kernel.id,
+    slots,
+    stepsPerEpoch: Math.ceil(n / slots),
+    every,
+    buckets: new Float64Array(cd.bucketSize),
+  };
+}
 
+/** A minibatch the driver computes: configurations order[first], …, order[first + batch − 1]. */
+export interface Minibatch {
+  readonly first: number;
+  readonly batch: number;
+  readonly order: Int32Array;
+}
+
+/**
+ * The trainer's loop, without the per-configuration work: epochs, shuffles, the schedule,
+ * Adam, hooks, history and snapshots. It yields each minibatch; the driver fills
+ * `run.buckets` with its slots' buckets summed in slot order and resumes it with the number of
+ * sites where negative samples differ from the data. Returns the result.
+ */
+export function* trainingLoop(
+  run: PreparedTraining,
+  hooks: TrainHooks,
+): Generator<Minibatch, TrainResult, number> {
+  const { o, n, V, size, orbits, master, filter, W, cd, slots, stepsPerEpoch, every, buckets } = run;
+  const grad = new Float64Array(size);
+  const adam = new Adam(size, o.adam);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const pll = o.evaluationSize > 0 ? new PseudoLikelihood(run.layout) : undefined;
+  const evalOffsets = Int32Array.from({ length: Math.min(n, o.evaluationSize) }, (_, i) => i * V);
   const history: EpochInfo[] = [];
   const snapshots: { epoch: number; filter: RbmFilter }[] = [];
   let step = 0;
@@ -160,16 +260,7 @@ export function trainRbm(data: TrainingData, options: TrainOptions, hooks: Train
     for (let first = 0; first < n; first += slots) {
       const batch = Math.min(slots, n - first);
       eta = learningRate(o.schedule, epoch + first / slots / stepsPerEpoch);
-      cd.setWeights(W);
-      for (let s = 0; s < batch; s++) {
-        slotBuckets[s].fill(0);
-        differ += cd.accumulate(configs, order[first + s] * V, chains?.[s], rngs[s], slotBuckets[s]);
-      }
-      buckets.fill(0);
-      for (let s = 0; s < batch; s++) {
-        const b = slotBuckets[s];
-        for (let q = 0; q < buckets.length; q++) buckets[q] += b[q];
-      }
+      differ += yield { first, batch, order };
       grad.fill(0);
       cd.resolve(buckets, grad);
       for (let k = 0; k < size; k++) grad[k] /= batch;
@@ -187,8 +278,8 @@ export function trainRbm(data: TrainingData, options: TrainOptions, hooks: Train
       learningRate: eta,
       reconstructionError: differ / (n * V),
       meanAbsGradient: absGrad / stepsPerEpoch,
-      pseudoLogLikelihood: pll ? pll.mean(W, configs, evalOffsets) : null,
-      seconds: (performance.now() - started) / 1000,
+      pseudoLogLikelihood: pll ? pll.mean(W, run.configs, evalOffsets) : null,
+      seconds: (performance.now() - run.started) / 1000,
     };
     history.push(info);
     if (o.snapshotEpochs.includes(epoch + 1)) {
@@ -196,7 +287,6 @@ export function trainRbm(data: TrainingData, options: TrainOptions, hooks: Train
     }
     hooks.onEpoch?.(info);
   }
-  const seconds = (performance.now() - started) / 1000;
   return {
     filter: orientFilter(filter),
     snapshots,
@@ -204,13 +294,13 @@ export function trainRbm(data: TrainingData, options: TrainOptions, hooks: Train
     metadata: {
       options: o,
       data: {
-        lattice: [...lattice.sizes],
+        lattice: [...run.lattice.sizes],
         configurations: n,
-        ...(data.description === undefined ? {} : { description: data.description }),
+        ...(run.data.description === undefined ? {} : { description: run.data.description }),
       },
       versions: { trainer: RBM_TRAINER_VERSION, rng: RNG_ALGORITHM, node: process.version },
       steps: step,
-      seconds,
+      seconds: (performance.now() - run.started) / 1000,
       history,
     },
   };
