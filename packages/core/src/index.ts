@@ -1,5 +1,16 @@
 export { type Codec, chainStateCodec, defineCodec } from './codec.js';
 export {
+  CONFORMANCE_SAMPLES,
+  type ConformanceCheck,
+  ConformanceError,
+  coarseHistogram,
+  coarseProbabilities,
+  type ProjectorConformanceOptions,
+  projectorConformance,
+  projectorTestConfigurations,
+  projectorTestLattices,
+} from './conformance/projector.js';
+export {
   CompiledCouplings,
   type Coupling,
   type CouplingSet,
