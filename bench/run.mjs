@@ -113,6 +113,22 @@ const KERNELS = [
     trajectory: (o) => o.totals.join(','),
   },
   {
+    id: 'mcrg3d-wasm',
+    title: 'as mcrg3d, with the wolff-wasm sampler (the 3D default; bit-identical to wolff)',
+    metric: 'measurements per s',
+    better: 'higher',
+    target: 0.7,
+    c: { program: 'mcrg3d', args: (seed) => ['2000', String(seed), '5'], metric: (o) => o.perSecond },
+    js: (seed) =>
+      mcrgMeasurementsPerSecond(
+        { model: 'ising3d', size: 16, levels: 2, sampler: 'wolff-wasm' },
+        2000,
+        seed,
+        5,
+      ),
+    trajectory: (o) => o.totals.join(','),
+  },
+  {
     id: 'rbm-project',
     title: 'RBM projections 32×32 → 16×16, w = 8, b = 2 (a fixed random filter and 64 fixed configurations)',
     metric: 'projections per s',
