@@ -262,12 +262,10 @@ describe('the chung-kao-2019 study declaration', () => {
     expect(study.training.projector).toBe('rbm');
     expect(Object.keys(rbmPresets)).toContain(study.training.preset);
     expect(study.size).toBe(32);
-    expect(study.filterEpochs).toEqual([
-      1,
-      3,
-      5,
-      rbmPresets[study.training.preset as keyof typeof rbmPresets].epochs,
-    ]);
+    // Figure 1 at epochs 1, 3, 5 and the last one of each scale.
+    expect(study.filterEpochs).toBeUndefined();
+    expect(filterEpochs(study, 100)).toEqual([1, 3, 5, 100]);
+    expect(filterEpochs(study, 150)).toEqual([1, 3, 5, 150]);
   });
 
   it('holds all 28 numbers of Table 1 as printed', () => {
