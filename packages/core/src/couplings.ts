@@ -238,26 +238,140 @@ export function evaluateCouplings(
   for (let t = 0; t < nTerms; t++) {
     const b = termStart[t];
     const e = termStart[t + 1];
-    let ones = 0;
-    for (let r = 0; r < rows; r++) {
-      const x0 = rowStart[r];
-      for (let j = 0; j < rowLength; j += 32) {
-        const n = Math.min(rowLength - j, 32);
-        let v = 0;
-        for (let q = b; q < e; q++) {
-          const i = x0 + j + termDelta[q];
-          const w = i >>> 5;
-          const s = i & 31;
-          // (x << (31 − s)) << 1 is x << (32 − s), and 0 when s = 0.
-          v ^= (bits[w] >>> s) | ((bits[w + 1] << (31 - s)) << 1);
-        }
-        if (n < 32) v &= (1 << n) - 1;
-        v -= (v >>> 1) & 0x55555555;
-        v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-        v = (v + (v >>> 4)) & 0x0f0f0f0f;
-        ones += Math.imul(v, 0x01010101) >>> 24;
-      }
-    }
+    const ones =
+      rowLength <= 32 && e - b <= 4
+        ? termOnesShortRows(bits, rowStart, rowLength, termDelta, b, e - b)
+        : termOnes(bits, rowStart, rowLength, termDelta, b, e);
     out[outOffset + termCoupling[t]] += rows * rowLength - 2 * ones;
   }
+}
+
+/** (x << (31 − s)) << 1 is x << (32 − s), and 0 when s = 0. */
+function windowAt(bits: Int32Array, i: number): number {
+  const w = i >>> 5;
+  const s = i & 31;
+  return (bits[w] >>> s) | ((bits[w + 1] << (31 - s)) << 1);
+}
+
+/** Set bits of every 16-bit value: two loads beat the SWAR popcount in V8. */
+const POPCOUNT16 = new Uint8Array(65536);
+for (let i = 1; i < 65536; i++) POPCOUNT16[i] = (i & 1) + POPCOUNT16[i >>> 1];
+
+function popcount(x: number): number {
+  return POPCOUNT16[x & 0xffff] + POPCOUNT16[x >>> 16];
+}
+
+/** Down-spin count of the product of term spins termDelta[b..e) over all anchors: the general case. */
+function termOnes(
+  bits: Int32Array,
+  rowStart: Int32Array,
+  rowLength: number,
+  termDelta: Int32Array,
+  b: number,
+  e: number,
+): number {
+  const rows = rowStart.length;
+  let ones = 0;
+  for (let r = 0; r < rows; r++) {
+    const x0 = rowStart[r];
+    for (let j = 0; j < rowLength; j += 32) {
+      const n = Math.min(rowLength - j, 32);
+      let v = 0;
+      for (let q = b; q < e; q++) v ^= windowAt(bits, x0 + j + termDelta[q]);
+      if (n < 32) v &= (1 << n) - 1;
+      ones += popcount(v);
+    }
+  }
+  return ones;
+}
+
+/**
+ * As termOnes for rows of ≤ 32 anchors (one window per row) and terms of 1–4 spins, the
+ * case of every model here: one loop per term size, so that the deltas stay in registers
+ * and the inner loop goes (about 1.7× faster in 3D). Written out by hand: helper calls
+ * here exceed V8's inlining budget.
+ */
+function termOnesShortRows(
+  bits: Int32Array,
+  rowStart: Int32Array,
+  rowLength: number,
+  termDelta: Int32Array,
+  b: number,
+  k: number,
+): number {
+  const rows = rowStart.length;
+  const mask = rowLength === 32 ? -1 : (1 << rowLength) - 1;
+  const pop = POPCOUNT16;
+  const d0 = termDelta[b];
+  const d1 = k > 1 ? termDelta[b + 1] : 0;
+  const d2 = k > 2 ? termDelta[b + 2] : 0;
+  const d3 = k > 3 ? termDelta[b + 3] : 0;
+  let ones = 0;
+  if (k === 1) {
+    for (let r = 0; r < rows; r++) {
+      const i0 = rowStart[r] + d0;
+      const w0 = i0 >>> 5;
+      const s0 = i0 & 31;
+      const v = ((bits[w0] >>> s0) | ((bits[w0 + 1] << (31 - s0)) << 1)) & mask;
+      ones += pop[v & 0xffff] + pop[v >>> 16];
+    }
+  } else if (k === 2) {
+    for (let r = 0; r < rows; r++) {
+      const x0 = rowStart[r];
+      const i0 = x0 + d0;
+      const w0 = i0 >>> 5;
+      const s0 = i0 & 31;
+      const i1 = x0 + d1;
+      const w1 = i1 >>> 5;
+      const s1 = i1 & 31;
+      const v =
+        (((bits[w0] >>> s0) | ((bits[w0 + 1] << (31 - s0)) << 1)) ^
+          ((bits[w1] >>> s1) | ((bits[w1 + 1] << (31 - s1)) << 1))) &
+        mask;
+      ones += pop[v & 0xffff] + pop[v >>> 16];
+    }
+  } else if (k === 3) {
+    for (let r = 0; r < rows; r++) {
+      const x0 = rowStart[r];
+      const i0 = x0 + d0;
+      const w0 = i0 >>> 5;
+      const s0 = i0 & 31;
+      const i1 = x0 + d1;
+      const w1 = i1 >>> 5;
+      const s1 = i1 & 31;
+      const i2 = x0 + d2;
+      const w2 = i2 >>> 5;
+      const s2 = i2 & 31;
+      const v =
+        (((bits[w0] >>> s0) | ((bits[w0 + 1] << (31 - s0)) << 1)) ^
+          ((bits[w1] >>> s1) | ((bits[w1 + 1] << (31 - s1)) << 1)) ^
+          ((bits[w2] >>> s2) | ((bits[w2 + 1] << (31 - s2)) << 1))) &
+        mask;
+      ones += pop[v & 0xffff] + pop[v >>> 16];
+    }
+  } else {
+    for (let r = 0; r < rows; r++) {
+      const x0 = rowStart[r];
+      const i0 = x0 + d0;
+      const w0 = i0 >>> 5;
+      const s0 = i0 & 31;
+      const i1 = x0 + d1;
+      const w1 = i1 >>> 5;
+      const s1 = i1 & 31;
+      const i2 = x0 + d2;
+      const w2 = i2 >>> 5;
+      const s2 = i2 & 31;
+      const i3 = x0 + d3;
+      const w3 = i3 >>> 5;
+      const s3 = i3 & 31;
+      const v =
+        (((bits[w0] >>> s0) | ((bits[w0 + 1] << (31 - s0)) << 1)) ^
+          ((bits[w1] >>> s1) | ((bits[w1 + 1] << (31 - s1)) << 1)) ^
+          ((bits[w2] >>> s2) | ((bits[w2 + 1] << (31 - s2)) << 1)) ^
+          ((bits[w3] >>> s3) | ((bits[w3 + 1] << (31 - s3)) << 1))) &
+        mask;
+      ones += pop[v & 0xffff] + pop[v >>> 16];
+    }
+  }
+  return ones;
 }

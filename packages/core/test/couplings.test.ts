@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CompiledCouplings, coupling, couplingFromOrbit, Lattice, termOrbit } from '../src/index.js';
+import {
+  CompiledCouplings,
+  type Coupling,
+  coupling,
+  couplingFromOrbit,
+  Lattice,
+  Rng,
+  randomSpins,
+  termOrbit,
+} from '../src/index.js';
 
 describe('coupling orbits', () => {
   it('generates the terms of Table 1 from one representative each (2D)', () => {
@@ -169,5 +178,48 @@ describe('compiled coupling sums', () => {
     const s = new Int8Array(16).map((_, i) => (Math.floor(i / 4) % 2 ? -1 : 1));
     c.evaluate(s, out);
     expect(Array.from(out)).toEqual([0, 16, 0]);
+  });
+});
+
+describe('compiled coupling sums against the direct sum', () => {
+  /** Σ_x Σ_terms Π σ_{x+o}, site by site. */
+  const direct = (couplings: readonly Coupling[], lattice: Lattice, spins: Int8Array) =>
+    couplings.map((c) => {
+      let total = 0;
+      for (let x = 0; x < lattice.volume; x++) {
+        const q = lattice.coords(x);
+        for (const term of c.terms) {
+          let p = 1;
+          for (const o of term) p *= spins[lattice.index(q.map((v, a) => v + o[a]))];
+          total += p;
+        }
+      }
+      return total;
+    });
+
+  // Rows of ≤ 32 and of > 32 anchors, terms of 1 to 5 spins, negative offsets: every path of the kernel.
+  it.each([
+    [[6, 5, 7], 3],
+    [[3, 40], 2],
+    [[4, 32], 2],
+    [[70], 1],
+    [[2, 3, 2], 3],
+  ])('on %j', (sizes, d) => {
+    const lattice = new Lattice(sizes);
+    const rng = Rng.stream(7, d);
+    const offset = (k: number) => Array.from({ length: d }, (_, a) => ((k * (a + 2)) % 5) - 2);
+    const couplings = [1, 2, 3, 4, 5].map((k) =>
+      coupling(`k${k}`, [
+        Array.from({ length: k }, (_, j) => offset(j + k)),
+        Array.from({ length: k }, (_, j) => offset(2 * j)),
+      ]),
+    );
+    const compiled = new CompiledCouplings(couplings, lattice);
+    const out = new Float64Array(couplings.length);
+    for (let n = 0; n < 3; n++) {
+      const spins = randomSpins(lattice, rng);
+      compiled.evaluate(spins, out);
+      expect(Array.from(out)).toEqual(direct(couplings, lattice, spins));
+    }
   });
 });

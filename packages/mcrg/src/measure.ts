@@ -31,8 +31,8 @@ export class MeasurementPipeline {
   private readonly kernels: readonly ProjectorKernel[];
   /** Blocked configurations of levels 1..levels (level 0 is the caller's). */
   private readonly blocked: readonly Spins[];
-  private readonly even: readonly CompiledCouplings[];
-  private readonly odd: readonly CompiledCouplings[];
+  /** Even then odd couplings of every level, compiled together: one packing per level. */
+  private readonly compiled: readonly CompiledCouplings[];
 
   /**
    * @param lattice the simulated (level-0) lattice
@@ -68,8 +68,8 @@ export class MeasurementPipeline {
     this.lattices = lattices;
     this.kernels = kernels;
     this.blocked = lattices.slice(1).map((l) => new Int8Array(l.volume));
-    this.even = lattices.map((l) => new CompiledCouplings(couplings.even, l));
-    this.odd = lattices.map((l) => new CompiledCouplings(couplings.odd, l));
+    const all = [...couplings.even, ...couplings.odd];
+    this.compiled = lattices.map((l) => new CompiledCouplings(all, l));
     this.values = new Float64Array((levels + 1) * this.size);
   }
 
@@ -83,12 +83,10 @@ export class MeasurementPipeline {
    */
   measure(spins: Spins, rng: Rng, level0?: Float64Array): Float64Array {
     const m = this.size;
-    const nEven = this.nEven;
     const values = this.values;
     let current = spins;
     if (level0 === undefined) {
-      this.even[0].evaluate(current, values, 0);
-      this.odd[0].evaluate(current, values, nEven);
+      this.compiled[0].evaluate(current, values, 0);
     } else {
       for (let a = 0; a < m; a++) values[a] = level0[a];
     }
@@ -96,8 +94,7 @@ export class MeasurementPipeline {
       const next = this.blocked[n - 1];
       this.kernels[n - 1].apply(current, next, rng);
       current = next;
-      this.even[n].evaluate(current, values, n * m);
-      this.odd[n].evaluate(current, values, n * m + nEven);
+      this.compiled[n].evaluate(current, values, n * m);
     }
     return values;
   }
