@@ -47,7 +47,7 @@ export const ising3d16: Study = {
     quick: quick16,
     campaign: {
       description:
-        'about 6 min on two cores: 10⁴ training configurations, 4³ filter, 100 epochs of 200 minibatches of 50, 4×10⁵ measurements',
+        'about 5 min on two cores: 10⁴ training configurations, 4³ filter, 100 epochs of 200 minibatches of 50, 4×10⁵ measurements',
       trainingConfigurations: 10_000,
       measurementSamples: 400_000,
       evaluationSamples: 5000,
@@ -88,7 +88,7 @@ export const ising3d32: Study = {
     },
     campaign: {
       description:
-        'about 8 min on two cores: 4³ filter learned on 10⁴ configurations of 16³ (as in the 16³ campaign: 100 epochs of 200 minibatches of 50), 10⁵ measurements on 32³',
+        'about 5 min on two cores: 4³ filter learned on 10⁴ configurations of 16³ (as in the 16³ campaign: 100 epochs of 200 minibatches of 50), 10⁵ measurements on 32³',
       // The filter is translation invariant and blocks 16³ → 8³ at N_r = 2 anyway: learned on
       // 16³, an update costs an eighth of one on 32³, so it can be trained to convergence.
       trainingSize: 16,
