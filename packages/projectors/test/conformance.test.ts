@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ProjectorOptions, projectorConformance, Registry, Rng } from '@rsrg/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { plugin, rbmFilter, writeWeightDat } from '../src/index.js';
+import { plugin, rbmFilter, rbmProjectorCodec, writeWeightDat } from '../src/index.js';
 
 /**
  * The projector conformance checks of `@rsrg/core`, run on every projector the plugin
  * registers. A registered projector with no fixture below runs once with the options `{}`;
- * listing fixtures for an id replaces that default run, so a projector that needs options (a weights file) is one line here, with
- * `skip` when it cannot run in this suite at all.
+ * listing fixtures for an id replaces that default run, so a projector that needs options (a
+ * weights file) is one line here, with `skip` when it cannot run in this suite at all.
  */
 interface Fixture {
   readonly id: string;
@@ -32,6 +32,15 @@ function randomFilterFile(width: number, scale: number): string {
   return path;
 }
 
+/** A projector file holding a w×w×w filter of uniform weights in [−scale, scale]. */
+function randomFilterFile3d(width: number, scale: number): string {
+  const rng = Rng.stream(98, width);
+  const weights = Array.from({ length: width ** 3 }, () => scale * (2 * rng.nextFloat() - 1));
+  const path = join(fixtureDir, `filter-${width}-3d.rsrg`);
+  writeFileSync(path, rbmProjectorCodec.encode({ filter: rbmFilter({ dimension: 3, width, weights }) }));
+  return path;
+}
+
 const fixtures: readonly Fixture[] = [
   { id: 'majority', options: {} },
   { id: 'majority', options: { blockSize: 3 } },
@@ -40,6 +49,8 @@ const fixtures: readonly Fixture[] = [
   // Random filters, so that P(μ|σ) is far from a delta: the paper's w = 8 with b = 2, and b = 3.
   { id: 'rbm', options: { weights: randomFilterFile(8, 0.5) }, dimensions: [2] },
   { id: 'rbm', options: { weights: randomFilterFile(3, 0.8), blockSize: 3 }, dimensions: [2] },
+  // A 4³ filter, the width of the 3D studies.
+  { id: 'rbm', options: { weights: randomFilterFile3d(4, 0.5) }, dimensions: [3] },
 ];
 
 const registry = new Registry().use(plugin);
