@@ -11,7 +11,7 @@ import {
   UnsupportedError,
   UsageError,
 } from '@rsrg/core';
-import type { Ensemble } from './ensemble.js';
+import type { Ensemble, EnsembleHeader } from './ensemble.js';
 
 /** One projector of a run, by registry id. */
 export interface McrgProjectorSpec {
@@ -270,6 +270,19 @@ export function prepareSampling(registry: Registry, config: SamplingConfig): Sam
   };
 }
 
+/** How an ensemble was sampled, as sampling settings: sample more of the same with these. */
+export function ensembleSamplingSettings(h: EnsembleHeader) {
+  return {
+    model: h.model,
+    size: h.size,
+    coupling: h.coupling,
+    sampler: h.sampler,
+    interval: h.interval,
+    thermalize: h.thermalize,
+    chains: h.chains,
+  };
+}
+
 /** The sampling part of a configuration over stored configurations: the ensemble's header. */
 function ensembleSampling(config: McrgConfig, ensemble: Ensemble): SamplingConfig {
   const h = ensemble.header;
@@ -293,12 +306,7 @@ function ensembleSampling(config: McrgConfig, ensemble: Ensemble): SamplingConfi
     throw new UsageError(`samples ${samples} is more than the ensemble's ${ensemble.count} configurations`);
   }
   return {
-    model: h.model,
-    size: h.size,
-    coupling: h.coupling,
-    sampler: h.sampler,
-    interval: h.interval,
-    thermalize: h.thermalize,
+    ...ensembleSamplingSettings(h),
     samples,
     seed: config.seed ?? h.seed,
     chains: config.chains ?? h.chains,

@@ -34,6 +34,7 @@ export {
   binSamples,
   chainSamples,
   defaultLevels,
+  ensembleSamplingSettings,
   type McrgConfig,
   type McrgProjectorSpec,
   type McrgSetup,

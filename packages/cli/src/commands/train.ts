@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { UsageError } from '@rsrg/core';
-import type { Ensemble } from '@rsrg/mcrg';
+import { type Ensemble, ensembleSamplingSettings } from '@rsrg/mcrg';
 import { rbmProjectorCodec, readWeightDat, resolveTrainOptions, writeWeightDat } from '@rsrg/projectors';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
@@ -273,13 +273,7 @@ async function train(ctx: CommandContext, opts: TrainCliOptions, cmd: Command): 
       ctx,
       registry,
       {
-        model: h.model,
-        size: h.size,
-        coupling: h.coupling,
-        sampler: h.sampler,
-        interval: h.interval,
-        thermalize: h.thermalize,
-        chains: h.chains,
+        ...ensembleSamplingSettings(h),
         samples: opts.evalSamples ?? DEFAULT_EVAL_SAMPLES,
         seed: seeds.evaluation as number,
         workers,

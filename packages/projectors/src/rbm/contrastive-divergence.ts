@@ -12,6 +12,13 @@ import {
 } from './kernels.js';
 import type { RbmLayout } from './layout.js';
 
+/** Every gradient estimator's check of k (the kernels share it). */
+export function checkCdSteps(cdSteps: number): void {
+  if (!Number.isInteger(cdSteps) || cdSteps < 1) {
+    throw new RangeError(`CD needs at least one Gibbs step, got ${cdSteps}`);
+  }
+}
+
 /**
  * Scratch space and the CD-k update for one lattice and filter geometry. The log-likelihood
  * of the RBM marginal Y(σ)/ΣY has gradient ∂/∂W_k = ⟨G_k⟩_data − ⟨G_k⟩_model with
@@ -40,9 +47,7 @@ export class ContrastiveDivergence implements GradientEstimator {
     readonly layout: RbmLayout,
     readonly cdSteps: number,
   ) {
-    if (!Number.isInteger(cdSteps) || cdSteps < 1) {
-      throw new RangeError(`CD needs at least one Gibbs step, got ${cdSteps}`);
-    }
+    checkCdSteps(cdSteps);
     this.forward = new FieldTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
     this.transposed = new FieldTable(layout.visibleWeightIndex, layout.coarseReader.offsets.length);
     this.bucketSize = layout.fineReader.offsets.length * 256;

@@ -3,8 +3,9 @@ import { cachedWasmModule, instantiateWasm } from '@rsrg/core';
 import { RBM_WASM_BASE64 } from '../wasm/rbm-module.generated.js';
 
 import type { GradientEstimator, HiddenUnits } from './backends.js';
+import { checkCdSteps } from './contrastive-divergence.js';
 import { buildTable, resolveBuckets } from './kernels.js';
-import type { RbmLayout } from './layout.js';
+import type { RbmLayout, WindowReader } from './layout.js';
 import { SEGMENT } from './layout.js';
 
 const rbmModule = cachedWasmModule(RBM_WASM_BASE64);
@@ -50,6 +51,30 @@ const Header = {
 } as const;
 
 const HEADER_BYTES = 256;
+
+/** The header words of one window reader: the fine side (hidden fields) or the coarse (visible). */
+const READER_WORDS = {
+  fine: {
+    source: Header.fineSource,
+    pat: Header.finePat,
+    offsets: Header.fineOffsets,
+    padded: Header.finePadded,
+    lines: Header.fineLines,
+    lineStride: Header.fineLineStride,
+    lineBits: Header.fineLineBits,
+    bytes: Header.fineBytes,
+  },
+  coarse: {
+    source: Header.coarseSource,
+    pat: Header.coarsePat,
+    offsets: Header.coarseOffsets,
+    padded: Header.coarsePadded,
+    lines: Header.coarseLines,
+    lineStride: Header.coarseLineStride,
+    lineBits: Header.coarseLineBits,
+    bytes: Header.coarseBytes,
+  },
+} as const;
 
 interface RbmExports {
   accumulate(cdSteps: number, persistent: number): number;
@@ -101,10 +126,13 @@ class RbmMemory {
       end += Math.ceil(bytes / 8) * 8;
       return at;
     };
+    const planReader = (words: (typeof READER_WORDS)['fine' | 'coarse'], reader: WindowReader) => {
+      plan(words.source, 4 * reader.source.length);
+      plan(words.pat, reader.patternLength);
+      plan(words.offsets, 4 * reader.offsets.length);
+    };
     const fineBytes = fine.offsets.length;
-    plan(Header.fineSource, 4 * fine.source.length);
-    plan(Header.finePat, fine.patternLength);
-    plan(Header.fineOffsets, 4 * fineBytes);
+    planReader(READER_WORDS.fine, fine);
     plan(Header.hiddenAnchors, 4 * l.hidden);
     plan(Header.hiddenGroups, 4 * l.hidden);
     plan(Header.forwardTable, 8 * (l.hiddenWeightIndex.length / SEGMENT) * 512);
@@ -114,9 +142,7 @@ class RbmMemory {
     plan(Header.data, l.visible);
     plan(Header.rng, 16);
     if (withTransposed) {
-      plan(Header.coarseSource, 4 * coarse.source.length);
-      plan(Header.coarsePat, coarse.patternLength);
-      plan(Header.coarseOffsets, 4 * coarse.offsets.length);
+      planReader(READER_WORDS.coarse, coarse);
       plan(Header.visibleAnchors, 4 * l.visible);
       plan(Header.visibleGroups, 4 * l.visible);
       plan(Header.transposedTable, 8 * (l.visibleWeightIndex.length / SEGMENT) * 512);
@@ -140,15 +166,18 @@ class RbmMemory {
       const [at, bytes] = address.get(word) ?? [0, 0];
       return new Class(buffer, at, bytes / Class.BYTES_PER_ELEMENT);
     };
-    region(Header.fineSource, Int32Array).set(fine.source);
-    region(Header.fineOffsets, Int32Array).set(fine.offsets);
+    const writeReader = (words: (typeof READER_WORDS)['fine' | 'coarse'], reader: WindowReader) => {
+      region(words.source, Int32Array).set(reader.source);
+      region(words.offsets, Int32Array).set(reader.offsets);
+      header[words.padded] = reader.source.length;
+      header[words.lines] = reader.linesPerByte;
+      header[words.lineStride] = reader.lineStride;
+      header[words.lineBits] = reader.lineBits;
+      header[words.bytes] = reader.offsets.length;
+    };
+    writeReader(READER_WORDS.fine, fine);
     region(Header.hiddenAnchors, Int32Array).set(l.hiddenAnchors);
     region(Header.hiddenGroups, Int32Array).set(l.hiddenGroups);
-    header[Header.finePadded] = fine.source.length;
-    header[Header.fineLines] = fine.linesPerByte;
-    header[Header.fineLineStride] = fine.lineStride;
-    header[Header.fineLineBits] = fine.lineBits;
-    header[Header.fineBytes] = fineBytes;
     header[Header.hidden] = l.hidden;
     header[Header.visible] = l.visible;
     this.forward = region(Header.forwardTable, Float64Array);
@@ -158,15 +187,9 @@ class RbmMemory {
     this.data = region(Header.data, Int8Array);
     this.rng = region(Header.rng, Uint32Array);
     if (withTransposed) {
-      region(Header.coarseSource, Int32Array).set(coarse.source);
-      region(Header.coarseOffsets, Int32Array).set(coarse.offsets);
+      writeReader(READER_WORDS.coarse, coarse);
       region(Header.visibleAnchors, Int32Array).set(l.visibleAnchors);
       region(Header.visibleGroups, Int32Array).set(l.visibleGroups);
-      header[Header.coarsePadded] = coarse.source.length;
-      header[Header.coarseLines] = coarse.linesPerByte;
-      header[Header.coarseLineStride] = coarse.lineStride;
-      header[Header.coarseLineBits] = coarse.lineBits;
-      header[Header.coarseBytes] = coarse.offsets.length;
     }
     this.transposed = region(Header.transposedTable, Float64Array);
     this.sigma = region(Header.sigma, Int8Array);
@@ -202,9 +225,7 @@ export class WasmContrastiveDivergence implements GradientEstimator {
     readonly layout: RbmLayout,
     readonly cdSteps: number,
   ) {
-    if (!Number.isInteger(cdSteps) || cdSteps < 1) {
-      throw new RangeError(`CD needs at least one Gibbs step, got ${cdSteps}`);
-    }
+    checkCdSteps(cdSteps);
     this.memory = new RbmMemory(layout, true);
     this.bucketSize = this.memory.buckets.length;
   }
