@@ -19,5 +19,10 @@ if (existsSync(out)) {
   failed = r.numFailedTests ?? 0;
   if ((r.numFailedTestSuites ?? 0) > 0 && failed === 0) failed = r.numFailedTestSuites;
 }
+// Unhandled errors fail the run without failing a test: count them so the line never hides them.
+if (run.status !== 0 && failed === 0) {
+  console.error('vitest failed outside any test (unhandled errors or a crash): counted as 1 failure');
+  failed = 1;
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(run.status === 0 && failed === 0 && passed > 0 ? 0 : 1);

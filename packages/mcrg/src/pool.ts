@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -59,26 +60,50 @@ export async function runInWorkers<R>(
     maxThreads: threads,
     atomics: 'disabled',
   });
+  // The first failure cancels the other chains. A worker may still answer for a task the pool
+  // has already dropped; piscina reports that as an 'error' event, fatal without a listener.
+  const failure = new AbortController();
+  let firstError: unknown;
+  const fail = (err: unknown) => {
+    if (firstError !== undefined) return;
+    firstError = err;
+    failure.abort(err);
+  };
+  pool.on('error', fail);
+  const taskSignal = signal ? AbortSignal.any([signal, failure.signal]) : failure.signal;
+  setMaxListeners(count + 1, taskSignal); // one abort listener per chain is expected
   try {
-    return await Promise.all(
+    const settled = await Promise.allSettled(
       Array.from({ length: count }, async (_, chain) => {
         const { port1, port2 } = new MessageChannel();
         port1.on('message', (m: ChainProgress) => tick(m.moves, m.phase));
         try {
           const t = task(chain, port2);
-          return (await pool.run(t.task, { transferList: [port2, ...(t.transfer ?? [])], signal })) as R;
+          return (await pool.run(t.task, {
+            transferList: [port2, ...(t.transfer ?? [])],
+            signal: taskSignal,
+          })) as R;
         } catch (err) {
-          if (signal?.aborted) throw signal.reason;
-          // Errors lose their class between threads: keep the message, mark where it came from.
-          throw Object.assign(
-            new RsrgError(`chain ${chain} failed in a worker thread: ${(err as Error).message}`),
-            { cause: err },
-          );
+          if (!signal?.aborted && !failure.signal.aborted) {
+            // Errors lose their class between threads: keep the message, mark where it came from.
+            fail(
+              Object.assign(
+                new RsrgError(`chain ${chain} failed in a worker thread: ${(err as Error).message}`),
+                {
+                  cause: err,
+                },
+              ),
+            );
+          }
+          throw err;
         } finally {
           port1.close();
         }
       }),
     );
+    if (signal?.aborted) throw signal.reason;
+    if (firstError !== undefined) throw firstError;
+    return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
   } finally {
     await pool.destroy();
   }

@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '@rsrg/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Piscina } from 'piscina';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type Ensemble,
   type McrgConfig,
@@ -132,6 +134,41 @@ describe('worker threads', () => {
         },
       );
       await expect(run).rejects.toThrow('stopped');
+    }
+  });
+
+  it('a chain that fails in a worker fails the run with its message, and nothing else is thrown', async () => {
+    // Regression: after the first failure a worker can still answer for a task the pool has
+    // dropped; piscina then emits 'error' on the pool, which crashed the process when nothing
+    // listened. The race is rare in one process, so the spy also sends such an event every time.
+    const registry = await builtRegistry();
+    await registry.load(fileURLToPath(new URL('./fixtures/failing-sampler.mjs', import.meta.url)));
+    const run = Piscina.prototype.run;
+    const spy = vi.spyOn(Piscina.prototype, 'run').mockImplementation(async function (
+      this: Piscina,
+      ...args
+    ) {
+      try {
+        return await run.apply(this, args);
+      } catch (err) {
+        setImmediate(() => this.emit('error', new Error('Unexpected message from Worker')));
+        throw err;
+      }
+    });
+    try {
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const failing = runMcrg(registry, {
+          ...config,
+          sampler: 'failing',
+          chains: 4,
+          workers: 2,
+          seed: attempt,
+        });
+        await expect(failing).rejects.toThrow(/^chain \d+ failed in a worker thread: kernel exploded$/);
+      }
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
     }
   });
 });
