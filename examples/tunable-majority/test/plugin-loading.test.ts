@@ -30,7 +30,7 @@ function rsrg(args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd: root, env: { ...process.env, RSRG_DEBUG: '' }, maxBuffer: 1 << 24 },
+      { cwd: root, env: { ...process.env, RSRG_DEBUG: '', RSRG_PROGRESS: '' }, maxBuffer: 1 << 24 },
       (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
       },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { EXIT, reportError } from './errors.js';
-import { type CliIo, processIo } from './io.js';
+import { type CliIo, processIo, withProgressLines } from './io.js';
 import { buildProgram } from './program.js';
 
 export { EXIT } from './errors.js';
@@ -19,7 +19,13 @@ export const VERSION: string = (
  * Runs `rsrg` with the arguments after the program name and returns the exit code: 0 on
  * success, 2 on a usage error, 130 when interrupted, 1 on any other failure. Never throws.
  */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], processStreams: CliIo = processIo()): Promise<number> {
+  let io: CliIo;
+  try {
+    io = withProgressLines(processStreams);
+  } catch (err) {
+    return reportError(err, processStreams.stderr, processStreams.env.RSRG_DEBUG === '1');
+  }
   const program = buildProgram(io, VERSION);
   if (argv.length === 0) {
     io.stdout(program.helpInformation());

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { CliIo } from './io.js';
 
 /** What a long computation reports: `done` of `total` units of work, now in `phase`. */
 export interface ProgressEvent {
@@ -19,9 +20,10 @@ const NONE: ProgressSink = { update() {}, stop() {} };
  * One progress bar on a terminal for the whole run: phase, percentage, work done, rate and
  * ETA. Chains in different workers can be in different phases at once, so the phase is only
  * a label on a bar that always counts the run's total work. Without a terminal the sink
- * does nothing, so redirected stderr stays empty.
+ * does nothing, so redirected stderr stays empty, unless RSRG_PROGRESS asks for lines.
  */
-export function progressBar(stream: NodeJS.WritableStream | undefined, unit = 'moves'): ProgressSink {
+export function progressBar(io: CliIo, unit = 'moves'): ProgressSink {
+  const stream = io.progressStream;
   if (!stream) return NONE;
   const bar = new cliProgress.SingleBar(
     {
@@ -32,6 +34,9 @@ export function progressBar(stream: NodeJS.WritableStream | undefined, unit = 'm
       clearOnComplete: true,
       etaBuffer: 50,
       fps: 8,
+      // Not a terminal (RSRG_PROGRESS): one line every progressEvery seconds.
+      noTTYOutput: true,
+      notTTYSchedule: (io.progressEvery ?? 30) * 1000,
     },
     cliProgress.Presets.shades_classic,
   );

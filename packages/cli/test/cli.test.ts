@@ -23,7 +23,7 @@ function rsrg(args: string[], env: Record<string, string> = {}): Promise<Run> {
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd: tmp, env: { ...process.env, RSRG_DEBUG: '', ...env }, maxBuffer: 1 << 24 },
+      { cwd: tmp, env: { ...process.env, RSRG_DEBUG: '', RSRG_PROGRESS: '', ...env }, maxBuffer: 1 << 24 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -246,6 +246,28 @@ function expectOneErrorLine(r: Run, code: number, pattern: RegExp) {
   expect(r.code, r.stderr).toBe(code);
 }
 
+describe('progress', () => {
+  const run = ['mcrg', '--size', '16', '--samples', '40000', '--workers', '1', '--json'];
+
+  it.concurrent('redirected stderr stays empty by default', async () => {
+    const r = await rsrg(run);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  it.concurrent('RSRG_PROGRESS=seconds writes progress lines to a redirected stderr, and stdout is the same', async () => {
+    const [quiet, logged] = await Promise.all([rsrg(run), rsrg(run, { RSRG_PROGRESS: '0.05' })]);
+    expect(logged.code, logged.stderr).toBe(0);
+    const lines = logged.stderr.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line).toMatch(/^(thermalize|measure) +\|.*\| \d+% \d+\/\d+ moves/);
+    expect(lines.at(-1)).toMatch(/ 100% /);
+    const { wallSeconds: _, ...withoutTime } = JSON.parse(logged.stdout);
+    const { wallSeconds: __, ...quietWithoutTime } = JSON.parse(quiet.stdout);
+    expect(withoutTime).toEqual(quietWithoutTime);
+  });
+});
+
 describe('errors: exit code and one stderr line', () => {
   const usage: [string, string[], RegExp][] = [
     ['negative count', ['mcrg', '--samples', '-5'], /--samples.*'-5'/],
@@ -329,6 +351,15 @@ describe('errors: exit code and one stderr line', () => {
     expect(r.stderr).toMatch(/^rsrg: error: .*kernel exploded\n/);
     expect(r.stderr).toMatch(/\n\s+at /);
   });
+
+  it.concurrent.each(['soon', '0', '-3'])(
+    'RSRG_PROGRESS=%s exits 2 before running anything',
+    async (value) => {
+      const r = await rsrg(['mcrg', '--size', '8', '--samples', '1000'], { RSRG_PROGRESS: value });
+      expectOneErrorLine(r, 2, new RegExp(`RSRG_PROGRESS must be a number of seconds > 0, got '${value}'`));
+      expect(r.stdout).toBe('');
+    },
+  );
 
   it.concurrent('a corrupt --weights file exits 1 (a file-format error, not a usage error)', async () => {
     const file = join(tmp, 'corrupt.rsrg');

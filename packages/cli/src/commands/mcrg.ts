@@ -168,7 +168,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
       };
       // Loaded here so that help, list and parse errors do not pay for the analyzer's imports.
       const { runMcrg } = await import('@rsrg/mcrg');
-      const progress = progressBar(io.progressStream);
+      const progress = progressBar(io);
       let result: McrgResult;
       try {
         result = await runMcrg(registry, config, {

@@ -59,7 +59,7 @@ export function reproduceCommand(program: Command, ctx: CommandContext): Command
       prepareDirectory(outDir);
 
       const stream = io.progressStream;
-      const bar = progressBar(stream);
+      const bar = progressBar(io);
       let phase = '';
       const note = (text: string) => {
         bar.stop();

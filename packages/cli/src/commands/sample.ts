@@ -91,7 +91,7 @@ export async function sampleWithProgress(
   label = 'sample',
 ): Promise<Ensemble> {
   const { sampleEnsemble } = await import('@rsrg/mcrg');
-  const progress = progressBar(ctx.io.progressStream);
+  const progress = progressBar(ctx.io);
   try {
     return await sampleEnsemble(registry, config, {
       onProgress: (p) => progress.update({ ...p, phase: `${label} ${p.phase}` }),
