@@ -36,3 +36,20 @@ export function bondTable(lattice: Lattice, h: Hamiltonian): BondTable {
   for (let x = 0; x < N; x++) for (let j = 0; j < degree; j++) neighbours[x * degree + j] = shifts[j][x];
   return { degree, neighbours, threshold: Float64Array.from(thresholds) };
 }
+
+/**
+ * The uint32 a draw r must not exceed for bond j to open: r < threshold ⇔ r ≤ ⌈threshold⌉ − 1
+ * for integer r, and a threshold above 2^32 − 1 opens every bond. Bond tables hold only
+ * couplings with K > 0, so threshold > 0 and the limit is never negative.
+ */
+export function bondLimits(threshold: Float64Array): Uint32Array {
+  return Uint32Array.from(threshold, (t) => {
+    if (!(t > 0)) throw new RangeError(`bond threshold ${t} is not positive`);
+    return Math.min(Math.ceil(t), U32_RANGE) - 1;
+  });
+}
+
+/** `bondLimits` with the sign bit flipped, as int32: compared signed, they keep uint32 order. */
+export function biasedBondLimits(threshold: Float64Array): Int32Array {
+  return Int32Array.from(bondLimits(threshold), (l) => l ^ 0x80000000);
+}

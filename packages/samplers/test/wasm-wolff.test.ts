@@ -12,12 +12,10 @@ import {
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { inputsHash, recordedHash, WASM_MODULES } from '../scripts/build-wasm.mjs';
-import { bondTable } from '../src/bond-table.js';
+import { biasedBondLimits, bondLimits, bondTable } from '../src/bond-table.js';
 import { wolff, wolffWasm } from '../src/index.js';
 import { U32_RANGE } from '../src/uint32-threshold.js';
-
 import { WOLFF_WASM_SOURCE_HASH } from '../src/wasm/wolff-module.generated.js';
-import { bondLimits } from '../src/wasm/wolff-wasm.js';
 import { nn1, nn2, nn3, nnn2 } from './cases.js';
 
 const start = (lattice: Lattice, seed: number): ChainState => {
@@ -150,10 +148,13 @@ describe('wolff-wasm', () => {
     const rng = Rng.stream(5, 0);
     for (let i = 0; i < 1000; i++) thresholds.push(rng.nextFloat() * U32_RANGE);
     const limits = bondLimits(Float64Array.from(thresholds));
+    const biased = biasedBondLimits(Float64Array.from(thresholds));
     thresholds.forEach((t, j) => {
       for (const r of [0, 1, limits[j] - 1, limits[j], limits[j] + 1, U32_RANGE - 1]) {
         if (r < 0 || r >= U32_RANGE) continue;
         expect(r <= limits[j], `r = ${r}, threshold = ${t}`).toBe(r < t);
+        // The TypeScript kernel's form: the same comparison on int32 with the sign bit flipped.
+        expect((r ^ 0x80000000) <= biased[j], `biased: r = ${r}, threshold = ${t}`).toBe(r < t);
       }
     });
     expect(() => bondLimits(Float64Array.of(0))).toThrow(RangeError);

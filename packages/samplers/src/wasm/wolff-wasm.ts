@@ -1,8 +1,7 @@
 import type { ChainState, Hamiltonian, Lattice, Sampler, SamplerKernel } from '@rsrg/core';
 import { cachedWasmModule, instantiateWasm } from '@rsrg/core';
-import { bondTable } from '../bond-table.js';
+import { bondLimits, bondTable } from '../bond-table.js';
 import { assertSupported, checkVolume, clusterSupport } from '../support.js';
-import { U32_RANGE } from '../uint32-threshold.js';
 
 import { WOLFF_WASM_BASE64 } from './wolff-module.generated.js';
 
@@ -19,18 +18,6 @@ type ClusterFn = (
 ) => number;
 
 const align4 = (bytes: number) => Math.ceil(bytes / 4) * 4;
-
-/**
- * The uint32 a draw r must not exceed for the bond to open: r < threshold ⇔ r ≤ ⌈threshold⌉ − 1
- * for integer r, and a threshold above 2^32 − 1 opens every bond. Bond tables hold only
- * couplings with K > 0, so threshold > 0 and the limit is never negative.
- */
-export function bondLimits(threshold: Float64Array): Uint32Array {
-  return Uint32Array.from(threshold, (t) => {
-    if (!(t > 0)) throw new RangeError(`bond threshold ${t} is not positive`);
-    return Math.min(Math.ceil(t), U32_RANGE) - 1;
-  });
-}
 
 /**
  * `wolff` compiled to WebAssembly from AssemblyScript (asm/wolff.ts): the same algorithm,
