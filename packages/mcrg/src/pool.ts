@@ -86,14 +86,10 @@ export async function runInWorkers<R>(
         } catch (err) {
           if (!signal?.aborted && !failure.signal.aborted) {
             // Errors lose their class between threads: keep the message, mark where it came from.
-            fail(
-              Object.assign(
-                new RsrgError(`chain ${chain} failed in a worker thread: ${(err as Error).message}`),
-                {
-                  cause: err,
-                },
-              ),
+            const wrapped = new RsrgError(
+              `chain ${chain} failed in a worker thread: ${(err as Error).message}`,
             );
+            fail(Object.assign(wrapped, { cause: err }));
           }
           throw err;
         } finally {
