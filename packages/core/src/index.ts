@@ -47,6 +47,7 @@ export {
   unpackSpins,
 } from './spins.js';
 export * from './stats.js';
+export { builtWorkerFile, defaultWorkerCount } from './threads.js';
 export type { ReferenceEstimate, Study, StudyScale } from './study.js';
 export {
   cachedWasmModule,
