@@ -34,6 +34,7 @@ export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './ha
 export { Lattice } from './lattice.js';
 export type { Model } from './model.js';
 export type { Projector, ProjectorFactory, ProjectorKernel, ProjectorOptions } from './projector.js';
+export { type OptionSpec, type ParsedOptions, type PluginOptions, readOptions } from './options.js';
 export { type Plugin, Registry } from './registry.js';
 export { RNG_ALGORITHM, Rng, U32_TO_UNIT } from './rng.js';
 export type { ChainState, Sampler, SamplerKernel } from './sampler.js';
