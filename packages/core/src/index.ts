@@ -33,8 +33,8 @@ export { kaufmanEnergy, kaufmanEnergyVariance, kaufmanLogZ } from './exact/kaufm
 export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './hamiltonian.js';
 export { Lattice } from './lattice.js';
 export type { Model } from './model.js';
-export type { Projector, ProjectorFactory, ProjectorKernel, ProjectorOptions } from './projector.js';
 export { type OptionSpec, type ParsedOptions, type PluginOptions, readOptions } from './options.js';
+export type { Projector, ProjectorFactory, ProjectorKernel, ProjectorOptions } from './projector.js';
 export { type Plugin, Registry } from './registry.js';
 export { RNG_ALGORITHM, Rng, U32_TO_UNIT } from './rng.js';
 export type { ChainState, Sampler, SamplerKernel } from './sampler.js';
@@ -48,8 +48,8 @@ export {
   unpackSpins,
 } from './spins.js';
 export * from './stats.js';
-export { builtWorkerFile, defaultWorkerCount } from './threads.js';
 export type { ReferenceEstimate, Study, StudyScale } from './study.js';
+export { builtWorkerFile, defaultWorkerCount } from './threads.js';
 export {
   cachedWasmModule,
   instantiateWasm,

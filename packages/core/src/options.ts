@@ -10,7 +10,11 @@ export type OptionSpec =
   | { readonly kind: 'string'; readonly default?: string; readonly choices?: readonly string[] }
   | { readonly kind: 'boolean'; readonly default?: boolean };
 
-type Value<S extends OptionSpec> = S extends { kind: 'string' } ? string : S extends { kind: 'boolean' } ? boolean : number;
+type Value<S extends OptionSpec> = S extends { kind: 'string' }
+  ? string
+  : S extends { kind: 'boolean' }
+    ? boolean
+    : number;
 /** The parsed options: those with a default are always present. */
 export type ParsedOptions<T extends Record<string, OptionSpec>> = {
   readonly [K in keyof T]: T[K] extends { default: unknown } ? Value<T[K]> : Value<T[K]> | undefined;
@@ -34,7 +38,9 @@ export function readOptions<T extends Record<string, OptionSpec>>(
   for (const [key, value] of Object.entries(options)) {
     if (value !== undefined && !Object.hasOwn(spec, key)) {
       const known = Object.keys(spec);
-      throw new UsageError(`${owner} has no option '${key}' (known: ${known.length ? known.join(', ') : 'none'})`);
+      throw new UsageError(
+        `${owner} has no option '${key}' (known: ${known.length ? known.join(', ') : 'none'})`,
+      );
     }
   }
   const out: Record<string, unknown> = {};

@@ -24,7 +24,10 @@ describe('RsrgError identity across threads', () => {
   });
 
   it('toPlain and revive keep the name, message and exit code of a usage error', () => {
-    const revived = RsrgError.revive(acrossThreads(RsrgError.toPlain(new UsageError('bad size'))), 'chain 3: ');
+    const revived = RsrgError.revive(
+      acrossThreads(RsrgError.toPlain(new UsageError('bad size'))),
+      'chain 3: ',
+    );
     expect(RsrgError.isInstance(revived)).toBe(true);
     expect(revived.exitCode).toBe(2);
     expect(revived.name).toBe('UsageError');

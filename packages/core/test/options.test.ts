@@ -10,8 +10,15 @@ const spec = {
 
 describe('readOptions', () => {
   it('applies defaults and converts command-line strings', () => {
-    expect(readOptions('p', {}, spec)).toEqual({ blockSize: 2, w: undefined, kernel: 'wasm', symmetrize: false });
-    expect(readOptions('p', { blockSize: '3', w: 'Infinity', kernel: 'js', symmetrize: 'true' }, spec)).toEqual({
+    expect(readOptions('p', {}, spec)).toEqual({
+      blockSize: 2,
+      w: undefined,
+      kernel: 'wasm',
+      symmetrize: false,
+    });
+    expect(
+      readOptions('p', { blockSize: '3', w: 'Infinity', kernel: 'js', symmetrize: 'true' }, spec),
+    ).toEqual({
       blockSize: 3,
       w: Number.POSITIVE_INFINITY,
       kernel: 'js',
@@ -23,7 +30,9 @@ describe('readOptions', () => {
     expect(() => readOptions("projector 'x'", { size: 1 }, spec)).toThrow(
       /projector 'x' has no option 'size' \(known: blockSize, w, kernel, symmetrize\)/,
     );
-    expect(() => readOptions('p', { blockSize: '1' }, spec)).toThrow(/blockSize must be an integer ≥ 2, got 1/);
+    expect(() => readOptions('p', { blockSize: '1' }, spec)).toThrow(
+      /blockSize must be an integer ≥ 2, got 1/,
+    );
     expect(() => readOptions('p', { blockSize: '2.5' }, spec)).toThrow(UsageError);
     expect(() => readOptions('p', { w: 'abc' }, spec)).toThrow(/w must be a number ≥ 0/);
     expect(() => readOptions('p', { w: '' }, spec)).toThrow(UsageError);

@@ -36,7 +36,13 @@ export class RsrgError extends Error {
   /** Any thrown value as plain data for `postMessage`; `revive` turns it back into an error. */
   static toPlain(error: unknown): PlainError {
     if (RsrgError.isInstance(error)) {
-      return { marker: MARKER, name: error.name, message: error.message, exitCode: error.exitCode, stack: error.stack };
+      return {
+        marker: MARKER,
+        name: error.name,
+        message: error.message,
+        exitCode: error.exitCode,
+        stack: error.stack,
+      };
     }
     if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
     return { name: 'Error', message: String(error) };
@@ -48,7 +54,12 @@ export class RsrgError extends Error {
    */
   static revive(plain: PlainError, context = ''): RsrgError {
     const err = new RsrgError(`${context}${plain.message}`);
-    Object.defineProperty(err, 'name', { value: plain.name, enumerable: false, configurable: true, writable: true });
+    Object.defineProperty(err, 'name', {
+      value: plain.name,
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
     if (plain.marker === MARKER && typeof plain.exitCode === 'number') {
       Object.defineProperty(err, 'exitCode', { value: plain.exitCode, enumerable: true });
     }
