@@ -50,6 +50,16 @@ export {
 export * from './stats.js';
 export type { ReferenceEstimate, Study, StudyScale } from './study.js';
 export { builtWorkerFile, defaultWorkerCount } from './threads.js';
+export type {
+  ProjectorSnapshot,
+  ProjectorTrainer,
+  TrainedProjector,
+  TrainerHooks,
+  TrainingData,
+  TrainingEpoch,
+  TrainingPlan,
+  TrainingRun,
+} from './trainer.js';
 export {
   cachedWasmModule,
   instantiateWasm,

@@ -6,11 +6,12 @@ import type { Model } from './model.js';
 import type { ProjectorFactory } from './projector.js';
 import type { Sampler } from './sampler.js';
 import type { Study } from './study.js';
+import type { ProjectorTrainer } from './trainer.js';
 
 /** A plugin registers things (unified style); a preset is a plugin that calls others. */
 export type Plugin = (registry: Registry) => void;
 
-type Kind = 'model' | 'sampler' | 'projector' | 'coupling set' | 'study';
+type Kind = 'model' | 'sampler' | 'projector' | 'coupling set' | 'study' | 'trainer';
 
 class Table<T extends { id: string }> {
   private readonly items = new Map<string, T>();
@@ -35,7 +36,7 @@ class Table<T extends { id: string }> {
 }
 
 /**
- * Models, samplers, projectors and coupling sets by id. The CLI and the analyzer resolve
+ * Models, samplers, projectors, coupling sets, studies and trainers by id. The CLI and the analyzer resolve
  * every id here, so a plugin adds a model or projector without editing any other package.
  * `sources` records the modules loaded, so a worker thread can rebuild the same registry.
  */
@@ -45,6 +46,8 @@ export class Registry {
   readonly projectors = new Table<ProjectorFactory>('projector');
   readonly couplingSets = new Table<CouplingSet>('coupling set');
   readonly studies = new Table<Study>('study');
+  /** Trainable projectors: each learns the parameters of the projector named by its `projector`. */
+  readonly trainers = new Table<ProjectorTrainer>('trainer');
   private readonly loaded: string[] = [];
 
   get sources(): readonly string[] {
