@@ -91,7 +91,7 @@ export interface TrainingRun {
  * A projector that learns its parameters from configurations.
  *
  * @example
- * registry.trainer({
+ * registry.trainers.add({
  *   id: 'tunable-majority-grid',
  *   projector: 'tunable-majority',
  *   description: 'tunable majority, w chosen on a grid',
