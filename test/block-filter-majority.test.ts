@@ -51,15 +51,15 @@ describe.each(cases)('$model on $size^$dimension', (c) => {
     return z;
   };
 
-  it('a block filter of 50 gives majority rule’s y_t and y_h within 3σ', () => {
-    const majority = analyze(registry.projectors.get('majority').create({}));
+  it('a block filter of 50 gives majority rule’s y_t and y_h within 3σ', async () => {
+    const majority = analyze(await registry.projectors.get('majority').create({}));
     const block = analyze(rbmProjector(blockFilter({ dimension: c.dimension, width: c.width, value: 50 })));
     expect(majority.length).toBeGreaterThan(0);
     expect(worst(majority, block)).toBeLessThan(3);
   });
 
-  it('a soft filter on the block (weights 0.2) does not', () => {
-    const majority = analyze(registry.projectors.get('majority').create({}));
+  it('a soft filter on the block (weights 0.2) does not', async () => {
+    const majority = analyze(await registry.projectors.get('majority').create({}));
     const soft = rbmFilter({ dimension: c.dimension, width: c.width });
     const hard = blockFilter({ dimension: c.dimension, width: c.width, value: 50 });
     for (let k = 0; k < soft.weights.length; k++) soft.weights[k] = hard.weights[k] === 0 ? 0 : 0.2;

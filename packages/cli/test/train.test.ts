@@ -124,7 +124,7 @@ describe('rsrg train', () => {
     const here = trainRbm({ lattice, configs }, options);
     expect(Array.from(here.filter.weights)).toEqual(doc.filter.weights);
     expect(here.history.map((e) => e.reconstructionError)).toEqual(
-      doc.history.map((e) => (e as { reconstructionError: number }).reconstructionError),
+      doc.history.map((e) => (e as unknown as { reconstructionError: number }).reconstructionError),
     );
   });
 
