@@ -29,7 +29,6 @@ export {
 } from './couplings.js';
 export * from './errors/index.js';
 export { boltzmannDistribution, interactionTable, MAX_ENUMERATION_SITES } from './exact/enumerate.js';
-export { kaufmanEnergy, kaufmanEnergyVariance, kaufmanLogZ } from './exact/kaufman.js';
 export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './hamiltonian.js';
 export { Lattice } from './lattice.js';
 export type { Model } from './model.js';

@@ -9,6 +9,7 @@ import {
   Registry,
   UsageError,
 } from '@rsrg/core';
+import { plugin as projectors } from '@rsrg/projectors';
 import { describe, expect, it } from 'vitest';
 import {
   type IsingModel,
@@ -329,16 +330,26 @@ describe('models', () => {
     },
   );
 
-  it('the plugin registers the projectors, the models and every coupling set they name', () => {
+  it('the plugin registers the models, every coupling set they name and the studies, nothing else', () => {
     const r = new Registry().use(plugin);
-    expect(r.projectors.list().map((p) => p.id)).toEqual(expect.arrayContaining(['majority', 'decimation']));
+    expect(r.projectors.list()).toEqual([]);
+    expect(r.samplers.list()).toEqual([]);
     expect(r.models.list().map((m) => m.id)).toEqual(['ising1d', 'ising2d', 'ising3d']);
     for (const m of r.models.list()) {
       expect(r.couplingSets.get(m.couplingSets.even).couplings.length).toBeGreaterThan(0);
       expect(r.couplingSets.get(m.couplingSets.odd).couplings.length).toBeGreaterThan(0);
-      expect(r.projectors.has(m.defaults.projector)).toBe(true);
     }
     expect(r.couplingSets.get('ising2d.even')).toBe(ising2dEven);
     expect(r.couplingSets.list()).toHaveLength(6);
+    expect(r.studies.list().map((st) => st.id)).toEqual(['chung-kao-2019', 'ising3d-16', 'ising3d-32']);
+  });
+
+  it('names default projectors, and studies models and projectors, that the built-in plugins register', () => {
+    const r = new Registry().use(plugin).use(projectors);
+    for (const m of r.models.list()) expect(r.projectors.has(m.defaults.projector), m.id).toBe(true);
+    for (const st of r.studies.list()) {
+      expect(r.models.has(st.model), st.id).toBe(true);
+      for (const p of st.projectors) expect(r.projectors.has(p), `${st.id}: ${p}`).toBe(true);
+    }
   });
 });
