@@ -153,7 +153,7 @@ const knowledge: ModelKnowledge = {
     // The 2D and 3D values as they appear in the literature, whatever the registry says.
     0.4406868,
     0.2216546,
-    ...builtIns.models.list().map((m) => m.criticalCoupling),
+    ...builtIns.models.list().flatMap((m) => (m.criticalCoupling === undefined ? [] : [m.criticalCoupling])),
   ].filter((k) => significantDigits(String(k)) >= 4),
   exportNames: new Set(Object.keys(modelModule)),
 };
