@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@rsrg/core': src('core'),
+      '@rsrg/models': src('models'),
       '@rsrg/samplers': src('samplers'),
       '@rsrg/projectors': src('projectors'),
       '@rsrg/mcrg': src('mcrg'),

@@ -197,12 +197,12 @@ const KERNELS = [
  * wolff.c (all up, stream 0 of the seed, 2000 flips), so the trajectories are identical.
  */
 async function wolffNsPerSpin(modelId, L, spinsToTime, seed, samplerExport = 'wolff') {
-  const [{ Rng, allUp }, samplers, projectors] = await Promise.all([
+  const [{ Rng, allUp }, models, samplers] = await Promise.all([
     dist('core'),
+    dist('models'),
     dist('samplers'),
-    dist('projectors'),
   ]);
-  const model = projectors[modelId];
+  const model = models[modelId];
   const lattice = model.lattice(L);
   const kernel = samplers[samplerExport].create(lattice, model.hamiltonian(model.criticalCoupling));
   const rng = Rng.stream(seed, 0);
@@ -233,13 +233,14 @@ async function mcrgMeasurementsPerSecond(
   seed,
   interval,
 ) {
-  const [{ Registry }, samplers, projectors, { prepareMcrg, runChain }] = await Promise.all([
+  const [{ Registry }, models, samplers, projectors, { prepareMcrg, runChain }] = await Promise.all([
     dist('core'),
+    dist('models'),
     dist('samplers'),
     dist('projectors'),
     dist('mcrg'),
   ]);
-  const registry = new Registry().use(samplers.plugin).use(projectors.plugin);
+  const registry = new Registry().use(models.plugin).use(samplers.plugin).use(projectors.plugin);
   const thermalize = 1000 * interval;
   const setup = await prepareMcrg(registry, {
     model,

@@ -1,5 +1,6 @@
 import { Registry } from '@rsrg/core';
 import { analyzeEnsemble, type Ensemble, modelCouplings, sampleEnsemble } from '@rsrg/mcrg';
+import { plugin as models } from '@rsrg/models';
 import { blockFilter, plugin as projectors, rbmFilter, rbmProjector } from '@rsrg/projectors';
 import { plugin as samplers } from '@rsrg/samplers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * two analyses share the configurations, so the real spread is much smaller). A soft filter on
  * the same block, a different RG, must fail that comparison somewhere (negative control).
  */
-const registry = new Registry().use(samplers).use(projectors);
+const registry = new Registry().use(models).use(samplers).use(projectors);
 const SEED = 21;
 
 const cases = [

@@ -23,7 +23,7 @@ typedef struct { int n; int off[4][D]; } term_t;
 
 /*
  * Each coupling is the orbit of one representative term under the 48 elements of the cubic
- * point group, as couplingFromOrbit declares them in packages/projectors/src/models/ising3d.ts;
+ * point group, as couplingFromOrbit declares them in packages/models/src/ising/ising3d.ts;
  * `count` is the number of distinct terms (terms per site), checked after generation.
  */
 static const struct { term_t rep; int count; } COUPLINGS[M] = {

@@ -3,8 +3,11 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Registry, UsageError } from '@rsrg/core';
 
-/** Plugin packages every run loads before the user's `--plugin` modules. */
-export const DEFAULT_PLUGINS: readonly string[] = ['@rsrg/samplers', '@rsrg/projectors'];
+/**
+ * Plugin packages every run loads before the user's `--plugin` modules. The models come first:
+ * the order fixes only the order of `rsrg list` and of `registry.sources`.
+ */
+export const DEFAULT_PLUGINS: readonly string[] = ['@rsrg/models', '@rsrg/samplers', '@rsrg/projectors'];
 
 /**
  * A registry with the default plugins and then `extra` loaded, each through an absolute file

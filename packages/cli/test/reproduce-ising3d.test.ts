@@ -1,10 +1,11 @@
 import { Registry, type Study } from '@rsrg/core';
+import { plugin as models } from '@rsrg/models';
 import { plugin as projectors, resolveTrainOptions } from '@rsrg/projectors';
 import { describe, expect, it } from 'vitest';
 import { filterEpochs, studyScale } from '../src/study/run-study.js';
 import { presetId, trainingSettings, trainOptions } from '../src/study/train-settings.js';
 
-const registry = new Registry().use(projectors);
+const registry = new Registry().use(models).use(projectors);
 
 describe.each(['ising3d-16', 'ising3d-32'])('study %s', (id) => {
   const study: Study = registry.studies.get(id);

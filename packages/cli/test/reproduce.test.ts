@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry, type Study } from '@rsrg/core';
 import { ensembleCodec } from '@rsrg/mcrg';
-import { chungKao2019, plugin as projectors, rbmPresets, rbmProjectorCodec } from '@rsrg/projectors';
+import { chungKao2019, plugin as models } from '@rsrg/models';
+import { plugin as projectors, rbmPresets, rbmProjectorCodec } from '@rsrg/projectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithReference } from '../src/study/comparison.js';
 import { filterFigureSpec } from '../src/study/figures.js';
@@ -190,7 +191,7 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
       expect(doc.wallSeconds[k], k).toBeGreaterThan(0);
     }
     expect(Object.keys(doc.versions)).toEqual(
-      expect.arrayContaining(['@rsrg/cli', '@rsrg/mcrg', '@rsrg/projectors']),
+      expect.arrayContaining(['@rsrg/cli', '@rsrg/mcrg', '@rsrg/models', '@rsrg/projectors']),
     );
   });
 
@@ -251,10 +252,10 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
 });
 
 describe('the chung-kao-2019 study declaration', () => {
-  const registry = new Registry().use(projectors);
+  const registry = new Registry().use(models).use(projectors);
   const study: Study = registry.studies.get('chung-kao-2019');
 
-  it('is registered by the projectors plugin and names what the registry has', () => {
+  it('is registered by the models plugin and names what the registry has', () => {
     expect(study).toBe(chungKao2019);
     const model = registry.models.get(study.model);
     expect(registry.couplingSets.get(model.couplingSets.even).couplings).toHaveLength(7);

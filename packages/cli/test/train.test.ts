@@ -9,6 +9,7 @@ import {
   modelCouplings,
   sampleEnsemble,
 } from '@rsrg/mcrg';
+import { plugin as models } from '@rsrg/models';
 import { plugin as projectors, rbmProjector, rbmProjectorCodec, trainRbm } from '@rsrg/projectors';
 import { plugin as samplers } from '@rsrg/samplers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,7 +151,7 @@ describe('rsrg train', () => {
     const evaluationSeed = deriveSeed(SEED, 2);
     expect(doc.seeds).toEqual({ master: SEED, training: SEED, evaluation: evaluationSeed });
     expect(evaluationSeed).not.toBe(h.seed);
-    const registry = new Registry().use(samplers).use(projectors);
+    const registry = new Registry().use(models).use(samplers).use(projectors);
     const fresh = await sampleEnsemble(registry, {
       model: h.model,
       size: h.size,

@@ -29,10 +29,9 @@ export {
 } from './couplings.js';
 export * from './errors/index.js';
 export { boltzmannDistribution, interactionTable, MAX_ENUMERATION_SITES } from './exact/enumerate.js';
-export { kaufmanEnergy, kaufmanEnergyVariance, kaufmanLogZ } from './exact/kaufman.js';
 export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './hamiltonian.js';
 export { Lattice } from './lattice.js';
-export type { Model } from './model.js';
+export { defaultCoupling, type Model } from './model.js';
 export { type OptionSpec, type ParsedOptions, type PluginOptions, readOptions } from './options.js';
 export type { Projector, ProjectorFactory, ProjectorKernel, ProjectorOptions } from './projector.js';
 export { type Plugin, Registry } from './registry.js';

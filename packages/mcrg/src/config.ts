@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import {
   type Coupling,
+  defaultCoupling,
   type Hamiltonian,
   type Lattice,
   type Model,
@@ -34,7 +35,7 @@ export interface SamplingConfig {
   readonly model: string;
   /** Linear size L of the simulated lattice. */
   readonly size: number;
-  /** Nearest-neighbour coupling K; default: the model's critical coupling. */
+  /** Nearest-neighbour coupling K; default: the model's default coupling, else its K_c. */
   readonly coupling?: number;
   /** Sampler id; default: the model's default sampler. */
   readonly sampler?: string;
@@ -238,7 +239,9 @@ export function prepareSampling(registry: Registry, config: SamplingConfig): Sam
   if (typeof config.model !== 'string') throw new UsageError('a model is required (or an ensemble)');
   const model = registry.models.get(config.model);
   const size = integer('size', config.size, 1);
-  const coupling = config.coupling ?? model.criticalCoupling;
+  const coupling = config.coupling ?? defaultCoupling(model);
+  if (coupling === undefined)
+    throw new UsageError(`model '${model.id}' has no critical or default coupling: give a coupling`);
   if (typeof coupling !== 'number' || !Number.isFinite(coupling)) {
     throw new UsageError(`coupling must be a finite number, got ${String(coupling)}`);
   }

@@ -8,7 +8,7 @@ import {
   Rng,
   randomSpins,
 } from '@rsrg/core';
-import { ising3d, ising3dEven, ising3dOdd } from '@rsrg/projectors';
+import { ising3d, ising3dEven, ising3dOdd } from '@rsrg/models';
 import { heatBath, wolff } from '@rsrg/samplers';
 import { describe, expect, it } from 'vitest';
 

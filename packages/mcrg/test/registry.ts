@@ -3,14 +3,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Registry } from '@rsrg/core';
+import { plugin as modelsPlugin } from '@rsrg/models';
 import { plugin as projectorsPlugin } from '@rsrg/projectors';
 import { plugin as samplersPlugin } from '@rsrg/samplers';
 
 const packages = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The built-in samplers, projectors and models, from their TypeScript sources (this thread only). */
+/** The built-in models, samplers and projectors, from their TypeScript sources (this thread only). */
 export function sourceRegistry(): Registry {
-  return new Registry().use(samplersPlugin).use(projectorsPlugin);
+  return new Registry().use(modelsPlugin).use(samplersPlugin).use(projectorsPlugin);
 }
 
 function newestSource(dir: string): number {
@@ -36,9 +37,10 @@ function ensureBuilt(pkg: string, fresh: boolean): void {
  * @rsrg/mcrg when its sources changed, because the workers run dist/worker.js.
  */
 export async function builtRegistry(): Promise<Registry> {
-  for (const pkg of ['core', 'samplers', 'projectors']) ensureBuilt(pkg, false);
+  for (const pkg of ['core', 'models', 'samplers', 'projectors']) ensureBuilt(pkg, false);
   ensureBuilt('mcrg', true);
   const registry = new Registry();
+  await registry.load(pathToFileURL(join(packages, 'models', 'dist', 'index.js')).href);
   await registry.load(pathToFileURL(join(packages, 'samplers', 'dist', 'index.js')).href);
   await registry.load(pathToFileURL(join(packages, 'projectors', 'dist', 'index.js')).href);
   return registry;

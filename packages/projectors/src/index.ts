@@ -7,8 +7,5 @@ export {
   majorityProjector,
   majorityRule,
 } from './majority.js';
-export * from './models/index.js';
 export { plugin, plugin as default } from './plugin.js';
 export * from './rbm/index.js';
-export { chungKao2019 } from './studies/chung-kao-2019.js';
-export { ising3d16, ising3d32 } from './studies/ising3d.js';

@@ -1,6 +1,7 @@
 import { boltzmannDistribution, CompiledCouplings, type CouplingSet, Rng, spinsFromIndex } from '@rsrg/core';
+import { ising1d, ising1dEven, ising1dOdd } from '@rsrg/models';
 import { describe, expect, it } from 'vitest';
-import { decimation, ising1d, ising1dEven, ising1dOdd } from '../src/index.js';
+import { decimation } from '../src/index.js';
 
 /**
  * λ = B/A with N_c = 1 from exact enumeration of a ring blocked once: A = Var(S'), B =

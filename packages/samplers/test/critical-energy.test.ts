@@ -6,12 +6,11 @@ import {
   hamiltonian,
   integratedAutocorrelation,
   jackknife,
-  kaufmanEnergy,
-  kaufmanEnergyVariance,
   Lattice,
   Rng,
   type Sampler,
 } from '@rsrg/core';
+import { kaufmanEnergy, kaufmanEnergyVariance } from '@rsrg/models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heatBath, metropolis, swendsenWang, wolff } from '../src/index.js';
 import { nn2 } from './cases.js';

@@ -1,4 +1,4 @@
-import { type Coupling, type CouplingSet, couplingParity, type Registry } from '@rsrg/core';
+import { type Coupling, type CouplingSet, couplingParity, defaultCoupling, type Registry } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { toJson } from '../format/json.js';
@@ -25,12 +25,14 @@ export function describeRegistry(registry: Registry) {
       id: m.id,
       description: m.description,
       dimension: m.dimension,
-      criticalCoupling: m.criticalCoupling,
+      // null where the model has no transition.
+      criticalCoupling: m.criticalCoupling ?? null,
       couplingSets: { even: m.couplingSets.even, odd: m.couplingSets.odd },
       defaults: {
         sampler: m.defaults.sampler,
         projector: m.defaults.projector,
         interval: m.defaults.interval,
+        coupling: defaultCoupling(m) ?? null,
       },
       exponents: m.exponents ?? {},
     })),
@@ -64,6 +66,13 @@ function setParity(set: CouplingSet): string {
   return parities.size === 1 ? [...parities][0] : 'mixed';
 }
 
+/** K_c, and the default coupling where it is not K_c (a model without a transition has only that). */
+function couplingLine(critical: number | null, fallback: number | null): string {
+  if (critical === null)
+    return fallback === null ? 'no transition' : `default coupling ${fallback} (no transition)`;
+  return fallback === critical ? `K_c = ${critical}` : `K_c = ${critical}, default coupling ${fallback}`;
+}
+
 function renderListing(l: Listing): string {
   const out: string[] = [];
   const section = (title: string, items: { id: string; lines: string[] }[]) => {
@@ -87,7 +96,7 @@ function renderListing(l: Listing): string {
         id: m.id,
         lines: [
           m.description,
-          `d = ${m.dimension}, K_c = ${m.criticalCoupling}`,
+          `d = ${m.dimension}, ${couplingLine(m.criticalCoupling, m.defaults.coupling)}`,
           `defaults: sampler ${m.defaults.sampler}, projector ${m.defaults.projector}, interval ${m.defaults.interval}`,
           `coupling sets: even ${m.couplingSets.even}, odd ${m.couplingSets.odd}`,
           ...(known ? [`known exponents: ${known}`] : []),

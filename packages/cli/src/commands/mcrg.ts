@@ -58,7 +58,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     .addOption(
       opt(
         '--coupling <K>',
-        "coupling K of the model's Hamiltonian (default: its critical coupling)",
+        "coupling K of the model's Hamiltonian (default: the model's default coupling, normally its K_c)",
         real('--coupling'),
       ),
     )

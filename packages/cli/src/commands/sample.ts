@@ -38,7 +38,7 @@ export function addSamplingOptions(command: Command, required: boolean): Command
     .addOption(
       opt(
         '--coupling <K>',
-        "coupling K of the model's Hamiltonian (default: its critical coupling)",
+        "coupling K of the model's Hamiltonian (default: the model's default coupling, normally its K_c)",
         real('--coupling'),
       ),
     )

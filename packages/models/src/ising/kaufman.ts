@@ -11,6 +11,8 @@
  * and Z4 = 0 exactly at K_c.
  */
 
+import { ISING2D_CRITICAL_COUPLING } from './ising2d.js';
+
 /** ln Z of the nearest-neighbour Ising model on the m×n torus at coupling K > 0. */
 export function kaufmanLogZ(K: number, m: number, n: number): number {
   checkArguments(K, m, n);
@@ -66,15 +68,13 @@ function checkArguments(K: number, m: number, n: number): void {
   }
 }
 
-const CRITICAL_K = Math.log(1 + Math.SQRT2) / 2;
-
 /**
  * First difference step: small against K (ln tanh K) and against the scale on which ln Z
  * bends, 1/L near K_c and |K − K_c| away from it. Rounding in ln Z ~ mn limits the variance
  * to about 1e-9 relative for L ≤ 256 (1e-7 at L = 1024 near K_c); the energy to about 1e-12.
  */
 function step(K: number, m: number, n: number): number {
-  return Math.min(K / 4, 0.25 * Math.max(1 / Math.max(m, n), Math.abs(K - CRITICAL_K)));
+  return Math.min(K / 4, 0.25 * Math.max(1 / Math.max(m, n), Math.abs(K - ISING2D_CRITICAL_COUPLING)));
 }
 
 /**

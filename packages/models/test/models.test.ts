@@ -4,13 +4,16 @@ import {
   type CouplingSet,
   canonicalTerm,
   couplingParity,
+  defaultCoupling,
   energy,
   Lattice,
   Registry,
   UsageError,
 } from '@rsrg/core';
+import { plugin as projectors } from '@rsrg/projectors';
 import { describe, expect, it } from 'vitest';
 import {
+  hypercubicIsing,
   type IsingModel,
   ising1d,
   ising1dEven,
@@ -298,8 +301,18 @@ describe('models', () => {
     expect(sums(ising1dOdd, L, alt)).toEqual([0]);
   });
 
+  it('runs without a coupling at K_c, and the ring, which has no transition, at its default 0.5', () => {
+    expect(ising1d).not.toHaveProperty('criticalCoupling');
+    expect(ising1d.defaults.coupling).toBe(0.5);
+    expect(defaultCoupling(ising1d)).toBe(0.5);
+    for (const model of [ising2d, ising3d]) {
+      expect(model.defaults.coupling).toBeUndefined();
+      expect(defaultCoupling(model)).toBe(model.criticalCoupling);
+    }
+  });
+
   it.each([
-    ['ising1d', ising1d, 1, 0.5, 'wolff', 'decimation', undefined],
+    ['ising1d', ising1d, 1, undefined, 'wolff', 'decimation', undefined],
     ['ising2d', ising2d, 2, Math.log(1 + Math.SQRT2) / 2, 'wolff-wasm', 'majority', { yt: 1, yh: 15 / 8 }],
     ['ising3d', ising3d, 3, 0.221654626, 'wolff-wasm', 'majority', { yt: 1.587375, yh: 2.4818511 }],
   ] as const)(
@@ -307,8 +320,10 @@ describe('models', () => {
     (id, model: IsingModel, d, Kc, sampler, projector, exponents) => {
       expect(model.id).toBe(id);
       expect(model.dimension).toBe(d);
-      expect(model.criticalCoupling).toBeCloseTo(Kc, 15);
-      expect(model.defaults).toEqual({ sampler, projector, interval: 5 });
+      if (Kc === undefined) expect(model.criticalCoupling).toBeUndefined();
+      else expect(model.criticalCoupling).toBeCloseTo(Kc, 15);
+      const { coupling: _, ...defaults } = model.defaults;
+      expect(defaults).toEqual({ sampler, projector, interval: 5 });
       expect(model.exponents).toEqual(exponents);
       expect(model.couplingSets).toEqual({ even: `${model.id}.even`, odd: `${model.id}.odd` });
       const lattice = model.lattice(4);
@@ -329,16 +344,32 @@ describe('models', () => {
     },
   );
 
-  it('the plugin registers the projectors, the models and every coupling set they name', () => {
+  it('a model needs a critical or a default coupling', () => {
+    const spec = { id: 'x', description: 'x', dimension: 2, evenSet: ising2dEven, oddSet: ising2dOdd };
+    expect(() => hypercubicIsing(spec)).toThrow(UsageError);
+    expect(hypercubicIsing({ ...spec, defaults: { coupling: 0.3 } }).defaults.coupling).toBe(0.3);
+  });
+
+  it('the plugin registers the models, every coupling set they name and the studies, nothing else', () => {
     const r = new Registry().use(plugin);
-    expect(r.projectors.list().map((p) => p.id)).toEqual(expect.arrayContaining(['majority', 'decimation']));
+    expect(r.projectors.list()).toEqual([]);
+    expect(r.samplers.list()).toEqual([]);
     expect(r.models.list().map((m) => m.id)).toEqual(['ising1d', 'ising2d', 'ising3d']);
     for (const m of r.models.list()) {
       expect(r.couplingSets.get(m.couplingSets.even).couplings.length).toBeGreaterThan(0);
       expect(r.couplingSets.get(m.couplingSets.odd).couplings.length).toBeGreaterThan(0);
-      expect(r.projectors.has(m.defaults.projector)).toBe(true);
     }
     expect(r.couplingSets.get('ising2d.even')).toBe(ising2dEven);
     expect(r.couplingSets.list()).toHaveLength(6);
+    expect(r.studies.list().map((st) => st.id)).toEqual(['chung-kao-2019', 'ising3d-16', 'ising3d-32']);
+  });
+
+  it('names default projectors, and studies models and projectors, that the built-in plugins register', () => {
+    const r = new Registry().use(plugin).use(projectors);
+    for (const m of r.models.list()) expect(r.projectors.has(m.defaults.projector), m.id).toBe(true);
+    for (const st of r.studies.list()) {
+      expect(r.models.has(st.model), st.id).toBe(true);
+      for (const p of st.projectors) expect(r.projectors.has(p), `${st.id}: ${p}`).toBe(true);
+    }
   });
 });

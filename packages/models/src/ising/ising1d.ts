@@ -12,17 +12,15 @@ export const ising1dOdd = couplingSet('ising1d.odd', 'Ising chain, odd: magnetiz
 ]);
 
 /**
- * The Ising ring. It has no phase transition at K > 0; `criticalCoupling` = 0.5 is only the
- * default coupling. With decimation b = 2 the MCRG eigenvalues are exactly tanh 2K (even)
+ * The Ising ring. It has no phase transition at K > 0, so it declares no critical coupling,
+ * only a default one. With decimation b = 2 the MCRG eigenvalues are exactly tanh 2K (even)
  * and 1 + tanh 2K (odd), which makes it an end-to-end oracle.
  */
 export const ising1d = hypercubicIsing({
   id: 'ising1d',
-  description:
-    'Ising ring (no transition: the default coupling 0.5 is not critical; exact decimation eigenvalues tanh 2K, 1 + tanh 2K)',
+  description: 'Ising ring (no transition; exact decimation eigenvalues tanh 2K, 1 + tanh 2K)',
   dimension: 1,
-  criticalCoupling: 0.5,
   evenSet: ising1dEven,
   oddSet: ising1dOdd,
-  defaults: { sampler: 'wolff', projector: 'decimation', interval: 5 },
+  defaults: { sampler: 'wolff', projector: 'decimation', interval: 5, coupling: 0.5 },
 });

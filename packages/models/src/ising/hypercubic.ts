@@ -14,8 +14,8 @@ export interface HypercubicIsingSpec {
   readonly id: string;
   readonly description: string;
   readonly dimension: number;
-  /** K_c, or the default coupling where there is no transition (documented in `description`). */
-  readonly criticalCoupling: number;
+  /** K_c; absent where there is no transition, and then `defaults.coupling` says which K runs. */
+  readonly criticalCoupling?: number;
   /** Ordered even couplings (y_t); registered under `evenSet.id`. */
   readonly evenSet: CouplingSet;
   /** Ordered odd couplings (y_h); registered under `oddSet.id`. */
@@ -57,12 +57,14 @@ export function hypercubicIsing(spec: HypercubicIsingSpec): IsingModel {
       }
     }
   }
+  if (spec.criticalCoupling === undefined && spec.defaults?.coupling === undefined)
+    throw new UsageError(`model '${id}': no critical coupling and no default coupling`);
   const nearestNeighbour = nearestNeighbourCoupling(dimension);
   return Object.freeze({
     id,
     description: spec.description,
     dimension,
-    criticalCoupling: spec.criticalCoupling,
+    ...(spec.criticalCoupling !== undefined ? { criticalCoupling: spec.criticalCoupling } : {}),
     lattice(L: number): Lattice {
       if (typeof L !== 'number' || !Number.isInteger(L) || L < 1) {
         throw new UsageError(`model '${id}' needs an integer linear size L ≥ 1, got ${String(L)}`);

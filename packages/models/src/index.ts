@@ -1,0 +1,3 @@
+export * from './ising/index.js';
+export { plugin, plugin as default } from './plugin.js';
+export * from './studies/index.js';

@@ -1,0 +1,18 @@
+import type { Plugin } from '@rsrg/core';
+import { isingModels } from './ising/index.js';
+import { isingStudies } from './studies/index.js';
+
+/**
+ * Registers the Ising models in 1, 2 and 3 dimensions, the coupling sets those models name,
+ * and the studies declared on them.
+ */
+export const plugin: Plugin = (registry) => {
+  for (const model of isingModels) {
+    registry.models.add(model);
+    registry.couplingSets.add(model.evenSet);
+    registry.couplingSets.add(model.oddSet);
+  }
+  for (const study of isingStudies) registry.studies.add(study);
+};
+
+export default plugin;
