@@ -77,7 +77,7 @@ describe('configuration errors: one line, the right class, naming the problem', 
     expect(setup.config).toMatchObject({
       coupling: 0.44068679350977147,
       sampler: 'wolff-wasm',
-      projector: 'majority',
+      projectors: [{ label: 'majority', id: 'majority', options: {} }],
       interval: 5,
       levels: 2,
       chains: 8,
@@ -85,7 +85,9 @@ describe('configuration errors: one line, the right class, naming the problem', 
       workers: 1,
     });
     expect(setup.lattices).toEqual(['16×16', '8×8', '4×4']);
-    const { accumulator } = await sampleMcrg(sourceRegistry(), {
+    const {
+      accumulators: [accumulator],
+    } = await sampleMcrg(sourceRegistry(), {
       ...base,
       samples: 1029,
       chains: 2,
