@@ -5,11 +5,19 @@ const DEFAULT_MIN_COARSE_SIDE = 4;
 /** The smallest coarse-lattice side allowed at all (couplings become degenerate below). */
 const MIN_COARSE_SIDE = 2;
 
+/** Refuses a block size that does not shrink the lattice: with b < 2 the levels never end. */
+function checkBlockSize(blockSize: number): void {
+  if (!Number.isSafeInteger(blockSize) || blockSize < 2) {
+    throw new UsageError(`block size must be an integer ≥ 2, got ${String(blockSize)}`);
+  }
+}
+
 /**
  * The default number of RG steps: as many as divide `size` while the coarsest lattice side
  * stays ≥ 4 (L = 32, b = 2 → 3: 32 → 16 → 8 → 4). The rule is the same in every dimension.
  */
 export function defaultLevels(size: number, blockSize: number): number {
+  checkBlockSize(blockSize);
   let levels = 0;
   let side = size;
   while (side % blockSize === 0 && side / blockSize >= DEFAULT_MIN_COARSE_SIDE) {
@@ -24,6 +32,7 @@ export function defaultLevels(size: number, blockSize: number): number {
  * divisible, the coarsest side ≥ 2), else `defaultLevels` of the smallest side.
  */
 export function resolveLevels(lattice: Lattice, blockSize: number, levels?: number): number {
+  checkBlockSize(blockSize);
   const minSide = Math.min(...lattice.sizes);
   const size = lattice.sizes[0];
   const b = blockSize;

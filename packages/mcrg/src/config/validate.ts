@@ -175,6 +175,12 @@ export async function prepareMcrg(registry: Registry, config: McrgConfig): Promi
   for (const p of resolved) {
     projectors.push({ ...p, projector: await registry.projectors.get(p.id).create(p.options) });
   }
+  for (const { label, projector } of projectors) {
+    const pb = projector.blockSize;
+    // b < 2 never shrinks the lattice: the levels would never end.
+    if (!Number.isSafeInteger(pb) || pb < 2)
+      throw new UsageError(`projector '${label}' has block size ${String(pb)}; RG needs an integer b ≥ 2`);
+  }
   const b = projectors[0].projector.blockSize;
   for (const p of projectors) {
     if (p.projector.blockSize !== b) {
