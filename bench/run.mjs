@@ -264,7 +264,7 @@ async function mcrgMeasurementsPerSecond(
     if (thermalized === thermalize) start = process.hrtime.bigint();
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const { bins, sum } = result.accumulator;
+  const { bins, sum } = result.accumulators[0];
   const perBin = sum.length / bins;
   const totals = new Array(perBin).fill(0);
   for (let k = 0; k < bins; k++) for (let j = 0; j < perBin; j++) totals[j] += sum[k * perBin + j];

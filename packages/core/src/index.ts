@@ -28,6 +28,7 @@ export {
   termOrbit,
 } from './couplings.js';
 export * from './errors/index.js';
+export { type EstimateKey, estimateKey, type Sector } from './estimate.js';
 export { boltzmannDistribution, interactionTable, MAX_ENUMERATION_SITES } from './exact/enumerate.js';
 export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './hamiltonian.js';
 export { Lattice } from './lattice.js';

@@ -1,3 +1,5 @@
+import type { EstimateKey } from './estimate.js';
+
 /**
  * A reproducible study: a published comparison expressed as data (model, sizes, which
  * projectors, how the learned one is trained, the published numbers). `rsrg reproduce <id>`
@@ -27,11 +29,7 @@ export interface StudyScale {
 }
 
 /** One published number: y for a projector, sector, N_r and N_c, with its error. */
-export interface ReferenceEstimate {
-  readonly projector: string;
-  readonly sector: 'even' | 'odd';
-  readonly nr: number;
-  readonly nc: number;
+export interface ReferenceEstimate extends EstimateKey {
   readonly y: number;
   readonly error: number;
 }

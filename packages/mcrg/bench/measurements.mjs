@@ -60,7 +60,8 @@ const chain = await timed(() => runChain(setup, 0));
 const chainTwo = await timed(() => runChain(two, 0));
 
 // The measurement alone, on 64 fixed configurations.
-const { lattice, projector, couplings } = setup;
+const { lattice, couplings } = setup;
+const { projector } = setup.projectors[0];
 const pipelines = [0, 1].map(() => new MeasurementPipeline(lattice, projector, couplings, 3));
 const accs = [0, 1].map(() => createAccumulator({ levels: 3, blockSize: 2, nEven: 7, nOdd: 4 }, 1));
 const rngs = [Rng.stream(2, 1), Rng.stream(2, 1)];

@@ -1,19 +1,13 @@
-import { jackknife, UsageError } from '@rsrg/core';
+import { type EstimateKey, jackknife, type Sector, UsageError } from '@rsrg/core';
 import { EigenvalueDecomposition, LuDecomposition, Matrix } from 'ml-matrix';
 import type { Accumulator } from './accumulator.js';
 
-/** Even couplings give y_t, odd ones y_h (the sectors decouple at zero field). */
-export type Sector = 'even' | 'odd';
+export type { Sector } from '@rsrg/core';
 
-/** One exponent estimate of the MCRG table. */
-export interface Estimate {
+/** One exponent estimate of the MCRG table: sector, N_r and N_c as in core's `EstimateKey`. */
+export interface Estimate extends Omit<EstimateKey, 'projector'> {
   /** Label of the projector behind it, when the analysis was given one. */
   readonly projector?: string;
-  readonly sector: Sector;
-  /** RG step: from level nr − 1 to level nr. */
-  readonly nr: number;
-  /** Truncation: the leading nc couplings of the sector. */
-  readonly nc: number;
   /** y = ln λ / ln b; NaN when T is undefined (see `reason`). */
   readonly y: number;
   /** Jackknife standard error of y. */
@@ -26,7 +20,7 @@ export interface Estimate {
 }
 
 /** An estimate that names its projector, as every estimate of a run does. */
-export type ProjectorEstimate = Estimate & { readonly projector: string };
+export type ProjectorEstimate = Estimate & EstimateKey;
 
 /** Averages over a set of bins (see `Accumulator` for the layouts). */
 export interface Moments {

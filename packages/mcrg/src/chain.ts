@@ -1,32 +1,17 @@
+/**
+ * The work of one Markov chain, the same in any thread: walking it, measuring it with every
+ * projector of a run, or storing its configurations. Results depend on (config, chain) only.
+ */
 import { type ChainState, integratedAutocorrelation, Rng, randomSpins, type Spins } from '@rsrg/core';
 import { type Accumulator, accumulate, createAccumulator } from './accumulator.js';
-import { binSamples, chainSamples, type McrgSetup, type SamplingSetup } from './config.js';
-import { bytesPerConfiguration, unpackConfiguration } from './configurations.js';
-import { MeasurementPipeline } from './measure.js';
+import { binSamples, chainSamples } from './config/partition.js';
+import type { McrgSetup, SamplingSetup } from './config/types.js';
+import { MeasurementPipeline } from './measurement-pipeline.js';
+import { bytesPerConfiguration, packConfiguration, unpackConfiguration } from './packed-configurations.js';
+import type { ChainResult, ChainTick, EnsembleChain } from './protocol.js';
 
 /** The energy series kept per chain for τ_int (the first values). */
 export const TAU_SERIES_LENGTH = 65_536;
-
-/** What one chain hands back: its bins and the numbers a report needs. */
-export interface ChainResult {
-  readonly chain: number;
-  /** The bins of every projector of the run, in the run's projector order. */
-  readonly accumulators: readonly Accumulator[];
-  /** The first projector's bins, `accumulators[0]`. */
-  readonly accumulator: Accumulator;
-  /** τ_int of the level-0 first even coupling, in measurements (NaN without even couplings). */
-  readonly tau: number;
-  readonly tauError: number;
-  /** Sampler moves and spins they updated, over the measurement phase (0 for stored configurations). */
-  readonly moves: number;
-  readonly spinsUpdated: number;
-}
-
-/**
- * Progress of one chain: `moves` more sampler moves are done, in `phase` (when measuring
- * stored configurations, `moves` counts configurations).
- */
-export type ChainTick = (moves: number, phase: 'thermalize' | 'measure') => void | Promise<void>;
 
 /** The sampling stream of chain c: `Rng.stream(seed, 2c)`. */
 export function samplingStream(seed: number, chain: number): Rng {
@@ -111,7 +96,7 @@ class ChainMeasurement {
     this.streams = setup.projectors.map(() => projectingStream(seed, chain));
     const shape = {
       levels,
-      blockSize: setup.projector.blockSize,
+      blockSize: setup.blockSize,
       nEven: couplings.even.length,
       nOdd: couplings.odd.length,
     };
@@ -144,7 +129,6 @@ class ChainMeasurement {
     return {
       chain,
       accumulators: this.accumulators,
-      accumulator: this.accumulators[0],
       tau: ac.tau,
       tauError: ac.error,
       moves,
@@ -192,4 +176,25 @@ export async function measureConfigurations(
   }
   if (pending > 0 && tick) await tick(pending, 'measure');
   return measurement.result(chunk, 0, 0);
+}
+
+/**
+ * Samples chain `chain` of a sampling setup and packs its kept configurations: exactly those
+ * that `runChain` measures for the same sampling parameters (see `walkChain`).
+ */
+export async function sampleEnsembleChain(
+  setup: SamplingSetup,
+  chain: number,
+  tick?: ChainTick,
+): Promise<EnsembleChain> {
+  const n = chainSamples(setup.config.samples, setup.config.chains, chain);
+  const packed = new Uint8Array(n * bytesPerConfiguration(setup.lattice.volume));
+  const { moves, spinsUpdated } = await walkChain(
+    setup,
+    chain,
+    n,
+    (spins, k) => packConfiguration(spins, packed, k),
+    tick,
+  );
+  return { chain, packed, moves, spinsUpdated };
 }

@@ -21,56 +21,51 @@ export {
   type Sector,
 } from './analysis.js';
 export {
-  type ChainResult,
-  type ChainTick,
   measureConfigurations,
   projectingStream,
   runChain,
+  sampleEnsembleChain,
   samplingStream,
   TAU_SERIES_LENGTH,
   walkChain,
 } from './chain.js';
-export {
-  binSamples,
-  chainSamples,
-  defaultLevels,
-  ensembleSamplingSettings,
-  type McrgConfig,
-  type McrgProjectorSpec,
-  type McrgSetup,
-  modelCouplings,
-  type PreparedProjector,
-  prepareMcrg,
-  prepareSampling,
-  type ResolvedMcrgConfig,
-  type ResolvedProjector,
-  type ResolvedSamplingConfig,
-  resolveLevels,
-  type SamplingConfig,
-  type SamplingSetup,
-} from './config.js';
-export { bytesPerConfiguration, packConfiguration, unpackConfiguration } from './configurations.js';
+export { defaultLevels, resolveLevels } from './config/levels.js';
+export { binSamples, chainSamples } from './config/partition.js';
+export type {
+  McrgConfig,
+  McrgProjectorSpec,
+  McrgSetup,
+  PreparedProjector,
+  ResolvedMcrgConfig,
+  ResolvedProjector,
+  ResolvedSamplingConfig,
+  SamplingConfig,
+  SamplingSetup,
+} from './config/types.js';
+export { modelCouplings, prepareMcrg, prepareSampling } from './config/validate.js';
 export {
   type AnalyzeEnsembleOptions,
   analyzeEnsemble,
-  type Ensemble,
   type EnsembleAnalysis,
-  type EnsembleChain,
-  type EnsembleHeader,
-  ensembleChunks,
-  ensembleCodec,
-  ensembleConfiguration,
-  sampleEnsemble,
-  sampleEnsembleChain,
-} from './ensemble.js';
-export { MeasurementPipeline } from './measure.js';
+} from './drivers/analyze-ensemble.js';
+export type { McrgHooks, McrgProgress } from './drivers/hooks.js';
 export {
   type McrgEnsembleSource,
-  type McrgHooks,
-  type McrgProgress,
   type McrgResult,
   type McrgSample,
   runMcrg,
   sampleMcrg,
-} from './run.js';
-export { packageVersions } from './versions.js';
+} from './drivers/run-mcrg.js';
+export { sampleEnsemble } from './drivers/sample-ensemble.js';
+export {
+  type Ensemble,
+  type EnsembleHeader,
+  ensembleChunks,
+  ensembleCodec,
+  ensembleConfiguration,
+  ensembleSamplingSettings,
+} from './ensemble-file.js';
+export { MeasurementPipeline } from './measurement-pipeline.js';
+export { packageVersions } from './package-versions.js';
+export { bytesPerConfiguration, packConfiguration, unpackConfiguration } from './packed-configurations.js';
+export type { ChainPhase, ChainResult, ChainTick, EnsembleChain } from './protocol.js';

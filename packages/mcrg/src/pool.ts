@@ -1,20 +1,20 @@
 import { setMaxListeners } from 'node:events';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { RsrgError } from '@rsrg/core';
+import { builtWorkerFile, RsrgError } from '@rsrg/core';
 import { Piscina } from 'piscina';
-import type { ChainTick } from './chain.js';
-import type { ChainProgress, WorkerTask } from './worker.js';
+import type { ChainFailure, ChainProgress, ChainTick, WorkerTask } from './protocol.js';
 
-/** The built worker: dist/worker.js, also when this module runs from its TypeScript source. */
-function workerFile(): string {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const file = fileURLToPath(new URL(fromSource ? '../dist/worker.js' : './worker.js', import.meta.url));
-  if (!existsSync(file)) {
-    throw new RsrgError(`worker threads need the built @rsrg/mcrg (${file} is missing): run the build first`);
-  }
-  return file;
+/**
+ * A chain's failure as this thread sees it: the worker's plain error revived (name and exit
+ * code kept), or piscina's own error; the message says which chain failed where.
+ */
+function chainFailure(err: unknown, chain: number): RsrgError {
+  const context = `chain ${chain} failed in a worker thread: `;
+  const e = err as Partial<ChainFailure> | null;
+  const sent =
+    typeof e === 'object' && e !== null && !(err instanceof Error) && typeof e.message === 'string';
+  const plain = sent ? (err as ChainFailure) : RsrgError.toPlain(err);
+  return Object.assign(RsrgError.revive(plain, context), { cause: err });
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -55,7 +55,7 @@ export async function runInWorkers<R>(
   signal?: AbortSignal,
 ): Promise<R[]> {
   const pool = new Piscina({
-    filename: workerFile(),
+    filename: builtWorkerFile(import.meta.url, 'worker', '../dist/'),
     minThreads: threads,
     maxThreads: threads,
     atomics: 'disabled',
@@ -84,13 +84,7 @@ export async function runInWorkers<R>(
             signal: taskSignal,
           })) as R;
         } catch (err) {
-          if (!signal?.aborted && !failure.signal.aborted) {
-            // Errors lose their class between threads: keep the message, mark where it came from.
-            const wrapped = new RsrgError(
-              `chain ${chain} failed in a worker thread: ${(err as Error).message}`,
-            );
-            fail(Object.assign(wrapped, { cause: err }));
-          }
+          if (!signal?.aborted && !failure.signal.aborted) fail(chainFailure(err, chain));
           throw err;
         } finally {
           port1.close();

@@ -1,50 +1,21 @@
-import type { MessagePort } from 'node:worker_threads';
-import { Registry } from '@rsrg/core';
+/**
+ * The piscina entry of the chain pool (built to dist/worker.js): rebuilds the registry and the
+ * setup from a task, runs one chain and moves its typed arrays back.
+ */
+import { Registry, RsrgError } from '@rsrg/core';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { accumulatorBuffers } from './accumulator.js';
-import { type ChainResult, measureConfigurations, runChain } from './chain.js';
-import {
-  type McrgSetup,
-  prepareMcrg,
-  prepareSampling,
-  type ResolvedMcrgConfig,
-  type ResolvedSamplingConfig,
-  reconfigure,
-  type SamplingSetup,
-} from './config.js';
-import { type EnsembleChain, sampleEnsembleChain } from './ensemble.js';
-
-/**
- * One chain of an MCRG run for a worker thread: the registry's plugin modules, the resolved
- * config, the chain index; with `configurations`, the chain's chunk of stored configurations
- * (bit-packed) is measured instead of sampled.
- */
-export interface ChainTask {
-  readonly kind: 'measure';
-  readonly sources: readonly string[];
-  readonly config: ResolvedMcrgConfig;
-  readonly chain: number;
-  readonly configurations?: Uint8Array;
-  /** Receives `ChainProgress` messages about every 1% of the chain. */
-  readonly port: MessagePort;
-}
-
-/** One chain of `sampleEnsemble` for a worker thread. */
-export interface SampleTask {
-  readonly kind: 'sample';
-  readonly sources: readonly string[];
-  readonly config: ResolvedSamplingConfig;
-  readonly chain: number;
-  readonly port: MessagePort;
-}
-
-export type WorkerTask = ChainTask | SampleTask;
-
-/** A progress message: `moves` more sampler moves done in `phase`. */
-export interface ChainProgress {
-  readonly moves: number;
-  readonly phase: 'thermalize' | 'measure';
-}
+import { measureConfigurations, runChain, sampleEnsembleChain } from './chain.js';
+import type { McrgSetup, SamplingSetup } from './config/types.js';
+import { prepareMcrg, prepareSampling } from './config/validate.js';
+import type {
+  ChainFailure,
+  ChainPhase,
+  ChainProgress,
+  ChainResult,
+  EnsembleChain,
+  WorkerTask,
+} from './protocol.js';
 
 // A worker runs several chains of one run: rebuild the registry and projectors once.
 let cached: { key: string; setup: Promise<McrgSetup | SamplingSetup> } | undefined;
@@ -58,43 +29,52 @@ function setupFor(task: WorkerTask): Promise<McrgSetup | SamplingSetup> {
       key,
       setup:
         task.kind === 'measure'
-          ? registry.then((r) => prepareMcrg(r, reconfigure(task.config)))
+          ? registry.then((r) => prepareMcrg(r, task.config))
           : registry.then((r) => prepareSampling(r, task.config)),
     };
   }
   return cached.setup;
 }
 
-/** Piscina entry: runs one chain and moves its typed arrays back to the main thread. */
-export default async function runWorkerTask(task: WorkerTask): Promise<ChainResult | EnsembleChain> {
-  try {
-    const setup = await setupFor(task);
-    const tick = (moves: number, phase: 'thermalize' | 'measure') => {
-      task.port.postMessage({ moves, phase } satisfies ChainProgress);
-    };
-    if (task.kind === 'sample') {
-      const result = await sampleEnsembleChain(setup, task.chain, tick);
-      return move({
-        get [transferableSymbol]() {
-          return [result.packed.buffer];
-        },
-        get [valueSymbol]() {
-          return result;
-        },
-      }) as unknown as EnsembleChain;
-    }
-    const mcrg = setup as McrgSetup;
-    const result = task.configurations
-      ? await measureConfigurations(mcrg, task.chain, task.configurations, tick)
-      : await runChain(mcrg, task.chain, tick);
+async function runTask(task: WorkerTask): Promise<ChainResult | EnsembleChain> {
+  const setup = await setupFor(task);
+  const tick = (moves: number, phase: ChainPhase) => {
+    task.port.postMessage({ moves, phase } satisfies ChainProgress);
+  };
+  if (task.kind === 'sample') {
+    const result = await sampleEnsembleChain(setup, task.chain, tick);
     return move({
       get [transferableSymbol]() {
-        return result.accumulators.flatMap(accumulatorBuffers);
+        return [result.packed.buffer];
       },
       get [valueSymbol]() {
         return result;
       },
-    }) as unknown as ChainResult;
+    }) as unknown as EnsembleChain;
+  }
+  const mcrg = setup as McrgSetup;
+  const result = task.configurations
+    ? await measureConfigurations(mcrg, task.chain, task.configurations, tick)
+    : await runChain(mcrg, task.chain, tick);
+  return move({
+    get [transferableSymbol]() {
+      return result.accumulators.flatMap(accumulatorBuffers);
+    },
+    get [valueSymbol]() {
+      return result;
+    },
+  }) as unknown as ChainResult;
+}
+
+/**
+ * Piscina entry: runs one chain. A failure is thrown as plain data (`ChainFailure`), since a
+ * structured clone drops an error's class, name and exit code.
+ */
+export default async function runWorkerTask(task: WorkerTask): Promise<ChainResult | EnsembleChain> {
+  try {
+    return await runTask(task);
+  } catch (err) {
+    throw RsrgError.toPlain(err) satisfies ChainFailure;
   } finally {
     task.port.close();
   }

@@ -98,7 +98,7 @@ describe('ensembles', () => {
     const registry = sourceRegistry();
     const model = registry.models.get('ising2d');
     const lattice = model.lattice(8);
-    const kernel = registry.samplers.get('wolff').create(lattice, model.hamiltonian(model.criticalCoupling));
+    const kernel = registry.samplers.get('wolff').create(lattice, model.hamiltonian(model.criticalCoupling!));
     const rng = Rng.stream(sampling.seed, 2);
     const state = { spins: randomSpins(lattice, rng), rng, moves: 0 };
     for (let i = 0; i < sampling.thermalize; i++) kernel.step(state);
@@ -184,11 +184,11 @@ describe('ensembles', () => {
     // By hand: chain 2's stored configurations (from 201 + 201), blocked with stream 5.
     const pipeline = new MeasurementPipeline(
       setup.lattice,
-      setup.projector,
+      setup.projectors[0].projector,
       setup.couplings,
       setup.config.levels,
     );
-    const acc = createAccumulator(result.accumulator, 2);
+    const acc = createAccumulator(result.accumulators[0], 2);
     const rng = Rng.stream(sampling.seed, 5);
     const spins: Spins = new Int8Array(64);
     for (let k = 0; k < 200; k++)
@@ -197,7 +197,7 @@ describe('ensembles', () => {
         k < 100 ? 0 : 1,
         pipeline.measure(ensembleConfiguration(ensemble, 402 + k, spins), rng),
       );
-    expect(result.accumulator).toEqual(acc);
+    expect(result.accumulators).toEqual([acc]);
   });
 });
 
@@ -221,7 +221,7 @@ describe('analyzeEnsemble', () => {
       for (let k = 0; k < bins; k++) for (let a = 0; a < m; a++) out[a] += sum[k * 2 * m + a];
       return Array.from(out);
     };
-    expect(level0(direct.accumulator.sum, 16)).toEqual(level0(sampled.accumulator.sum, 48));
+    expect(level0(direct.accumulator.sum, 16)).toEqual(level0(sampled.accumulators[0].sum, 48));
     // A label, a truncation and an explicit number of levels.
     const labelled = analyzeEnsemble(ensemble, majority, {
       even,

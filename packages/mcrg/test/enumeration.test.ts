@@ -131,7 +131,7 @@ describe('majority rule 4×4 → 2×2 against exact enumeration', () => {
       seed: 44,
       workers: 1,
     });
-    acc = sample.accumulator;
+    [acc] = sample.accumulators;
   });
 
   it('the exact matrices are non-degenerate and the odd–even blocks vanish by symmetry', () => {

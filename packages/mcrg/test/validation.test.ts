@@ -1,6 +1,6 @@
-import { UnknownIdError, UnsupportedError, UsageError } from '@rsrg/core';
+import { Lattice, UnknownIdError, UnsupportedError, UsageError } from '@rsrg/core';
 import { describe, expect, it } from 'vitest';
-import { defaultLevels, type McrgConfig, prepareMcrg, sampleMcrg } from '../src/index.js';
+import { defaultLevels, type McrgConfig, prepareMcrg, resolveLevels, sampleMcrg } from '../src/index.js';
 import { sourceRegistry } from './registry.js';
 
 const base: McrgConfig = { model: 'ising2d', size: 16, samples: 1024, thermalize: 10, seed: 1, workers: 1 };
@@ -14,6 +14,45 @@ async function failure(config: Partial<McrgConfig>): Promise<Error> {
   }
   throw new Error('expected the configuration to be rejected');
 }
+
+/** A registry with a projector of block size 1 (a copy rule), which never shrinks a lattice. */
+function registryWithUnitBlock() {
+  const registry = sourceRegistry();
+  registry.projectors.add({
+    id: 'copy',
+    description: 'b = 1: copies the configuration (test fixture)',
+    create: () => ({
+      id: 'copy',
+      blockSize: 1,
+      supports: () => undefined,
+      create: (fine) => ({ fine, coarse: fine, apply: (s, out) => out.set(s) }),
+    }),
+  });
+  return registry;
+}
+
+describe('block size 1: refused at once, not an endless loop of levels', () => {
+  it('defaultLevels and resolveLevels refuse b < 2 with a one-line usage error', () => {
+    for (const b of [1, 0, 0.5, 1.5]) {
+      expect(() => defaultLevels(32, b)).toThrow(UsageError);
+      expect(() => resolveLevels(new Lattice([32, 32]), b)).toThrow(UsageError);
+      expect(() => resolveLevels(new Lattice([32, 32]), b, 3)).toThrow(UsageError);
+    }
+    expect(() => defaultLevels(32, 1)).toThrow('block size must be an integer ≥ 2, got 1');
+  });
+
+  it('a run with a b = 1 projector fails quickly, naming the projector', async () => {
+    const start = performance.now();
+    const e = await prepareMcrg(registryWithUnitBlock(), { ...base, projector: 'copy' }).catch(
+      (err: Error) => err,
+    );
+    expect(e).toBeInstanceOf(UsageError);
+    expect((e as Error).message).toBe("projector 'copy' has block size 1; RG needs an integer b ≥ 2");
+    const withLevels = prepareMcrg(registryWithUnitBlock(), { ...base, projector: 'copy', levels: 2 });
+    await expect(withLevels).rejects.toThrow(/block size 1/);
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+});
 
 describe('defaultLevels', () => {
   it('blocks while the coarsest side stays ≥ 4', () => {
@@ -77,7 +116,7 @@ describe('configuration errors: one line, the right class, naming the problem', 
     expect(setup.config).toMatchObject({
       coupling: 0.44068679350977147,
       sampler: 'wolff-wasm',
-      projector: 'majority',
+      projectors: [{ label: 'majority', id: 'majority', options: {} }],
       interval: 5,
       levels: 2,
       chains: 8,
@@ -85,7 +124,9 @@ describe('configuration errors: one line, the right class, naming the problem', 
       workers: 1,
     });
     expect(setup.lattices).toEqual(['16×16', '8×8', '4×4']);
-    const { accumulator } = await sampleMcrg(sourceRegistry(), {
+    const {
+      accumulators: [accumulator],
+    } = await sampleMcrg(sourceRegistry(), {
       ...base,
       samples: 1029,
       chains: 2,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '@rsrg/core';
+import { RsrgError, UsageError } from '@rsrg/core';
 import { Piscina } from 'piscina';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -170,5 +170,27 @@ describe('worker threads', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it('a usage error in a worker stays a usage error: its name and exit code 2 cross the boundary', async () => {
+    const registry = await builtRegistry();
+    await registry.load(fileURLToPath(new URL('./fixtures/failing-sampler.mjs', import.meta.url)));
+    const err = await runMcrg(registry, { ...config, sampler: 'refusing', chains: 2, workers: 2 }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(RsrgError.isInstance(err)).toBe(true);
+    expect(err).toMatchObject({
+      name: 'UsageError',
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^chain \d+ failed in a worker thread: interval too short for this kernel$/,
+      ),
+    });
+    // A plain Error stays a failure (exit code 1).
+    const plain = await runMcrg(registry, { ...config, sampler: 'failing', chains: 2, workers: 2 }).catch(
+      (e: unknown) => e,
+    );
+    expect(plain).toMatchObject({ name: 'Error', exitCode: 1 });
   });
 });

@@ -1,9 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { Registry } from '@rsrg/core';
-import { UsageError } from '@rsrg/core';
-import type { Ensemble, McrgConfig, McrgResult } from '@rsrg/mcrg';
+import { defaultWorkerCount, type Registry, UsageError } from '@rsrg/core';
+import type { Ensemble, McrgConfig, McrgResult, ResolvedMcrgConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { toJson } from '../format/json.js';
@@ -149,7 +147,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         ...(given('thermalize') && { thermalize: opts.thermalize }),
         ...(given('seed') && { seed: opts.seed }),
         ...(ensemble && { ensemble }),
-        workers: opts.workers ?? availableParallelism(),
+        workers: opts.workers ?? defaultWorkerCount(),
         ...(opts.coupling !== undefined && { coupling: opts.coupling }),
         ...(opts.sampler !== undefined && { sampler: opts.sampler }),
         ...(opts.projector !== undefined && { projector: opts.projector }),
@@ -184,17 +182,37 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     });
 }
 
+/**
+ * The resolved configuration as the document's `parameters`. `projector` and `projectorOptions`
+ * repeat the first (for `rsrg mcrg` the only) entry of `projectors`, for readers of older outputs.
+ */
+function mcrgParameters(config: ResolvedMcrgConfig) {
+  const { projectors, levels, binsPerChain, ...sampling } = config;
+  const [first] = projectors;
+  return {
+    ...sampling,
+    projector: first.id,
+    projectorOptions: first.options,
+    projectors,
+    levels,
+    binsPerChain,
+  };
+}
+
 /** The `mcrg --json` document (schema in docs/cli.md). */
 export function mcrgJson(result: McrgResult, cliVersion: string) {
+  // One projector: estimates as they always were; several: each names its projector.
+  const several = result.projectors.length > 1;
   return {
     command: 'mcrg',
-    parameters: result.config,
+    parameters: mcrgParameters(result.config),
     seed: result.config.seed,
     model: result.model,
     blockSize: result.blockSize,
     lattices: result.lattices,
     couplings: result.couplings,
     estimates: result.estimates.map((e) => ({
+      ...(several && { projector: e.projector }),
       sector: e.sector,
       nr: e.nr,
       nc: e.nc,
@@ -254,17 +272,22 @@ function weightsFile(path: string, given: string): string {
   return path;
 }
 
-/** The human report: parameters, then one table per sector shaped like the paper's Table 1. */
+/**
+ * The human report: parameters, then one table per sector shaped like the paper's Table 1; with
+ * several projectors, one such pair per projector, each titled with its label.
+ */
 export function renderMcrg(r: McrgResult, registry: Registry): string {
   const c = r.config;
   const unit = registry.samplers.has(c.sampler) ? registry.samplers.get(c.sampler).unit : 'move';
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const several = r.projectors.length > 1;
+  const named = r.projectors.map((p) => (p.label === p.id ? p.id : `${p.label} (${p.id})`)).join(', ');
   const fields: [string, string][] = [
     ['model', `${r.model.id} (d = ${r.model.dimension})`],
     ['lattice', r.lattices[0]],
     ['K', String(c.coupling)],
     ['sampler', c.sampler],
-    ['projector', `${c.projector} (b = ${r.blockSize})`],
+    [several ? 'projectors' : 'projector', `${named} (b = ${r.blockSize})`],
     ['samples', `${r.samples} measurements`],
     ['thermalize', `${plural(c.thermalize, unit)} per chain`],
     ['chains×bins', `${c.chains} × ${c.binsPerChain} = ${r.bins} bins`],
@@ -289,23 +312,30 @@ export function renderMcrg(r: McrgResult, registry: Registry): string {
     },
   ];
   let missing = false;
-  const tables = sectors.map(({ sector, title, known, names }) => {
-    const cell = new Map(r.estimates.filter((e) => e.sector === sector).map((e) => [`${e.nr}:${e.nc}`, e]));
-    const levels = Array.from({ length: c.levels }, (_, i) => i + 1);
-    const header = ['N_c', 'coupling', ...levels.map((nr) => `N_r = ${nr}`)];
-    const rows = names.map((name, i) => [
-      String(i + 1),
-      name,
-      ...levels.map((nr) => {
-        const e = cell.get(`${nr}:${i + 1}`);
-        if (!e) return '';
-        if (!Number.isFinite(e.y)) missing = true;
-        return Number.isFinite(e.y) ? formatValueError(e.y, e.error) : '—';
-      }),
-    ]);
-    const head = known === undefined ? title : `${title} (known: ${known})`;
-    return `${head}\n${renderTable(header, rows, ['right', 'left', ...levels.map(() => 'right' as const)])}`;
-  });
+  const tables = r.projectors.flatMap(({ label }) =>
+    sectors.map(({ sector, title, known, names }) => {
+      const cell = new Map(
+        r.estimates
+          .filter((e) => e.projector === label && e.sector === sector)
+          .map((e) => [`${e.nr}:${e.nc}`, e]),
+      );
+      const levels = Array.from({ length: c.levels }, (_, i) => i + 1);
+      const header = ['N_c', 'coupling', ...levels.map((nr) => `N_r = ${nr}`)];
+      const rows = names.map((name, i) => [
+        String(i + 1),
+        name,
+        ...levels.map((nr) => {
+          const e = cell.get(`${nr}:${i + 1}`);
+          if (!e) return '';
+          if (!Number.isFinite(e.y)) missing = true;
+          return Number.isFinite(e.y) ? formatValueError(e.y, e.error) : '—';
+        }),
+      ]);
+      const titled = several ? `${label}: ${title}` : title;
+      const head = known === undefined ? titled : `${titled} (known: ${known})`;
+      return `${head}\n${renderTable(header, rows, ['right', 'left', ...levels.map(() => 'right' as const)])}`;
+    }),
+  );
   const note = missing
     ? '\n— no finite estimate: A or B is singular (couplings that coincide on a small lattice)\n'
     : '';

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { UsageError } from '@rsrg/core';
+import { defaultWorkerCount, UsageError } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { toJson } from '../format/json.js';
@@ -77,7 +76,7 @@ export function reproduceCommand(program: Command, ctx: CommandContext): Command
             scale: scaleId,
             outDir,
             seed: opts.seed,
-            workers: opts.workers ?? availableParallelism(),
+            workers: opts.workers ?? defaultWorkerCount(),
             keepData: opts.keepData === true,
           },
           {

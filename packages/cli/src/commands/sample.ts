@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { Registry } from '@rsrg/core';
+import { defaultWorkerCount, type Registry } from '@rsrg/core';
 import type { Ensemble, SamplingConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
@@ -157,7 +156,7 @@ export function sampleCommand(program: Command, ctx: CommandContext): Command {
       const ensemble = await sampleWithProgress(
         ctx,
         registry,
-        samplingConfig(opts, opts.seed, opts.workers ?? availableParallelism()),
+        samplingConfig(opts, opts.seed, opts.workers ?? defaultWorkerCount()),
       );
       const { ensembleCodec } = await import('@rsrg/mcrg');
       const bytes = ensembleCodec.encode(ensemble);

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { UsageError } from '@rsrg/core';
+import { defaultWorkerCount, UsageError } from '@rsrg/core';
 import { type Ensemble, ensembleSamplingSettings } from '@rsrg/mcrg';
 import { rbmProjectorCodec, readWeightDat, resolveTrainOptions, writeWeightDat } from '@rsrg/projectors';
 import { type Command, Option } from 'commander';
@@ -238,7 +237,7 @@ async function train(ctx: CommandContext, opts: TrainCliOptions, cmd: Command): 
       ? undefined
       : prepareOutFile(resolve(io.cwd, opts.exportWeightDat), '--export-weight-dat');
   const dataPath = opts.data === undefined ? undefined : resolve(io.cwd, opts.data);
-  const workers = opts.workers ?? availableParallelism();
+  const workers = opts.workers ?? defaultWorkerCount();
   const started = performance.now();
 
   // Checked before any sampling, so that a bad setting fails at once.

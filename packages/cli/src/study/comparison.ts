@@ -1,23 +1,15 @@
-import type { ReferenceEstimate } from '@rsrg/core';
+import { type EstimateKey, estimateKey, type ReferenceEstimate, type Sector } from '@rsrg/core';
 import { type Align, renderTable } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
 
 /** A measured estimate labelled by the projector it was measured with. */
-export interface LabelledEstimate {
-  readonly projector: string;
-  readonly sector: 'even' | 'odd';
-  readonly nr: number;
-  readonly nc: number;
+export interface LabelledEstimate extends EstimateKey {
   readonly y: number;
   readonly error: number;
 }
 
 /** One cell of the comparison: this run's y beside the published one. */
-export interface ComparisonEntry {
-  readonly projector: string;
-  readonly sector: 'even' | 'odd';
-  readonly nr: number;
-  readonly nc: number;
+export interface ComparisonEntry extends EstimateKey {
   /** This run's value and error (NaN when not measured). */
   readonly y: number;
   readonly error: number;
@@ -26,9 +18,6 @@ export interface ComparisonEntry {
   /** (y − y_ref) / sqrt(error² + error_ref²): the difference in combined standard errors. */
   readonly deviation?: number;
 }
-
-const key = (e: { projector: string; sector: string; nr: number; nc: number }) =>
-  `${e.projector}|${e.sector}|${e.nr}|${e.nc}`;
 
 /**
  * Every (projector, sector, N_r, N_c) that was measured in a sector the reference covers, or
@@ -42,9 +31,9 @@ export function compareWithReference(
 ): ComparisonEntry[] {
   const sectors = new Set(reference.map((r) => r.sector));
   if (sectors.size === 0) sectors.add('even');
-  const byKey = new Map(measured.map((e) => [key(e), e]));
-  const refByKey = new Map(reference.map((r) => [key(r), r]));
-  const cells = new Map<string, { sector: 'even' | 'odd'; nr: number; nc: number }>();
+  const byKey = new Map(measured.map((e) => [estimateKey(e), e]));
+  const refByKey = new Map(reference.map((r) => [estimateKey(r), r]));
+  const cells = new Map<string, Omit<EstimateKey, 'projector'>>();
   for (const e of [...measured.filter((m) => sectors.has(m.sector)), ...reference]) {
     cells.set(`${e.sector}|${e.nr}|${e.nc}`, { sector: e.sector, nr: e.nr, nc: e.nc });
   }
@@ -55,8 +44,8 @@ export function compareWithReference(
   const out: ComparisonEntry[] = [];
   for (const cell of sorted) {
     for (const projector of projectors) {
-      const m = byKey.get(key({ projector, ...cell }));
-      const r = refByKey.get(key({ projector, ...cell }));
+      const m = byKey.get(estimateKey({ projector, ...cell }));
+      const r = refByKey.get(estimateKey({ projector, ...cell }));
       if (!m && !r) continue;
       const y = m?.y ?? Number.NaN;
       const error = m?.error ?? Number.NaN;
@@ -83,7 +72,7 @@ function deviationText(d: number | undefined): string {
 }
 
 interface SectorTable {
-  readonly sector: 'even' | 'odd';
+  readonly sector: Sector;
   readonly header: string[];
   readonly rows: string[][];
   readonly align: Align[];

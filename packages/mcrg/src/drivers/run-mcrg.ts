@@ -1,35 +1,14 @@
 import { type Registry, RNG_ALGORITHM } from '@rsrg/core';
-import { type Accumulator, mergeAccumulators } from './accumulator.js';
-import { analyze, type ProjectorEstimate } from './analysis.js';
-import { type ChainResult, type ChainTick, measureConfigurations, runChain } from './chain.js';
-import {
-  type McrgConfig,
-  type McrgSetup,
-  prepareMcrg,
-  type ResolvedMcrgConfig,
-  type ResolvedProjector,
-} from './config.js';
-import { type EnsembleHeader, ensembleChunks } from './ensemble.js';
-import { runInThisThread, runInWorkers } from './pool.js';
-import { packageVersions } from './versions.js';
-
-/**
- * Progress over all chains, in sampler moves (in configurations when measuring an
- * ensemble); `phase` is that of the chain that reported last.
- */
-export interface McrgProgress {
-  readonly done: number;
-  readonly total: number;
-  readonly phase: 'thermalize' | 'measure';
-}
-
-/** Optional observers of a run. */
-export interface McrgHooks {
-  /** Called about every 1% of each chain's moves. */
-  readonly onProgress?: (progress: McrgProgress) => void;
-  /** Aborts the run: the promise rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-}
+import { type Accumulator, mergeAccumulators } from '../accumulator.js';
+import { analyze, type ProjectorEstimate } from '../analysis.js';
+import { measureConfigurations, runChain } from '../chain.js';
+import type { McrgConfig, McrgSetup, ResolvedMcrgConfig, ResolvedProjector } from '../config/types.js';
+import { prepareMcrg } from '../config/validate.js';
+import { type EnsembleHeader, ensembleChunks } from '../ensemble-file.js';
+import { packageVersions } from '../package-versions.js';
+import { runInThisThread, runInWorkers } from '../pool.js';
+import type { ChainPhase, ChainResult, ChainTick } from '../protocol.js';
+import type { McrgHooks } from './hooks.js';
 
 /** The stored configurations a run measured: the ensemble's header and size. */
 export interface McrgEnsembleSource {
@@ -42,10 +21,8 @@ export interface McrgSample {
   readonly setup: McrgSetup;
   /** Bins of every projector (in the run's projector order), each over all chains in chain order. */
   readonly accumulators: readonly Accumulator[];
-  /** The first projector's bins, `accumulators[0]`. */
-  readonly accumulator: Accumulator;
   /** Per-chain summaries, in chain order (their accumulators are merged above). */
-  readonly chains: readonly Omit<ChainResult, 'accumulator' | 'accumulators'>[];
+  readonly chains: readonly Omit<ChainResult, 'accumulators'>[];
   /** Present when the configurations came from an ensemble. */
   readonly ensemble?: McrgEnsembleSource;
   readonly wallSeconds: number;
@@ -105,7 +82,7 @@ export async function sampleMcrg(
   const chunks = ensemble ? ensembleChunks(ensemble, samples, chains) : undefined;
   const total = chunks ? samples : chains * thermalize + samples * interval;
   let done = 0;
-  const tick = (moves: number, phase: 'thermalize' | 'measure') => {
+  const tick = (moves: number, phase: ChainPhase) => {
     done += moves;
     onProgress?.({ done, total, phase });
   };
@@ -142,8 +119,7 @@ export async function sampleMcrg(
   return {
     setup,
     accumulators,
-    accumulator: accumulators[0],
-    chains: results.map(({ accumulator: _, accumulators: __, ...summary }) => summary),
+    chains: results.map(({ accumulators: _, ...summary }) => summary),
     ...(ensemble && { ensemble: { header: ensemble.header, count: ensemble.count } }),
     wallSeconds: (performance.now() - start) / 1000,
   };
@@ -175,17 +151,18 @@ export async function runMcrg(
   const tauErrors = sample.chains.map((c) => c.tauError);
   const moves = sample.chains.reduce((s, c) => s + c.moves, 0);
   const spinsUpdated = sample.chains.reduce((s, c) => s + c.spinsUpdated, 0);
-  const accumulator = accumulators[0];
+  // Every projector measured the same configurations into the same bins: count them once.
+  const first = accumulators[0];
   return {
     config: setup.config,
     model: { id: setup.model.id, dimension: setup.model.dimension, exponents: { ...setup.model.exponents } },
     projectors: setup.config.projectors,
-    blockSize: setup.projector.blockSize,
+    blockSize: setup.blockSize,
     lattices: setup.lattices,
     couplings: { even: setup.couplings.even.map((c) => c.name), odd: setup.couplings.odd.map((c) => c.name) },
     estimates,
-    samples: accumulator.count.reduce((s, n) => s + n, 0),
-    bins: accumulator.bins,
+    samples: first.count.reduce((s, n) => s + n, 0),
+    bins: first.bins,
     tauInt: {
       value: taus.reduce((s, t) => s + t, 0) / taus.length,
       error: Math.sqrt(tauErrors.reduce((s, e) => s + e * e, 0)) / taus.length,

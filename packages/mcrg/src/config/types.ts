@@ -1,0 +1,130 @@
+import type { Coupling, Hamiltonian, Lattice, Model, Projector, ProjectorOptions, Sampler } from '@rsrg/core';
+import type { Ensemble } from '../ensemble-file.js';
+
+/** One projector of a run, by registry id. */
+export interface McrgProjectorSpec {
+  readonly id: string;
+  readonly options?: ProjectorOptions;
+  /** Names the projector's estimates; default the id. Labels within a run are distinct. */
+  readonly label?: string;
+}
+
+/** A projector of a run with its defaults filled in: what a run records. */
+export interface ResolvedProjector {
+  readonly label: string;
+  readonly id: string;
+  readonly options: ProjectorOptions;
+}
+
+/** What to simulate: the Markov chains alone, as `sampleEnsemble` runs them. */
+export interface SamplingConfig {
+  /** Model id, e.g. 'ising2d'. */
+  readonly model: string;
+  /** Linear size L of the simulated lattice. */
+  readonly size: number;
+  /** Nearest-neighbour coupling K; default: the model's default coupling, else its K_c. */
+  readonly coupling?: number;
+  /** Sampler id; default: the model's default sampler. */
+  readonly sampler?: string;
+  /** Configurations over all chains; the remainder of samples/chains goes to the first chains. */
+  readonly samples: number;
+  /** Sampler moves per chain before the first kept configuration. */
+  readonly thermalize: number;
+  /** Sampler moves between kept configurations; default: the model's default interval. */
+  readonly interval?: number;
+  /** Master seed: chain c samples with `Rng.stream(seed, 2c)`. */
+  readonly seed: number;
+  /** Independent Markov chains, the unit of randomness (default 8). */
+  readonly chains?: number;
+  /**
+   * Worker threads that run the chains; results do not depend on it. Default:
+   * core's `defaultWorkerCount()` when the registry can be rebuilt in a worker (it has
+   * `sources`, i.e. plugins came from `registry.load`), else 1 (chains run in this thread).
+   */
+  readonly workers?: number;
+}
+
+/**
+ * What to simulate and measure. Every id is resolved through the registry. With `ensemble`,
+ * the configurations are the stored ones instead of fresh samples: model, size, coupling,
+ * sampler, interval and thermalize then come from its header (a value given here must agree),
+ * `samples` defaults to all of it, `chains` to the header's and `seed` to the header's.
+ */
+export interface McrgConfig extends Partial<Omit<SamplingConfig, 'samples' | 'thermalize' | 'seed'>> {
+  /**
+   * Shorthand for one projector, `projectors: [{ id: projector, options: projectorOptions }]`;
+   * default: the model's default projector. Excludes `projectors`.
+   */
+  readonly projector?: string;
+  readonly projectorOptions?: ProjectorOptions;
+  /**
+   * Several projectors, each blocking every measured configuration, in this order; each
+   * has its own bins and estimates. Excludes `projector` and `projectorOptions`.
+   */
+  readonly projectors?: readonly McrgProjectorSpec[];
+  /** Stored configurations to measure instead of sampling (see above). */
+  readonly ensemble?: Ensemble;
+  /** Total measurements over all chains (required unless `ensemble` is given). */
+  readonly samples?: number;
+  /** Sampler moves per chain before measuring (required unless `ensemble` is given). */
+  readonly thermalize?: number;
+  /** RG steps; default `defaultLevels(size, blockSize)`. */
+  readonly levels?: number;
+  /**
+   * Master seed (required unless `ensemble` is given): chain c samples with
+   * `Rng.stream(seed, 2c)` and projects with `Rng.stream(seed, 2c + 1)`.
+   */
+  readonly seed?: number;
+  /** Jackknife bins per chain, each of consecutive measurements (default 16). */
+  readonly binsPerChain?: number;
+}
+
+/** A sampling configuration with every default filled in: what an ensemble records. */
+export interface ResolvedSamplingConfig {
+  readonly model: string;
+  readonly size: number;
+  readonly coupling: number;
+  readonly sampler: string;
+  readonly samples: number;
+  readonly thermalize: number;
+  readonly interval: number;
+  readonly seed: number;
+  readonly chains: number;
+  readonly workers: number;
+}
+
+/**
+ * A configuration with every default filled in: what a run records. It is itself a valid
+ * `McrgConfig`, so a worker thread rebuilds the setup from it.
+ */
+export interface ResolvedMcrgConfig extends ResolvedSamplingConfig {
+  /** Every projector, in the order the configurations are blocked. */
+  readonly projectors: readonly ResolvedProjector[];
+  readonly levels: number;
+  readonly binsPerChain: number;
+}
+
+/** What a Markov chain needs, built from a registry and a resolved sampling configuration. */
+export interface SamplingSetup {
+  readonly config: ResolvedSamplingConfig;
+  readonly model: Model;
+  readonly lattice: Lattice;
+  readonly hamiltonian: Hamiltonian;
+  readonly sampler: Sampler;
+}
+
+/** A projector of a run, instantiated. */
+export interface PreparedProjector extends ResolvedProjector {
+  readonly projector: Projector;
+}
+
+/** Everything a chain needs, built from a registry and a resolved configuration. */
+export interface McrgSetup extends SamplingSetup {
+  readonly config: ResolvedMcrgConfig;
+  readonly projectors: readonly PreparedProjector[];
+  /** The scale factor b that every projector of the run shares. */
+  readonly blockSize: number;
+  /** Labels of the lattices of levels 0..levels, e.g. ['32×32', '16×16', ...]. */
+  readonly lattices: readonly string[];
+  readonly couplings: { readonly even: readonly Coupling[]; readonly odd: readonly Coupling[] };
+}

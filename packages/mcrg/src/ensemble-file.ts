@@ -1,0 +1,160 @@
+import { type Codec, defineCodec, UsageError } from '@rsrg/core';
+import { chainSamples } from './config/partition.js';
+import { bytesPerConfiguration, unpackConfiguration } from './packed-configurations.js';
+
+/** How an ensemble was sampled: everything its configurations depend on, and provenance. */
+export interface EnsembleHeader {
+  readonly model: string;
+  /** The linear size L the model was given. */
+  readonly size: number;
+  /** The lattice's sizes per axis (`model.lattice(size).sizes`). */
+  readonly sizes: number[];
+  readonly coupling: number;
+  readonly sampler: string;
+  /** Sampler moves between stored configurations. */
+  readonly interval: number;
+  /** Sampler moves per chain before the first stored configuration. */
+  readonly thermalize: number;
+  /** Master seed: chain c sampled with `Rng.stream(seed, 2c)`. */
+  readonly seed: number;
+  readonly chains: number;
+  /** RNG algorithm of the streams. */
+  readonly rng: string;
+  /** Versions of the packages that sampled it. */
+  readonly versions: Record<string, string>;
+  /** ISO 8601 time of sampling. */
+  readonly createdAt: string;
+}
+
+/**
+ * Stored configurations of a model, in chain order (chain 0's, then chain 1's, ...; chain c
+ * holds `chainSamples(count, chains, c)` of them). `packed` holds `count` configurations of
+ * `ceil(volume / 8)` bytes each, in core's `packSpins` layout.
+ */
+export interface Ensemble {
+  readonly header: EnsembleHeader;
+  readonly count: number;
+  readonly volume: number;
+  readonly packed: Uint8Array;
+}
+
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new Error(what);
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function headerFrom(d: unknown): EnsembleHeader {
+  check(typeof d === 'object' && d !== null, 'no header');
+  const h = d as Record<string, unknown>;
+  for (const key of ['model', 'sampler', 'rng', 'createdAt'])
+    check(typeof h[key] === 'string', `header field '${key}' is not a string`);
+  for (const key of ['thermalize', 'seed'])
+    check(isCount(h[key]), `header field '${key}' is not a non-negative integer`);
+  for (const key of ['size', 'interval', 'chains'])
+    check(isCount(h[key]) && h[key] > 0, `header field '${key}' is not a positive integer`);
+  check(typeof h.coupling === 'number', "header field 'coupling' is not a number");
+  check(
+    Array.isArray(h.sizes) && h.sizes.length > 0 && h.sizes.every((L) => isCount(L) && L > 0),
+    "header field 'sizes' is not a list of positive integers",
+  );
+  check(
+    typeof h.versions === 'object' &&
+      h.versions !== null &&
+      Object.values(h.versions).every((v) => typeof v === 'string'),
+    "header field 'versions' is not a map of strings",
+  );
+  return {
+    model: h.model as string,
+    size: h.size as number,
+    sizes: [...(h.sizes as number[])],
+    coupling: h.coupling as number,
+    sampler: h.sampler as string,
+    interval: h.interval as number,
+    thermalize: h.thermalize as number,
+    seed: h.seed as number,
+    chains: h.chains as number,
+    rng: h.rng as string,
+    versions: { ...(h.versions as Record<string, string>) },
+    createdAt: h.createdAt as string,
+  };
+}
+
+/** Saves and loads ensembles (msgpack; the configurations as one binary field). */
+export const ensembleCodec: Codec<Ensemble> = defineCodec<Ensemble>({
+  kind: 'ensemble',
+  version: 1,
+  toData: (e) => ({ header: e.header, count: e.count, volume: e.volume, packed: e.packed }),
+  fromData: (d) => {
+    check(typeof d === 'object' && d !== null, 'no data');
+    const o = d as Record<string, unknown>;
+    const header = headerFrom(o.header);
+    check(isCount(o.count), "field 'count' is not a non-negative integer");
+    const volume = header.sizes.reduce((v, L) => v * L, 1);
+    check(o.volume === volume, `field 'volume' is ${String(o.volume)}, the lattice has ${volume} sites`);
+    const count = o.count as number;
+    const packed = o.packed;
+    check(
+      packed instanceof Uint8Array && packed.length === count * bytesPerConfiguration(volume),
+      `field 'packed' does not hold ${count} configurations of ${volume} spins`,
+    );
+    // A copy: the decoder's bytes are a view into the input buffer.
+    return { header, count, volume, packed: (packed as Uint8Array).slice() };
+  },
+});
+
+/** Configuration `i` of an ensemble, unpacked into `out` (a new array by default). */
+export function ensembleConfiguration(
+  e: Ensemble,
+  i: number,
+  out: Int8Array = new Int8Array(e.volume),
+): Int8Array {
+  if (!Number.isInteger(i) || i < 0 || i >= e.count) {
+    throw new UsageError(`configuration ${i} is not in the ensemble (0..${e.count - 1})`);
+  }
+  if (out.length !== e.volume)
+    throw new UsageError(`output holds ${out.length} spins, the ensemble ${e.volume}`);
+  return unpackConfiguration(e.packed, i, out);
+}
+
+/**
+ * The configurations a run over `e` measures, as `chunks` bit-packed slices: the first
+ * `chainSamples(samples, header.chains, h)` configurations of every stored chain h,
+ * concatenated, then cut into contiguous chunks of `chainSamples(samples, chunks, c)`.
+ * With chunks = header.chains, chunk c is (a prefix of) stored chain c.
+ */
+export function ensembleChunks(e: Ensemble, samples: number, chunks: number): Uint8Array[] {
+  if (samples > e.count) throw new UsageError(`samples ${samples} is more than the ensemble's ${e.count}`);
+  const H = e.header.chains;
+  const bytes = bytesPerConfiguration(e.volume);
+  const selected = new Uint8Array(samples * bytes);
+  let from = 0;
+  let to = 0;
+  for (let h = 0; h < H; h++) {
+    const take = chainSamples(samples, H, h) * bytes;
+    selected.set(e.packed.subarray(from, from + take), to);
+    to += take;
+    from += chainSamples(e.count, H, h) * bytes;
+  }
+  const out: Uint8Array[] = [];
+  let start = 0;
+  for (let c = 0; c < chunks; c++) {
+    const end = start + chainSamples(samples, chunks, c) * bytes;
+    out.push(selected.slice(start, end));
+    start = end;
+  }
+  return out;
+}
+
+/** How an ensemble was sampled, as sampling settings: sample more of the same with these. */
+export function ensembleSamplingSettings(h: EnsembleHeader) {
+  return {
+    model: h.model,
+    size: h.size,
+    coupling: h.coupling,
+    sampler: h.sampler,
+    interval: h.interval,
+    thermalize: h.thermalize,
+    chains: h.chains,
+  };
+}
