@@ -1,4 +1,12 @@
-export { type Codec, chainStateCodec, defineCodec } from './codec.js';
+export {
+  type ChecksumStatus,
+  type Codec,
+  chainStateCodec,
+  type Decoded,
+  defineCodec,
+  type Envelope,
+  readEnvelope,
+} from './codec.js';
 export {
   CONFORMANCE_SAMPLES,
   type ConformanceCheck,
