@@ -38,6 +38,16 @@ export {
 export * from './errors/index.js';
 export { boltzmannDistribution, interactionTable, MAX_ENUMERATION_SITES } from './exact/enumerate.js';
 export { kaufmanEnergy, kaufmanEnergyVariance, kaufmanLogZ } from './exact/kaufman.js';
+export {
+  type AtomicWriteOptions,
+  assertDistinctPaths,
+  describeSystemError,
+  type NamedPath,
+  type ReadCheckedOptions,
+  readCodecFile,
+  readFileChecked,
+  writeFileAtomic,
+} from './files/index.js';
 export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './hamiltonian.js';
 export { Lattice } from './lattice.js';
 export type { Model } from './model.js';
