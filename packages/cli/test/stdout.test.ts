@@ -29,10 +29,12 @@ const fullDevice = '/dev/full';
 const hasFull = process.platform === 'linux';
 
 describe('stdout', () => {
-  it.skipIf(!hasFull).each([['list', '--json'], ['list'], ['--version'], ['--help']])(
-    'rsrg %s %s > /dev/full exits 1 with one line naming the cause',
-    (...args) => {
-      const r = runTo(fullDevice, args.filter(Boolean));
+  it
+    .skipIf(!hasFull)
+    .each([{ command: 'list --json' }, { command: 'list' }, { command: '--version' }, { command: '--help' }])(
+    'rsrg $command > /dev/full exits 1 with one line naming the cause',
+    ({ command }) => {
+      const r = runTo(fullDevice, command.split(' '));
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toBe(
         'rsrg: error: cannot write to standard output: no space left on device (ENOSPC)\n',
