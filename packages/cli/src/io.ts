@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { UsageError } from '@rsrg/core';
+import { describeSystemError, UsageError } from '@rsrg/core';
 
 /** Where a command reads its environment and writes its output; `main` defaults to the process. */
 export interface CliIo {
@@ -49,4 +49,60 @@ export function withProgressLines(io: CliIo): CliIo {
     },
   });
   return { ...io, progressStream, progressEvery: seconds };
+}
+
+/**
+ * Not a failure of the command: the reader went away (`rsrg list | head`), or the stream was
+ * already closed by an earlier error, which is the one reported.
+ */
+const NOT_FAILURES = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
+
+/** The first failed write of an output stream, recorded instead of crashing or being lost. */
+export interface OutputWatch {
+  /** The first write error that is not EPIPE, if any. */
+  readonly failure: () => Error | undefined;
+}
+
+/**
+ * Watches `stream` (the process's stdout) for write errors: a full disk or a broken device
+ * is recorded, so the run can end with exit code 1 (see `finishOutput`); EPIPE, a reader that
+ * stopped reading, is ignored as before.
+ */
+export function watchOutput(stream: NodeJS.WritableStream): OutputWatch {
+  let failure: Error | undefined;
+  stream.on('error', (err: Error) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (failure === undefined && !(code !== undefined && NOT_FAILURES.has(code))) failure = err;
+  });
+  return { failure: () => failure };
+}
+
+/**
+ * Waits until `stream` has written everything, then calls `done` with the exit code: `code`
+ * itself, or 1 (when `code` was 0) after one line on stderr when a write to the stream failed,
+ * e.g. "rsrg: error: cannot write to standard output: no space left on device (ENOSPC)".
+ */
+export function finishOutput(
+  stream: NodeJS.WritableStream,
+  watch: OutputWatch,
+  code: number,
+  stderr: (text: string) => void,
+  done: (code: number) => void,
+): void {
+  const finish = (err?: Error | null) => {
+    const late = err && !NOT_FAILURES.has((err as NodeJS.ErrnoException).code ?? '') ? err : undefined;
+    const failure = watch.failure() ?? late;
+    if (failure === undefined) return done(code);
+    try {
+      stderr(`rsrg: error: cannot write to standard output: ${describeSystemError(failure)}\n`);
+    } catch {
+      // stderr is gone too: the exit code still says it
+    }
+    done(code === 0 ? 1 : code);
+  };
+  // Data still queued (an asynchronous pipe): an empty write calls back once it is out. With
+  // nothing queued, no write at all: even an empty one fails on a full device (/dev/full).
+  const queued = (stream as { writableLength?: number }).writableLength ?? 0;
+  if (queued > 0) stream.write('', finish);
+  else setImmediate(finish);
 }

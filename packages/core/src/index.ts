@@ -1,4 +1,12 @@
-export { type Codec, chainStateCodec, defineCodec } from './codec.js';
+export {
+  type ChecksumStatus,
+  type Codec,
+  chainStateCodec,
+  type Decoded,
+  defineCodec,
+  type Envelope,
+  readEnvelope,
+} from './codec.js';
 export {
   CONFORMANCE_SAMPLES,
   type ConformanceCheck,
@@ -30,6 +38,16 @@ export {
 export * from './errors/index.js';
 export { type EstimateKey, estimateKey, type Sector } from './estimate.js';
 export { boltzmannDistribution, interactionTable, MAX_ENUMERATION_SITES } from './exact/enumerate.js';
+export {
+  type AtomicWriteOptions,
+  assertDistinctPaths,
+  describeSystemError,
+  type NamedPath,
+  type ReadCheckedOptions,
+  readCodecFile,
+  readFileChecked,
+  writeFileAtomic,
+} from './files/index.js';
 export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './hamiltonian.js';
 export { Lattice } from './lattice.js';
 export { defaultCoupling, type Model } from './model.js';

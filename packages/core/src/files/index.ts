@@ -1,0 +1,4 @@
+export { type AtomicWriteOptions, writeFileAtomic } from './atomic-write.js';
+export { assertDistinctPaths, type NamedPath } from './distinct-paths.js';
+export { type ReadCheckedOptions, readCodecFile, readFileChecked } from './read-checked.js';
+export { describeSystemError } from './system-error.js';
