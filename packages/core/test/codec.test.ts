@@ -112,6 +112,15 @@ describe('codec envelope: format and checksum', () => {
     }
   });
 
+  it('bytes left after the file (a longer earlier file overwritten in place) are damage', () => {
+    const longer = new Uint8Array(bytes.length + 7);
+    longer.set(bytes);
+    expectFileError(
+      () => codec.decode(longer, 'f.rsrg'),
+      /^f\.rsrg is damaged \(corrupt msgpack: Extra 7 of/,
+    );
+  });
+
   it('a flip in the data is a checksum mismatch', () => {
     const flipped = Uint8Array.from(bytes);
     flipped[bytes.length - 100] ^= 0x10; // inside the binary field: still valid msgpack
