@@ -1,6 +1,6 @@
 import { UsageError } from '@rsrg/core';
-import type { RbmKernelId } from './backends.js';
 import type { RbmFilter } from './filter.js';
+import type { RbmKernelId } from './kernel/types.js';
 import { type AdamOptions, DEFAULT_ADAM, type LearningRateSchedule, validateSchedule } from './schedule.js';
 
 /** Training settings; anything left out comes from the preset (default `chung-kao-2019`). */

@@ -1,4 +1,4 @@
-import type { RbmKernelId } from '../backends.js';
+import type { RbmKernelId } from '../kernel/types.js';
 
 /**
  * The shared memory through which the trainer's thread and its slot workers run one minibatch

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Lattice } from '@rsrg/core';
-import { rbmKernel } from '../backends.js';
+import { rbmKernel } from '../kernel/index.js';
 import { RbmLayout } from '../layout.js';
 import { Command, Control, SharedStep, type SlotWorkerMessage, type SlotWorkerSetup } from './shared-step.js';
 import { SlotRunner } from './slot-runner.js';
