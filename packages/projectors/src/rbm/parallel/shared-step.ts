@@ -1,3 +1,4 @@
+import type { PlainError } from '@rsrg/core';
 import type { RbmKernelId } from '../kernel/types.js';
 
 /**
@@ -114,4 +115,4 @@ export interface SlotWorkerSetup {
 /** Messages from a slot worker; the minibatches themselves go through the `SharedStep`. */
 export type SlotWorkerMessage =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'error'; readonly message: string; readonly stack?: string };
+  | { readonly kind: 'error'; readonly error: PlainError };
