@@ -147,7 +147,7 @@ describe('RBM projector files', () => {
     expect(() => rbm.create({ weights: join(dir, 'missing.rsrg') })).toThrow(UsageError);
     expect(() => rbm.create({ weights: msgpack, colour: 'red' })).toThrow(/no option 'colour'/);
     expect(() => rbm.create({ weights: msgpack, format: 'csv' })).toThrow(
-      /unknown RBM projector file format/,
+      /format must be one of rsrg, weight.dat, got csv/,
     );
     expect(() => rbm.create({ weights: msgpack, blockSize: 4 })).toThrow(/block size 2, not 4/);
     expect(() => rbm.create({ weights: dat, format: 'rsrg' })).toThrow(FileFormatError);

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { type ProjectorFactory, UsageError } from '@rsrg/core';
+import { type ProjectorFactory, readOptions, UsageError } from '@rsrg/core';
 import { rbmProjectorCodec, readWeightDat } from './codec.js';
 import { type RbmKernelId, rbmKernels } from './kernel/index.js';
 import { type RbmProjector, rbmProjector } from './projector.js';
+
+const FORMATS = ['rsrg', 'weight.dat'] as const;
 
 /**
  * Reads a projector file: `format` 'rsrg' (an `rbm-projector` msgpack file) or 'weight.dat'
@@ -14,8 +16,8 @@ export function loadRbmProjector(
 ): RbmProjector {
   const run = { kernel: options.kernel };
   const format = options.format ?? (path.toLowerCase().endsWith('.dat') ? 'weight.dat' : 'rsrg');
-  if (format !== 'rsrg' && format !== 'weight.dat') {
-    throw new UsageError(`unknown RBM projector file format '${format}' (known: rsrg, weight.dat)`);
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown RBM projector file format '${format}' (known: ${FORMATS.join(', ')})`);
   }
   let bytes: Uint8Array;
   try {
@@ -38,38 +40,22 @@ export function loadRbmProjector(
 /**
  * The registry entry `rbm`. Options: `weights` (required): path to a projector file;
  * `format`: 'rsrg' or 'weight.dat' (default from the name); `blockSize`: b of a weight.dat
- * filter (default 2); `kernel`: 'wasm' (default) or 'js', the implementation of the hot loops.
+ * filter (default 2; for an rsrg file, a check of the stored b); `kernel`: 'wasm' (default) or
+ * 'js', the implementation of the hot loops.
  */
 export const rbm: ProjectorFactory = {
   id: 'rbm',
   description: 'learned RBM weight factor of Chung & Kao (a trained filter, stride b, periodic)',
   create(options) {
-    for (const [key, value] of Object.entries(options)) {
-      if (value !== undefined && !['weights', 'format', 'blockSize', 'kernel'].includes(key)) {
-        throw new UsageError(
-          `projector 'rbm' has no option '${key}' (known: weights, format, blockSize, kernel)`,
-        );
-      }
-    }
-    const { weights, format, kernel } = options;
-    if (typeof weights !== 'string' || weights === '') {
+    const { weights, format, blockSize, kernel } = readOptions("projector 'rbm'", options, {
+      weights: { kind: 'string' },
+      format: { kind: 'string', choices: FORMATS },
+      // b = 1 is the identity map, for which y = ln λ / ln b is undefined.
+      blockSize: { kind: 'integer', min: 2 },
+      kernel: { kind: 'string', choices: Object.keys(rbmKernels) },
+    });
+    if (weights === undefined || weights === '') {
       throw new UsageError("projector 'rbm' needs option 'weights': the path to a trained projector file");
-    }
-    if (format !== undefined && typeof format !== 'string') {
-      throw new UsageError(`projector 'rbm': format must be a string`);
-    }
-    const raw = options.blockSize;
-    const blockSize = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-    if (
-      blockSize !== undefined &&
-      (typeof blockSize !== 'number' || !Number.isInteger(blockSize) || blockSize < 1)
-    ) {
-      throw new UsageError(`projector 'rbm': blockSize must be a positive integer, got ${String(raw)}`);
-    }
-    if (kernel !== undefined && (typeof kernel !== 'string' || !Object.hasOwn(rbmKernels, kernel))) {
-      throw new UsageError(
-        `projector 'rbm': kernel must be one of ${Object.keys(rbmKernels).join(', ')}, got ${String(kernel)}`,
-      );
     }
     return loadRbmProjector(weights, { format, blockSize, kernel: kernel as RbmKernelId | undefined });
   },
