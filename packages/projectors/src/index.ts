@@ -3,6 +3,7 @@ export {
   assertBlockSupport,
   blockSizeOption,
   blockSupport,
+  checkBlockSize,
   majority,
   majorityProjector,
   majorityRule,

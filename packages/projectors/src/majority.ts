@@ -17,10 +17,19 @@ import {
  * rejected so that a misspelt option does not silently fall back to the default.
  */
 export function blockSizeOption(projectorId: string, options: ProjectorOptions): number {
-  // b = 1 is the identity map, for which y = ln λ / ln b is undefined.
   return readOptions(`projector '${projectorId}'`, options, {
     blockSize: { kind: 'integer', default: 2, min: 2 },
   }).blockSize;
+}
+
+/**
+ * Throws UsageError unless b is an integer ≥ 2: b = 1 is the identity map, for which
+ * y = ln λ / ln b is undefined.
+ */
+export function checkBlockSize(projectorId: string, b: number): void {
+  if (!Number.isInteger(b) || b < 2) {
+    throw new UsageError(`projector '${projectorId}': blockSize must be an integer ≥ 2, got ${b}`);
+  }
 }
 
 /** Why a block rule with side b cannot block `lattice`, or undefined when it can. */
@@ -95,6 +104,7 @@ export function majorityRule(
 
 /** The majority rule with blocks of side b (b^d spins) on a hypercubic lattice of any dimension. */
 export function majorityProjector(b: number): Projector {
+  checkBlockSize('majority', b);
   return {
     id: 'majority',
     blockSize: b,

@@ -82,6 +82,7 @@ describe('RBM projector files', () => {
       [{ dimension: 2, width: 2, blockSize: 2, weights: [1, 2, 3] }, /'weights' must hold 4 numbers/],
       [{ dimension: 2, width: 0, blockSize: 2, weights: [] }, /'width' must be a positive integer/],
       [{ dimension: 2, width: 1, blockSize: 2, weights: ['x'] }, /weight 0 is not a finite number/],
+      [{ dimension: 1, width: 1, blockSize: 1, weights: [1] }, /'blockSize' must be an integer ≥ 2, got 1/],
       [{ dimension: 1, width: 1, blockSize: 2, weights: [1], training: 5 }, /'training' must be a map/],
       [[1, 2], /blockSize|dimension/],
     ];

@@ -13,13 +13,13 @@ export function trainedProjectorFile(result: TrainResult): RbmProjectorFile {
   return { filter: result.filter, training: result.metadata };
 }
 
-function isPositiveInteger(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+function isInteger(v: unknown, min: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min;
 }
 
 /**
  * Projector files (msgpack envelope, kind `rbm-projector`, version 1). Data: `dimension`,
- * `width`, `blockSize`, `weights` (w^d float64 numbers, row-major offsets from the block's
+ * `width`, `blockSize` (≥ 2), `weights` (w^d float64 numbers, row-major offsets from the block's
  * corner) and optional `training` (options, seed, data description, versions, per-epoch
  * history). Decoding errors are FileFormatErrors that name the bad field.
  */
@@ -38,12 +38,18 @@ export const rbmProjectorCodec: Codec<RbmProjectorFile> = defineCodec<RbmProject
       throw new FileFormatError('rbm-projector data is not a map');
     }
     const d = data as Record<string, unknown>;
-    for (const key of ['dimension', 'width', 'blockSize'] as const) {
-      if (!isPositiveInteger(d[key])) {
+    for (const key of ['dimension', 'width'] as const) {
+      if (!isInteger(d[key], 1)) {
         throw new FileFormatError(
           `rbm-projector field '${key}' must be a positive integer, got ${JSON.stringify(d[key])}`,
         );
       }
+    }
+    // b = 1 is the identity map, for which y = ln λ / ln b is undefined.
+    if (!isInteger(d.blockSize, 2)) {
+      throw new FileFormatError(
+        `rbm-projector field 'blockSize' must be an integer ≥ 2, got ${JSON.stringify(d.blockSize)}`,
+      );
     }
     const dimension = d.dimension as number;
     const width = d.width as number;
