@@ -1,9 +1,9 @@
 /*
  * Baselines: the RBM weight factor of Chung & Kao on the periodic L × L lattice (filter side w,
- * stride b), with the lookup-table algorithm of packages/projectors/src/rbm/kernels.ts and
- * layout.ts: a window sum Σ_k W_k s_k is read a byte of spins at a time from a padded periodic
- * copy of the input, through tables of T = Σ_c w_c s_c and E = e^{−2T} per window byte, so a
- * field is a sum of T's and its Boltzmann factor a product of E's.
+ * stride b), with the lookup-table algorithm of packages/projectors/src/window/ and
+ * src/rbm/layout.ts: a window sum Σ_k W_k s_k is read a byte of spins at a time from a padded
+ * periodic copy of the input, through tables of T = Σ_c w_c s_c and E = e^{−2T} per window
+ * byte, so a field is a sum of T's and its Boltzmann factor a product of E's.
  *
  *   rbm project [n=2e5] [seed=1] [L=32] [w=8] [b=2]
  *       projections σ → μ per second, as RbmProjector.create(lattice).apply
@@ -128,7 +128,7 @@ static void layout_init(layout_t *l, int L, int w, int b) {
     }
 }
 
-/* Lookup tables of one direction (FieldTable): 2·256 doubles per segment, T then E per byte. */
+/* Lookup tables of one direction (WindowTable): 2·256 doubles per segment, T then E per byte. */
 typedef struct {
   int segments, per_group, products;
   const int32_t *weight_index;

@@ -5,6 +5,7 @@ import {
   type ProjectorKernel,
   type ProjectorOptions,
   type Rng,
+  readOptions,
   type Spins,
   UnsupportedError,
   UsageError,
@@ -33,39 +34,18 @@ export interface TunableMajorityOptions {
   readonly blockSize: number;
 }
 
-// A command line passes numbers as strings; '' would become 0 through Number().
-function numeric(raw: string | number | boolean): number {
-  if (typeof raw === 'number') return raw;
-  if (typeof raw === 'string' && raw.trim() !== '') return Number(raw);
-  return Number.NaN;
-}
-
 /**
  * Reads the options `w` (a real ≥ 0 or Infinity, default 1) and `blockSize` (an integer ≥ 2,
  * default 2), as numbers or numeric strings. Unknown keys are rejected so that a misspelt
  * option does not silently fall back to its default.
  */
 export function tunableMajorityOptions(options: ProjectorOptions): TunableMajorityOptions {
-  for (const [key, value] of Object.entries(options)) {
-    if (key !== 'w' && key !== 'blockSize' && value !== undefined) {
-      throw new UsageError(`projector '${TUNABLE_MAJORITY_ID}' has no option '${key}' (known: w, blockSize)`);
-    }
-  }
-  const w = options.w === undefined ? DEFAULT_WEIGHT : numeric(options.w);
-  // NaN fails both comparisons; w < 0 would favour the minority, which is no majority rule.
-  if (!(w >= 0)) {
-    throw new UsageError(
-      `projector '${TUNABLE_MAJORITY_ID}': w must be a number ≥ 0, got ${String(options.w)}`,
-    );
-  }
-  const blockSize = options.blockSize === undefined ? DEFAULT_BLOCK_SIZE : numeric(options.blockSize);
-  // b = 1 is the identity map, for which y = ln λ / ln b is undefined.
-  if (!Number.isInteger(blockSize) || blockSize < 2) {
-    throw new UsageError(
-      `projector '${TUNABLE_MAJORITY_ID}': blockSize must be an integer ≥ 2, got ${String(options.blockSize)}`,
-    );
-  }
-  return { w, blockSize };
+  return readOptions(`projector '${TUNABLE_MAJORITY_ID}'`, options, {
+    // w < 0 would favour the minority, which is no majority rule.
+    w: { kind: 'number', default: DEFAULT_WEIGHT, min: 0 },
+    // b = 1 is the identity map, for which y = ln λ / ln b is undefined.
+    blockSize: { kind: 'integer', default: DEFAULT_BLOCK_SIZE, min: 2 },
+  });
 }
 
 /**

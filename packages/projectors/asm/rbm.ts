@@ -1,7 +1,7 @@
-// AssemblyScript source of the WebAssembly RBM kernels (src/rbm/wasm-kernel.ts), compiled by
+// AssemblyScript source of the WebAssembly RBM kernels (src/rbm/kernel/wasm/), compiled by
 // scripts/build-wasm.mjs. The same floating-point operations, in the same order, as the
-// TypeScript kernels of src/rbm/kernels.ts, and the same draws: a chain gives the same samples,
-// gradient buckets and xoshiro128** state with either. The host lays out the imported memory
+// TypeScript kernels (src/rbm/kernel/js/ and src/window/), and the same draws: a chain gives
+// the same samples, gradient buckets and xoshiro128** state with either. The host lays out the imported memory
 // and builds the lookup tables (their exp is the host's); this module allocates nothing.
 //
 // Pointers are byte offsets. The fused exports (`accumulate`, `project`, `fields`) read the
@@ -18,7 +18,7 @@ const U32_TO_UNIT: f64 = 2.3283064365386963e-10;
  */
 declare function exp(x: f64): f64;
 
-/** Word indices of the header (keep in step with `Header` in src/rbm/wasm-kernel.ts). */
+/** Word indices of the header (keep in step with `Header` in src/rbm/kernel/wasm/memory.ts). */
 const FINE_SOURCE = 0; // i32 × padded fine volume: padded index → fine site
 const FINE_PADDED = 1; // padded fine volume
 const FINE_LINES = 2; // lines per pattern byte (1: no packing)

@@ -7,7 +7,7 @@ import {
   type Spins,
   UsageError,
 } from '@rsrg/core';
-import { assertBlockSupport, blockSizeOption, blockSupport } from './majority.js';
+import { assertBlockSupport, blockSizeOption, blockSupport, checkBlockSize } from './majority.js';
 
 /** Decimation, the pure kernel: μ_J = σ[corners[J]] for J < n. */
 export function decimate(fine: Int8Array, corners: Int32Array, coarse: Int8Array, n: number): void {
@@ -19,6 +19,7 @@ export function decimate(fine: Int8Array, corners: Int32Array, coarse: Int8Array
  * the fine site b·X_J). Deterministic; never draws from the RNG.
  */
 export function decimationProjector(b: number): Projector {
+  checkBlockSize('decimation', b);
   return {
     id: 'decimation',
     blockSize: b,

@@ -3,9 +3,19 @@ export {
   assertBlockSupport,
   blockSizeOption,
   blockSupport,
+  checkBlockSize,
   majority,
   majorityProjector,
   majorityRule,
 } from './majority.js';
 export { plugin, plugin as default } from './plugin.js';
 export * from './rbm/index.js';
+export {
+  WindowLayout,
+  type WindowPlacement,
+  WindowReader,
+  WindowTable,
+  windowFactors,
+  windowFields,
+  windowPatterns,
+} from './window/index.js';

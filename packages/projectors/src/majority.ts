@@ -5,6 +5,7 @@ import {
   type ProjectorKernel,
   type ProjectorOptions,
   type Rng,
+  readOptions,
   type Spins,
   UnsupportedError,
   UsageError,
@@ -16,18 +17,19 @@ import {
  * rejected so that a misspelt option does not silently fall back to the default.
  */
 export function blockSizeOption(projectorId: string, options: ProjectorOptions): number {
-  for (const [key, value] of Object.entries(options)) {
-    if (key !== 'blockSize' && value !== undefined) {
-      throw new UsageError(`projector '${projectorId}' has no option '${key}' (known: blockSize)`);
-    }
+  return readOptions(`projector '${projectorId}'`, options, {
+    blockSize: { kind: 'integer', default: 2, min: 2 },
+  }).blockSize;
+}
+
+/**
+ * Throws UsageError unless b is an integer ≥ 2: b = 1 is the identity map, for which
+ * y = ln λ / ln b is undefined.
+ */
+export function checkBlockSize(projectorId: string, b: number): void {
+  if (!Number.isInteger(b) || b < 2) {
+    throw new UsageError(`projector '${projectorId}': blockSize must be an integer ≥ 2, got ${b}`);
   }
-  const raw = options.blockSize ?? 2;
-  const b = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  // b = 1 is the identity map, for which y = ln λ / ln b is undefined.
-  if (typeof b !== 'number' || !Number.isInteger(b) || b < 2) {
-    throw new UsageError(`projector '${projectorId}': blockSize must be an integer ≥ 2, got ${String(raw)}`);
-  }
-  return b;
 }
 
 /** Why a block rule with side b cannot block `lattice`, or undefined when it can. */
@@ -102,6 +104,7 @@ export function majorityRule(
 
 /** The majority rule with blocks of side b (b^d spins) on a hypercubic lattice of any dimension. */
 export function majorityProjector(b: number): Projector {
+  checkBlockSize('majority', b);
   return {
     id: 'majority',
     blockSize: b,

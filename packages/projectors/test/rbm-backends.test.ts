@@ -15,9 +15,9 @@ import {
   type TrainOptions,
   trainRbm,
 } from '../src/rbm/index.js';
-import { FieldTable } from '../src/rbm/kernels.js';
 import { RbmLayout } from '../src/rbm/layout.js';
 import { RBM_WASM_SOURCE_HASH } from '../src/wasm/rbm-module.generated.js';
+import { WindowTable } from '../src/window/index.js';
 
 // Geometries of the conformance suite: the paper's (w = 8, b = 2: unrolled paths of the wasm
 // kernel), packed lines (w = 4), several segments per line (w = 10), w < b, 3D, 1D.
@@ -200,7 +200,7 @@ describe('the wasm kernel is bit-identical to the js kernel', () => {
   it('with a filter too large for products of E (Σ|w| > 300: exp per unit), CD-2 and PCD-2', () => {
     const c = { sizes: [16, 16], w: 8, b: 2 };
     const { filter, layout } = setup(c, 11, 10, 1);
-    const table = new FieldTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
+    const table = new WindowTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
     table.update(filter.weights);
     expect(table.products).toBe(false);
     for (const persistent of [false, true]) {

@@ -82,6 +82,10 @@ describe('RBM projector files', () => {
       [{ dimension: 2, width: 2, blockSize: 2, weights: [1, 2, 3] }, /'weights' must hold 4 numbers/],
       [{ dimension: 2, width: 0, blockSize: 2, weights: [] }, /'width' must be a positive integer/],
       [{ dimension: 2, width: 1, blockSize: 2, weights: ['x'] }, /weight 0 is not a finite number/],
+      [{ dimension: 1, width: 2, blockSize: 2, weights: [0, Infinity] }, /weight 1 is not a finite number/],
+      // Finite as a double, beyond float32: weight.dat could not hold it.
+      [{ dimension: 1, width: 2, blockSize: 2, weights: [-3.5e38, 0] }, /weight 0 .*float32 range/],
+      [{ dimension: 1, width: 1, blockSize: 1, weights: [1] }, /'blockSize' must be an integer ≥ 2, got 1/],
       [{ dimension: 1, width: 1, blockSize: 2, weights: [1], training: 5 }, /'training' must be a map/],
       [[1, 2], /blockSize|dimension/],
     ];
@@ -89,6 +93,21 @@ describe('RBM projector files', () => {
       expect(() => rbmProjectorCodec.decode(raw.encode(data))).toThrow(FileFormatError);
       expect(() => rbmProjectorCodec.decode(raw.encode(data))).toThrow(message);
     }
+    // The float32 range is closed: ±3.4028234663852886e38 (the largest float32) is a weight.
+    const largest = 3.4028234663852886e38;
+    expect(Math.fround(largest)).toBe(largest);
+    const edge = rbmProjectorCodec.decode(
+      raw.encode({ dimension: 1, width: 2, blockSize: 2, weights: [largest, -largest] }),
+    );
+    expect(Array.from(edge.filter.weights)).toEqual([largest, -largest]);
+    expect(
+      Array.from(
+        readWeightDat(writeWeightDat(rbmFilter({ dimension: 2, width: 1, weights: [largest] }))).weights,
+      ),
+    ).toEqual([largest]);
+    expect(() => writeWeightDat(rbmFilter({ dimension: 2, width: 1, weights: [1e39] }))).toThrow(
+      /weight 0 \(1e\+39\) is beyond its range/,
+    );
   });
 
   it('reads and writes the authors’ weight.dat (float32 LE, w×w row-major from the block corner)', () => {
@@ -147,7 +166,7 @@ describe('RBM projector files', () => {
     expect(() => rbm.create({ weights: join(dir, 'missing.rsrg') })).toThrow(UsageError);
     expect(() => rbm.create({ weights: msgpack, colour: 'red' })).toThrow(/no option 'colour'/);
     expect(() => rbm.create({ weights: msgpack, format: 'csv' })).toThrow(
-      /unknown RBM projector file format/,
+      /format must be one of rsrg, weight.dat, got csv/,
     );
     expect(() => rbm.create({ weights: msgpack, blockSize: 4 })).toThrow(/block size 2, not 4/);
     expect(() => rbm.create({ weights: dat, format: 'rsrg' })).toThrow(FileFormatError);

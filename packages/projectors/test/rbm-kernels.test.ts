@@ -1,16 +1,10 @@
 import { Lattice, Rng } from '@rsrg/core';
 import { describe, expect, it } from 'vitest';
 import { rbmFilter, rbmProjector } from '../src/rbm/index.js';
-import {
-  addToBuckets,
-  FieldTable,
-  resolveBuckets,
-  sampleSpins,
-  tanhFields,
-  unitFields,
-  windowPatterns,
-} from '../src/rbm/kernels.js';
+import { sampleSpins, tanhFields } from '../src/rbm/kernel/js/kernels.js';
+import { addToBuckets, resolveBuckets } from '../src/rbm/kernel/shared.js';
 import { RbmLayout } from '../src/rbm/layout.js';
+import { WindowTable, windowFields, windowPatterns } from '../src/window/index.js';
 
 // Geometries that exercise every path: several segments per window line (w > 8), windows
 // larger than the lattice (w > L, sites seen twice by one unit), w < b, lines packed several
@@ -68,14 +62,14 @@ describe('RBM lookup kernels against direct window sums', () => {
     const label = `${sizes.join('×')}, w = ${w}, b = ${b}`;
     it(`hidden fields, their Boltzmann factors and the projector's fields (${label})`, () => {
       const { lattice, filter, sigma, layout, direct } = randomCase(sizes, w, b, 11);
-      const table = new FieldTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
+      const table = new WindowTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
       table.update(filter.weights);
       expect(table.products).toBe(true);
       const pat = new Uint8Array(layout.fineReader.patternLength);
       windowPatterns(layout.fineReader, sigma, 0, pat);
       const h = new Float64Array(layout.hidden);
       const e = new Float64Array(layout.hidden);
-      unitFields(
+      windowFields(
         table.table,
         true,
         pat,
@@ -92,13 +86,13 @@ describe('RBM lookup kernels against direct window sums', () => {
 
     it(`visible fields of the transposed convolution (${label})`, () => {
       const { filter, mu, layout, direct } = randomCase(sizes, w, b, 12);
-      const table = new FieldTable(layout.visibleWeightIndex, layout.coarseReader.offsets.length);
+      const table = new WindowTable(layout.visibleWeightIndex, layout.coarseReader.offsets.length);
       table.update(filter.weights);
       const pat = new Uint8Array(layout.coarseReader.patternLength);
       windowPatterns(layout.coarseReader, mu, 0, pat);
       const g = new Float64Array(layout.visible);
       const e = new Float64Array(layout.visible);
-      unitFields(
+      windowFields(
         table.table,
         true,
         pat,
@@ -127,14 +121,14 @@ describe('RBM lookup kernels against direct window sums', () => {
   it('falls back to exp when products of table entries could overflow, with the same fields', () => {
     const { sigma, layout, direct, filter } = randomCase([8, 8], 8, 2, 14);
     const big = rbmFilter({ ...filter, weights: filter.weights.map((v) => v * 40) });
-    const table = new FieldTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
+    const table = new WindowTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
     table.update(big.weights);
     expect(table.products).toBe(false);
     const pat = new Uint8Array(layout.fineReader.patternLength);
     windowPatterns(layout.fineReader, sigma, 0, pat);
     const h = new Float64Array(layout.hidden);
     const e = new Float64Array(layout.hidden);
-    unitFields(
+    windowFields(
       table.table,
       table.products,
       pat,

@@ -186,6 +186,15 @@ describe('trainRbmParallel: failures and aborts', () => {
     await expect(run).rejects.toThrow(
       /RBM training worker 1 failed: CD needs at least one Gibbs step, got 0/,
     );
+    await expect(run).rejects.toMatchObject({ name: 'RangeError', exitCode: 1 });
+  });
+
+  it('a usage error in a worker stays a usage error (name and exit code cross the thread)', async () => {
+    const file = wrappedWorker('bad-kernel', "if (workerData.index === 0) workerData.kernel = 'gpu';");
+    const run = trainRbmParallel(data, options, {}, { workers: 2, workerFile: file });
+    await expect(run).rejects.toThrow(/RBM training worker 0 failed: unknown RBM kernel 'gpu'/);
+    await expect(run).rejects.toMatchObject({ name: 'UsageError', exitCode: 2 });
+    await expect(run.catch((err) => RsrgError.isInstance(err))).resolves.toBe(true);
   });
 
   it('a worker that dies in the middle of training rejects the run instead of hanging it', async () => {

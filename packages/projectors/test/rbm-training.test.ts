@@ -18,6 +18,7 @@ import {
   resolveTrainOptions,
   trainRbm,
 } from '../src/rbm/index.js';
+import { Adam } from '../src/rbm/schedule.js';
 
 const nearestNeighbour = coupling('nn', [
   [
@@ -350,5 +351,62 @@ describe('RBM training options, schedules and determinism', () => {
     expect(() =>
       trainRbm({ lattice, configs }, { ...options, initialFilter: rbmFilter({ dimension: 2, width: 3 }) }),
     ).toThrow(/initial filter/);
+  });
+});
+
+describe('Adam (schedule.ts): gradient ascent W += η m̂/(√v̂ + ε)', () => {
+  it('the first three steps equal the closed form with bias correction, computed by hand', () => {
+    // m_t = β1 m_{t−1} + (1 − β1) g_t, v_t = β2 v_{t−1} + (1 − β2) g_t², m̂ = m_t/(1 − β1^t),
+    // v̂ = v_t/(1 − β2^t). The first step is η·sign(g) (m̂/√v̂ = g/|g|); without the bias
+    // correction it would be 3.16 η, without m's alone 0.1 η, without v's alone 31.6 η, so the
+    // test fails at step 1 if either is dropped (checked by breaking Adam.step).
+    const eta = 1e-3;
+    const adam = new Adam(2, { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+    const W = Float64Array.from([0.5, -0.25]);
+    const gradients = [
+      [0.2, -3],
+      [-0.1, -1],
+      [0.4, 0.5],
+    ];
+    // 1 − β1^t = 0.1, 0.19, 0.271 and 1 − β2^t = 0.001, 0.001999, 0.002997001 for t = 1, 2, 3.
+    const expected = [
+      {
+        // Weight 0: m = 0.1·0.2, v = 0.001·0.04. Weight 1: m = 0.1·(−3), v = 0.001·9.
+        m: [0.02, -0.3],
+        v: [4e-5, 0.009],
+        step: [0.02 / 0.1 / (Math.sqrt(4e-5 / 0.001) + 1e-8), -0.3 / 0.1 / (Math.sqrt(0.009 / 0.001) + 1e-8)],
+      },
+      {
+        // m = 0.9·m + 0.1·g, v = 0.999·v + 0.001·g².
+        m: [0.018 - 0.01, -0.27 - 0.1],
+        v: [3.996e-5 + 1e-5, 0.008991 + 0.001],
+        step: [
+          0.008 / 0.19 / (Math.sqrt(4.996e-5 / 0.001999) + 1e-8),
+          -0.37 / 0.19 / (Math.sqrt(0.009991 / 0.001999) + 1e-8),
+        ],
+      },
+      {
+        m: [0.0072 + 0.04, -0.333 + 0.05],
+        v: [4.991004e-5 + 1.6e-4, 0.009981009 + 0.00025],
+        step: [
+          0.0472 / 0.271 / (Math.sqrt(2.0991004e-4 / 0.002997001) + 1e-8),
+          -0.283 / 0.271 / (Math.sqrt(0.010231009 / 0.002997001) + 1e-8),
+        ],
+      },
+    ];
+    const w = [0.5, -0.25];
+    for (let t = 0; t < 3; t++) {
+      adam.step(W, Float64Array.from(gradients[t]), eta);
+      expect(adam.t).toBe(t + 1);
+      for (let k = 0; k < 2; k++) {
+        w[k] += eta * expected[t].step[k];
+        expect(Math.abs(adam.m[k] - expected[t].m[k]), `m, step ${t + 1}`).toBeLessThan(1e-15);
+        expect(Math.abs(adam.v[k] - expected[t].v[k]), `v, step ${t + 1}`).toBeLessThan(1e-15);
+        expect(Math.abs(W[k] - w[k]), `W, step ${t + 1}`).toBeLessThan(1e-13);
+      }
+    }
+    // The first step moves each weight by η up the gradient, whatever |g|.
+    expect(expected[0].step[0]).toBeCloseTo(1, 6);
+    expect(expected[0].step[1]).toBeCloseTo(-1, 6);
   });
 });

@@ -13,15 +13,25 @@ export function trainedProjectorFile(result: TrainResult): RbmProjectorFile {
   return { filter: result.filter, training: result.metadata };
 }
 
-function isPositiveInteger(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+/** The largest finite float32: weights beyond it cannot be written to weight.dat. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function isInteger(v: unknown, min: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min;
+}
+
+/** Whether v is a weight any file format can hold: finite and within the float32 range. */
+function isWeight(v: unknown): v is number {
+  return typeof v === 'number' && Math.abs(v) <= FLOAT32_MAX;
 }
 
 /**
  * Projector files (msgpack envelope, kind `rbm-projector`, version 1). Data: `dimension`,
- * `width`, `blockSize`, `weights` (w^d float64 numbers, row-major offsets from the block's
- * corner) and optional `training` (options, seed, data description, versions, per-epoch
- * history). Decoding errors are FileFormatErrors that name the bad field.
+ * `width`, `blockSize` (≥ 2), `weights` (w^d float64 numbers, row-major offsets from the
+ * block's corner, each finite and within the float32 range so that weight.dat can hold it too)
+ * and optional `training` (options, seed, data description, versions, per-epoch history).
+ * Decoding errors are FileFormatErrors that name the bad field. The width is bounded by the
+ * weights present; whether the filter fits a lattice is the layout's to say, at use.
  */
 export const rbmProjectorCodec: Codec<RbmProjectorFile> = defineCodec<RbmProjectorFile>({
   kind: 'rbm-projector',
@@ -38,12 +48,18 @@ export const rbmProjectorCodec: Codec<RbmProjectorFile> = defineCodec<RbmProject
       throw new FileFormatError('rbm-projector data is not a map');
     }
     const d = data as Record<string, unknown>;
-    for (const key of ['dimension', 'width', 'blockSize'] as const) {
-      if (!isPositiveInteger(d[key])) {
+    for (const key of ['dimension', 'width'] as const) {
+      if (!isInteger(d[key], 1)) {
         throw new FileFormatError(
           `rbm-projector field '${key}' must be a positive integer, got ${JSON.stringify(d[key])}`,
         );
       }
+    }
+    // b = 1 is the identity map, for which y = ln λ / ln b is undefined.
+    if (!isInteger(d.blockSize, 2)) {
+      throw new FileFormatError(
+        `rbm-projector field 'blockSize' must be an integer ≥ 2, got ${JSON.stringify(d.blockSize)}`,
+      );
     }
     const dimension = d.dimension as number;
     const width = d.width as number;
@@ -54,8 +70,12 @@ export const rbmProjectorCodec: Codec<RbmProjectorFile> = defineCodec<RbmProject
         `rbm-projector field 'weights' must hold ${n} numbers for a ${width}^${dimension} filter, got ${Array.isArray(weights) ? weights.length : typeof weights}`,
       );
     }
-    const bad = weights.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-    if (bad >= 0) throw new FileFormatError(`rbm-projector weight ${bad} is not a finite number`);
+    const bad = weights.findIndex((v) => !isWeight(v));
+    if (bad >= 0) {
+      throw new FileFormatError(
+        `rbm-projector weight ${bad} is not a finite number within the float32 range (|w| ≤ ${FLOAT32_MAX}), got ${String(weights[bad])}`,
+      );
+    }
     if (d.training !== undefined && (typeof d.training !== 'object' || d.training === null)) {
       throw new FileFormatError(`rbm-projector field 'training' must be a map`);
     }
@@ -101,6 +121,12 @@ export function writeWeightDat(filter: RbmFilter): Uint8Array {
   }
   const out = new Uint8Array(4 * filter.weights.length);
   const view = new DataView(out.buffer);
-  for (let k = 0; k < filter.weights.length; k++) view.setFloat32(4 * k, filter.weights[k], true);
+  for (let k = 0; k < filter.weights.length; k++) {
+    const w = filter.weights[k];
+    if (!isWeight(w)) {
+      throw new UnsupportedError(`weight.dat holds float32; weight ${k} (${w}) is beyond its range`);
+    }
+    view.setFloat32(4 * k, w, true);
+  }
   return out;
 }

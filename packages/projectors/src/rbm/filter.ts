@@ -23,7 +23,8 @@ export function filterSize(dimension: number, width: number): number {
 
 /**
  * A filter from its geometry and weights (copied; zeros when omitted). Throws UsageError on a
- * geometry that is not a positive integer or on a weight count that does not match.
+ * geometry that is not a positive integer, on b = 1 (the identity map, for which
+ * y = ln λ / ln b is undefined) or on a weight count that does not match.
  */
 export function rbmFilter(spec: {
   dimension: number;
@@ -33,13 +34,13 @@ export function rbmFilter(spec: {
 }): RbmFilter {
   const { dimension, width } = spec;
   const blockSize = spec.blockSize ?? 2;
-  for (const [name, v] of [
-    ['dimension', dimension],
-    ['width', width],
-    ['block size', blockSize],
+  for (const [name, v, min] of [
+    ['dimension', dimension, 1],
+    ['width', width, 1],
+    ['block size', blockSize, 2],
   ] as const) {
-    if (!Number.isInteger(v) || v < 1) {
-      throw new UsageError(`RBM filter ${name} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < min) {
+      throw new UsageError(`RBM filter ${name} must be an integer ≥ ${min}, got ${v}`);
     }
   }
   const n = filterSize(dimension, width);

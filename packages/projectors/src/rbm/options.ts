@@ -1,6 +1,6 @@
 import { UsageError } from '@rsrg/core';
-import type { RbmKernelId } from './backends.js';
 import type { RbmFilter } from './filter.js';
+import type { RbmKernelId } from './kernel/types.js';
 import { type AdamOptions, DEFAULT_ADAM, type LearningRateSchedule, validateSchedule } from './schedule.js';
 
 /** Training settings; anything left out comes from the preset (default `chung-kao-2019`). */
@@ -106,6 +106,12 @@ function positiveInteger(name: string, v: number): number {
   return v;
 }
 
+/** b = 1 is the identity map, for which y = ln λ / ln b is undefined. */
+function atLeastTwo(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 2) throw new UsageError(`${name} must be an integer ≥ 2, got ${v}`);
+  return v;
+}
+
 /** Options merged over their preset and checked; throws UsageError on a bad value. */
 export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
   const presetId = options.preset ?? 'chung-kao-2019';
@@ -143,7 +149,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     preset: presetId,
     seed: options.seed,
     width: positiveInteger('filter width', options.width ?? preset.width),
-    blockSize: positiveInteger('block size', options.blockSize ?? preset.blockSize),
+    blockSize: atLeastTwo('block size', options.blockSize ?? preset.blockSize),
     epochs,
     batchSize: positiveInteger('batch size', options.batchSize ?? preset.batchSize),
     cdSteps: positiveInteger('CD steps', options.cdSteps ?? preset.cdSteps),

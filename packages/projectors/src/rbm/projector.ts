@@ -6,9 +6,9 @@ import {
   type Spins,
   UsageError,
 } from '@rsrg/core';
-import { type HiddenUnits, type RbmKernel, type RbmKernelId, rbmKernel } from './backends.js';
 import { cloneFilter, type RbmFilter } from './filter.js';
-import { logTwoCosh } from './kernels.js';
+import { type HiddenUnits, type RbmKernel, type RbmKernelId, rbmKernel } from './kernel/index.js';
+import { logTwoCosh } from './kernel/shared.js';
 import { layoutUnsupported, RbmLayout } from './layout.js';
 
 /** An RBM projector: the Projector interface plus the filter it applies. */

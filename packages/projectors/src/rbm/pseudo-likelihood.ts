@@ -1,4 +1,5 @@
-import { FieldTable, logTwoCosh, unitFields, windowPatterns } from './kernels.js';
+import { WindowTable, windowFields, windowPatterns } from '../window/index.js';
+import { logTwoCosh } from './kernel/shared.js';
 import type { RbmLayout } from './layout.js';
 
 /**
@@ -12,7 +13,7 @@ export class PseudoLikelihood {
   private readonly start: Int32Array;
   private readonly unit: Int32Array;
   private readonly weight: Int32Array;
-  private readonly table: FieldTable;
+  private readonly table: WindowTable;
   private readonly pat: Uint8Array;
   private readonly h: Float64Array;
   private readonly e: Float64Array;
@@ -37,7 +38,7 @@ export class PseudoLikelihood {
       this.weight[fill[i]] = q % wd;
       fill[i]++;
     }
-    this.table = new FieldTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
+    this.table = new WindowTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
     this.pat = new Uint8Array(layout.fineReader.patternLength);
     this.h = new Float64Array(hidden);
     this.e = new Float64Array(hidden);
@@ -56,7 +57,7 @@ export class PseudoLikelihood {
       const offset = offsets[n];
       windowPatterns(l.fineReader, configs, offset, this.pat);
       const offs = l.fineReader.offsets;
-      unitFields(table.table, table.products, this.pat, l.hiddenAnchors, l.hiddenGroups, offs, h, this.e);
+      windowFields(table.table, table.products, this.pat, l.hiddenAnchors, l.hiddenGroups, offs, h, this.e);
       flipped.set(h);
       for (let J = 0; J < h.length; J++) logCosh[J] = logTwoCosh(h[J]);
       for (let i = 0; i < l.visible; i++) {

@@ -1,6 +1,6 @@
 import { type Lattice, RNG_ALGORITHM, Rng, UsageError } from '@rsrg/core';
-import { type GradientEstimator, type RbmKernelId, rbmKernel } from './backends.js';
 import { orientFilter, type RbmFilter, rbmFilter, symmetrizeInPlace, symmetryOrbits } from './filter.js';
+import { type GradientEstimator, type RbmKernelId, rbmKernel } from './kernel/index.js';
 import { RbmLayout } from './layout.js';
 import { type ResolvedTrainOptions, resolveTrainOptions, type TrainOptions } from './options.js';
 import { PseudoLikelihood } from './pseudo-likelihood.js';
@@ -82,7 +82,7 @@ export interface TrainResult {
  *
  * `trainRbmParallel` runs the same loop (`trainingLoop`) with the slots on worker threads
  * (test/rbm-parallel.test.ts checks that the two agree bit for bit). The per-configuration CD
- * runs on `options.kernel` (default 'wasm'; 'js' gives the same bits, see backends.ts).
+ * runs on `options.kernel` (default 'wasm'; 'js' gives the same bits, see kernel/index.ts).
  */
 export function trainRbm(data: TrainingData, options: TrainOptions, hooks: TrainHooks = {}): TrainResult {
   const run = prepareTraining(data, options, hooks);

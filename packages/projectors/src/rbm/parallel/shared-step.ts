@@ -1,4 +1,5 @@
-import type { RbmKernelId } from '../backends.js';
+import type { PlainError } from '@rsrg/core';
+import type { RbmKernelId } from '../kernel/types.js';
 
 /**
  * The shared memory through which the trainer's thread and its slot workers run one minibatch
@@ -114,4 +115,4 @@ export interface SlotWorkerSetup {
 /** Messages from a slot worker; the minibatches themselves go through the `SharedStep`. */
 export type SlotWorkerMessage =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'error'; readonly message: string; readonly stack?: string };
+  | { readonly kind: 'error'; readonly error: PlainError };

@@ -1,5 +1,5 @@
 import { Rng } from '@rsrg/core';
-import type { GradientEstimator } from '../backends.js';
+import type { GradientEstimator } from '../kernel/types.js';
 import { Control, type SharedStep } from './shared-step.js';
 
 /**

@@ -4,8 +4,8 @@
  * workers, until none is left, then stamps the generation as finished.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Lattice } from '@rsrg/core';
-import { rbmKernel } from '../backends.js';
+import { Lattice, RsrgError } from '@rsrg/core';
+import { rbmKernel } from '../kernel/index.js';
 import { RbmLayout } from '../layout.js';
 import { Command, Control, SharedStep, type SlotWorkerMessage, type SlotWorkerSetup } from './shared-step.js';
 import { SlotRunner } from './slot-runner.js';
@@ -60,12 +60,7 @@ function serve(setup: SlotWorkerSetup): void {
 try {
   serve(workerData as SlotWorkerSetup);
 } catch (err) {
-  const e = err as { message?: string; stack?: string };
-  post({
-    kind: 'error',
-    message: e?.message ?? String(err),
-    ...(e?.stack !== undefined && { stack: e.stack }),
-  });
+  post({ kind: 'error', error: RsrgError.toPlain(err) });
   const setup = workerData as SlotWorkerSetup;
   const control = new Int32Array(setup.step, 0, Control.failed + 1);
   Atomics.store(control, Control.failed, 1 + setup.index);

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { RsrgError } from '@rsrg/core';
+import { builtWorkerFile, RsrgError } from '@rsrg/core';
 import {
   Command,
   Control,
@@ -13,16 +11,7 @@ import type { SlotRunner } from './slot-runner.js';
 
 /** The built slot worker: dist/rbm-train-worker.js, also when this module runs from its TypeScript source. */
 export function slotWorkerFile(): string {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const file = fileURLToPath(
-    new URL(fromSource ? '../../../dist/rbm-train-worker.js' : './rbm-train-worker.js', import.meta.url),
-  );
-  if (!existsSync(file)) {
-    throw new RsrgError(
-      `parallel RBM training needs the built @rsrg/projectors (${file} is missing): run the build first`,
-    );
-  }
-  return file;
+  return builtWorkerFile(import.meta.url, 'rbm-train-worker', '../../../dist/');
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -65,10 +54,7 @@ export class SlotWorkers {
           this.readyCount++;
           this.wake?.();
         } else {
-          // Errors lose their class between threads: keep the message and the worker's stack.
-          const err = new RsrgError(`RBM training worker ${i} failed: ${m.message}`);
-          if (m.stack) err.stack = `${err.name}: ${err.message}\n  in the worker: ${m.stack}`;
-          this.fail(err);
+          this.fail(RsrgError.revive(m.error, `RBM training worker ${i} failed: `));
         }
       });
       worker.on('error', (err) =>

@@ -1,5 +1,4 @@
-import { availableParallelism } from 'node:os';
-import { Rng, UsageError } from '@rsrg/core';
+import { defaultWorkerCount, Rng, UsageError } from '@rsrg/core';
 import type { TrainOptions } from '../options.js';
 import {
   prepareTraining,
@@ -47,7 +46,7 @@ export async function trainRbmParallel(
 ): Promise<TrainResult> {
   const run = prepareTraining(data, options, hooks);
   const { o, lattice, configs, V, n, size, W, cd, slots, buckets } = run;
-  const requested = parallel.workers ?? availableParallelism();
+  const requested = parallel.workers ?? defaultWorkerCount();
   if (!Number.isInteger(requested) || requested < 1) {
     throw new UsageError(`workers must be a positive integer, got ${requested}`);
   }

@@ -1,14 +1,15 @@
 import type { Rng } from '@rsrg/core';
-import type { HiddenUnits } from './backends.js';
-import { FieldTable, sampleSpins, unitFields, windowPatterns } from './kernels.js';
-import type { RbmLayout } from './layout.js';
+import { WindowTable, windowFields, windowPatterns } from '../../../window/index.js';
+import type { RbmLayout } from '../../layout.js';
+import type { HiddenUnits } from '../types.js';
+import { sampleSpins } from './kernels.js';
 
-/** `HiddenUnits` on the TypeScript kernels (the `js` RBM kernel; its CD is `ContrastiveDivergence`). */
+/** `HiddenUnits` on the TypeScript kernels (the `js` RBM kernel). */
 export class JsHiddenUnits implements HiddenUnits {
   readonly h: Float64Array;
   readonly e: Float64Array;
   private readonly pat: Uint8Array;
-  private readonly table: FieldTable;
+  private readonly table: WindowTable;
 
   constructor(
     readonly layout: RbmLayout,
@@ -17,14 +18,14 @@ export class JsHiddenUnits implements HiddenUnits {
     this.pat = new Uint8Array(layout.fineReader.patternLength);
     this.h = new Float64Array(layout.hidden);
     this.e = new Float64Array(layout.hidden);
-    this.table = new FieldTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
+    this.table = new WindowTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
     this.table.update(W);
   }
 
   fields(sigma: Int8Array): void {
     const { layout: l, table } = this;
     windowPatterns(l.fineReader, sigma, 0, this.pat);
-    unitFields(
+    windowFields(
       table.table,
       table.products,
       this.pat,

@@ -1,12 +1,7 @@
-import type { Rng } from '@rsrg/core';
 import { cachedWasmModule, instantiateWasm } from '@rsrg/core';
-import { RBM_WASM_BASE64 } from '../wasm/rbm-module.generated.js';
-
-import type { GradientEstimator, HiddenUnits } from './backends.js';
-import { checkCdSteps } from './contrastive-divergence.js';
-import { buildTable, resolveBuckets } from './kernels.js';
-import type { RbmLayout, WindowReader } from './layout.js';
-import { SEGMENT } from './layout.js';
+import { RBM_WASM_BASE64 } from '../../../wasm/rbm-module.generated.js';
+import { buildWindowTable, SEGMENT, type WindowReader } from '../../../window/index.js';
+import type { RbmLayout } from '../../layout.js';
 
 const rbmModule = cachedWasmModule(RBM_WASM_BASE64);
 
@@ -76,7 +71,8 @@ const READER_WORDS = {
   },
 } as const;
 
-interface RbmExports {
+/** What asm/rbm.ts exports. */
+export interface RbmExports {
   accumulate(cdSteps: number, persistent: number): number;
   project(): void;
   fields(): void;
@@ -91,11 +87,11 @@ type ViewClass<V extends View> = {
 
 /**
  * One instance of asm/rbm.ts and its memory, laid out here: the index tables of the layout
- * (copied once), the lookup tables (built in place by `buildTable`, so that exp is the host's
- * and the tables are those of the TypeScript kernels), the scratch arrays, the data point and
+ * (copied once), the lookup tables (built in place by `buildWindowTable`, so that exp is the
+ * host's and the tables are those of the js kernel), the scratch arrays, the data point and
  * the RNG state. With `transposed`, also the visible units' side for CD.
  */
-class RbmMemory {
+export class RbmMemory {
   readonly exports: RbmExports;
   readonly header: Int32Array;
   readonly data: Int8Array;
@@ -201,90 +197,13 @@ class RbmMemory {
   setWeights(W: Float64Array): void {
     const l = this.layout;
     const { header, scratch } = this;
-    const forward = buildTable(W, l.hiddenWeightIndex, l.fineReader.offsets.length, this.forward, scratch);
+    const fineBytes = l.fineReader.offsets.length;
+    const forward = buildWindowTable(W, l.hiddenWeightIndex, fineBytes, this.forward, scratch);
     header[Header.forwardProducts] = forward ? 1 : 0;
     if (this.transposed.length > 0) {
       const coarseBytes = l.coarseReader.offsets.length;
-      const ok = buildTable(W, l.visibleWeightIndex, coarseBytes, this.transposed, scratch);
+      const ok = buildWindowTable(W, l.visibleWeightIndex, coarseBytes, this.transposed, scratch);
       header[Header.transposedProducts] = ok ? 1 : 0;
     }
-  }
-}
-
-/**
- * `ContrastiveDivergence` in WebAssembly (the `wasm` RBM kernel): the same chain, buckets and
- * RNG state. Each `accumulate` copies the data point, the chain, the RNG state and the
- * buckets in and back out (a few kB: the kernel itself is ~10⁵ table lookups), so the caller's
- * arrays stay the only state.
- */
-export class WasmContrastiveDivergence implements GradientEstimator {
-  readonly bucketSize: number;
-  private readonly memory: RbmMemory;
-
-  constructor(
-    readonly layout: RbmLayout,
-    readonly cdSteps: number,
-  ) {
-    checkCdSteps(cdSteps);
-    this.memory = new RbmMemory(layout, true);
-    this.bucketSize = this.memory.buckets.length;
-  }
-
-  setWeights(W: Float64Array): void {
-    this.memory.setWeights(W);
-  }
-
-  accumulate(
-    configs: Int8Array,
-    offset: number,
-    chain: Int8Array | undefined,
-    rng: Rng,
-    buckets: Float64Array,
-  ): number {
-    const m = this.memory;
-    m.data.set(configs.subarray(offset, offset + m.data.length));
-    if (chain) m.chain.set(chain);
-    m.rng.set(rng.s);
-    m.buckets.set(buckets);
-    const differ = m.exports.accumulate(this.cdSteps, chain ? 1 : 0);
-    buckets.set(m.buckets);
-    rng.s.set(m.rng);
-    if (chain) chain.set(m.sigma);
-    return differ;
-  }
-
-  resolve(buckets: Float64Array, grad: Float64Array): void {
-    resolveBuckets(buckets, this.layout.hiddenWeightIndex, grad);
-  }
-}
-
-/** `HiddenUnits` in WebAssembly (the `wasm` RBM kernel); h and e are views of its memory. */
-export class WasmHiddenUnits implements HiddenUnits {
-  readonly h: Float64Array;
-  readonly e: Float64Array;
-  private readonly memory: RbmMemory;
-
-  constructor(
-    readonly layout: RbmLayout,
-    W: Float64Array,
-  ) {
-    this.memory = new RbmMemory(layout, false);
-    this.memory.setWeights(W);
-    this.h = this.memory.h;
-    this.e = this.memory.e;
-  }
-
-  fields(sigma: Int8Array): void {
-    this.memory.data.set(sigma);
-    this.memory.exports.fields();
-  }
-
-  project(sigma: Int8Array, mu: Int8Array, rng: Rng): void {
-    const m = this.memory;
-    m.data.set(sigma);
-    m.rng.set(rng.s);
-    m.exports.project();
-    mu.set(m.mu);
-    rng.s.set(m.rng);
   }
 }

@@ -1,23 +1,9 @@
 import type { Rng } from '@rsrg/core';
-import type { GradientEstimator } from './backends.js';
-import {
-  addToBuckets,
-  FieldTable,
-  resolveBuckets,
-  sampleSpins,
-  tanhFields,
-  unitFactors,
-  unitFields,
-  windowPatterns,
-} from './kernels.js';
-import type { RbmLayout } from './layout.js';
-
-/** Every gradient estimator's check of k (the kernels share it). */
-export function checkCdSteps(cdSteps: number): void {
-  if (!Number.isInteger(cdSteps) || cdSteps < 1) {
-    throw new RangeError(`CD needs at least one Gibbs step, got ${cdSteps}`);
-  }
-}
+import { WindowTable, windowFactors, windowFields, windowPatterns } from '../../../window/index.js';
+import type { RbmLayout } from '../../layout.js';
+import { addToBuckets, checkCdSteps, resolveBuckets } from '../shared.js';
+import type { GradientEstimator } from '../types.js';
+import { sampleSpins, tanhFields } from './kernels.js';
 
 /**
  * Scratch space and the CD-k update for one lattice and filter geometry. The log-likelihood
@@ -25,15 +11,15 @@ export function checkCdSteps(cdSteps: number): void {
  * G_k(σ) = Σ_J σ_{bX_J+k} tanh h_J; the model term is taken at the end of a Gibbs chain
  * σ → μ → σ → … (k visible updates, P(μ_J = +1|σ) = sigmoid(2h_J), P(σ_i = +1|μ) =
  * sigmoid(2 Σ_{J,k: bX_J+k=i} W_k μ_J)) started at the data point (CD-k) or at a persistent
- * chain state (PCD). Gradients are accumulated as byte buckets (see `kernels.ts`) and turned
+ * chain state (PCD). Gradients are accumulated as byte buckets (see ../shared.ts) and turned
  * into a w^d vector by `resolve`. Call `setWeights` after every change of W. Allocation
- * happens only in the constructor. This is the `js` RBM kernel's estimator (see backends.ts).
+ * happens only in the constructor. This is the `js` RBM kernel's estimator.
  */
 export class ContrastiveDivergence implements GradientEstimator {
   /** Bucket array size for `accumulate` (segments × 256). */
   readonly bucketSize: number;
-  private readonly forward: FieldTable;
-  private readonly transposed: FieldTable;
+  private readonly forward: WindowTable;
+  private readonly transposed: WindowTable;
   private readonly finePat: Uint8Array;
   private readonly coarsePat: Uint8Array;
   private readonly h: Float64Array;
@@ -48,8 +34,8 @@ export class ContrastiveDivergence implements GradientEstimator {
     readonly cdSteps: number,
   ) {
     checkCdSteps(cdSteps);
-    this.forward = new FieldTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
-    this.transposed = new FieldTable(layout.visibleWeightIndex, layout.coarseReader.offsets.length);
+    this.forward = new WindowTable(layout.hiddenWeightIndex, layout.fineReader.offsets.length);
+    this.transposed = new WindowTable(layout.visibleWeightIndex, layout.coarseReader.offsets.length);
     this.bucketSize = layout.fineReader.offsets.length * 256;
     this.finePat = new Uint8Array(layout.fineReader.patternLength);
     this.coarsePat = new Uint8Array(layout.coarseReader.patternLength);
@@ -97,13 +83,21 @@ export class ContrastiveDivergence implements GradientEstimator {
     for (let s = 1; s <= this.cdSteps; s++) {
       windowPatterns(l.coarseReader, mu, 0, coarsePat);
       const v = l.coarseReader.offsets;
-      unitFactors(transposed.table, transposed.products, coarsePat, l.visibleAnchors, l.visibleGroups, v, eg);
+      windowFactors(
+        transposed.table,
+        transposed.products,
+        coarsePat,
+        l.visibleAnchors,
+        l.visibleGroups,
+        v,
+        eg,
+      );
       sampleSpins(eg, sigma, rng);
       windowPatterns(l.fineReader, sigma, 0, finePat);
       if (s < this.cdSteps) {
         // Mid-chain only the Boltzmann factors are needed.
         const f = this.forward;
-        unitFactors(f.table, f.products, finePat, l.hiddenAnchors, l.hiddenGroups, l.fineReader.offsets, e);
+        windowFactors(f.table, f.products, finePat, l.hiddenAnchors, l.hiddenGroups, l.fineReader.offsets, e);
         sampleSpins(e, mu, rng);
       } else {
         this.hiddenFields(finePat);
@@ -121,7 +115,7 @@ export class ContrastiveDivergence implements GradientEstimator {
   private hiddenFields(pat: Uint8Array): void {
     const l = this.layout;
     const f = this.forward;
-    unitFields(
+    windowFields(
       f.table,
       f.products,
       pat,
