@@ -1,5 +1,6 @@
 import { Registry } from '@rsrg/core';
 import { type McrgConfig, type McrgResult, runMcrg } from '@rsrg/mcrg';
+import { plugin as modelsPlugin } from '@rsrg/models';
 import { plugin as projectorsPlugin } from '@rsrg/projectors';
 import { plugin as samplersPlugin } from '@rsrg/samplers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ function table(text: string, title: string): string[] {
 const firstCell = (rows: string[]) => rows[1].trim().split(/\s{2,}/)[2];
 
 describe('renderMcrg and mcrgJson', () => {
-  const registry = new Registry().use(samplersPlugin).use(projectorsPlugin);
+  const registry = new Registry().use(modelsPlugin).use(samplersPlugin).use(projectorsPlugin);
   let one: McrgResult;
   let several: McrgResult;
 
