@@ -29,3 +29,17 @@ export function real(option: string): (text: string) => number {
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
+
+/**
+ * A repeatable `--<thing>-option key=value` (projector, model, trainer options): each use adds
+ * one entry to the record; values stay strings, and the plugin reads them with core's `readOptions`.
+ */
+export function keyValue(
+  option: string,
+): (text: string, previous?: Record<string, string>) => Record<string, string> {
+  return (text, previous) => {
+    const m = /^([A-Za-z][\w.-]*)=(.+)$/.exec(text);
+    if (!m) throw new UsageError(`${option}: expected key=value, got '${text}'`);
+    return { ...previous, [m[1]]: m[2] };
+  };
+}

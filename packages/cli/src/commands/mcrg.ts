@@ -1,13 +1,14 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { defaultWorkerCount, type Registry, UsageError } from '@rsrg/core';
-import type { Ensemble, McrgConfig, McrgResult, ResolvedMcrgConfig } from '@rsrg/mcrg';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultWorkerCount, type Registry } from '@rsrg/core';
+import type { McrgConfig, McrgResult, ResolvedMcrgConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
+import { prepareOutFile, readEnsemble, weightsFile } from '../files.js';
 import { toJson } from '../format/json.js';
 import { renderFields, renderTable } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
-import { integerAtLeast, real } from '../options.js';
+import { integerAtLeast, keyValue, real } from '../options.js';
 import { progressBar } from '../progress.js';
 
 /** Defaults that do not depend on the model; the rest come from the model and runMcrg. */
@@ -69,7 +70,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
       opt(
         '--projector-option <key=value>',
         'an option of the projector, e.g. blockSize=3 or w=0.8 (repeatable)',
-        projectorOption,
+        keyValue('--projector-option'),
       ),
     )
     .addOption(
@@ -230,46 +231,6 @@ export function mcrgJson(result: McrgResult, cliVersion: string) {
     rng: result.rng,
     versions: { ...result.versions, '@rsrg/cli': cliVersion },
   };
-}
-
-/** The absolute path of an output file, checked writable (directories created) before a run starts. */
-export function prepareOutFile(path: string, option = '--out'): string {
-  try {
-    const dir = dirname(path);
-    makeDirectories(dir);
-    if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
-    if (existsSync(path) && statSync(path).isDirectory()) throw new Error('it is a directory');
-    accessSync(dir, constants.W_OK);
-  } catch (err) {
-    throw new Error(`cannot write ${option} file ${path}: ${(err as Error).message}`);
-  }
-  return path;
-}
-
-/** Creates `dir` and its missing parents (mkdirSync({ recursive: true }) spins forever under /proc on node 20). */
-export function makeDirectories(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.push(d);
-  for (const d of missing.reverse()) mkdirSync(d);
-}
-
-/** Reads an ensemble file (`rsrg sample`); a missing file is a usage error, a corrupt one a failure. */
-export async function readEnsemble(path: string, given: string, option = '--ensemble'): Promise<Ensemble> {
-  if (!existsSync(path)) throw new UsageError(`${option}: no such file '${given}'`);
-  const { ensembleCodec } = await import('@rsrg/mcrg');
-  return ensembleCodec.decode(readFileSync(path), path);
-}
-
-/** Parses one `--projector-option key=value` into the accumulated record (values stay strings). */
-function projectorOption(text: string, previous?: Record<string, string>): Record<string, string> {
-  const m = /^([A-Za-z][\w.-]*)=(.+)$/.exec(text);
-  if (!m) throw new UsageError(`--projector-option: expected key=value, got '${text}'`);
-  return { ...previous, [m[1]]: m[2] };
-}
-
-function weightsFile(path: string, given: string): string {
-  if (!existsSync(path)) throw new UsageError(`--weights: no such file '${given}'`);
-  return path;
 }
 
 /**

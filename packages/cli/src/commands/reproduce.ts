@@ -3,12 +3,12 @@ import { join, relative, resolve } from 'node:path';
 import { defaultWorkerCount, UsageError } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
+import { makeDirectories } from '../files.js';
 import { toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
 import { integerAtLeast } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { EvaluationPoint } from '../study/evaluation.js';
-import { makeDirectories } from './mcrg.js';
 
 interface ReproduceOptions {
   scale?: string;

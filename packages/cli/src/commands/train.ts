@@ -5,23 +5,23 @@ import { type Ensemble, ensembleSamplingSettings } from '@rsrg/mcrg';
 import { rbmProjectorCodec, readWeightDat, resolveTrainOptions, writeWeightDat } from '@rsrg/projectors';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
+import { prepareOutFile, readEnsemble } from '../files.js';
 import { toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
 import { integerAtLeast, real } from '../options.js';
-import { epochLine } from '../study/epoch-line.js';
-import type { EvaluationPoint } from '../study/evaluation.js';
-import { deriveSeed } from '../study/seeds.js';
-import { presetId, presetIds, type TrainingSettings, trainOptions } from '../study/train-settings.js';
-import { ensembleDescription, trainedFileBytes, trainInWorker } from '../study/training.js';
-import { prepareOutFile, readEnsemble } from './mcrg.js';
 import {
   addSamplingOptions,
   ensembleFields,
   type SamplingOptions,
   sampleWithProgress,
   samplingConfig,
-} from './sample.js';
+} from '../sampling.js';
+import { epochLine } from '../study/epoch-line.js';
+import type { EvaluationPoint } from '../study/evaluation.js';
+import { deriveSeed } from '../study/seeds.js';
+import { presetId, presetIds, type TrainingSettings, trainOptions } from '../study/train-settings.js';
+import { ensembleDescription, trainedFileBytes, trainInWorker } from '../study/training.js';
 
 const DEFAULT_PRESET = 'chung-kao-2019';
 const DEFAULT_EVAL_SAMPLES = 5000;
