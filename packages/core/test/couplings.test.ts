@@ -82,7 +82,7 @@ describe('coupling orbits', () => {
     ).toBe(2);
   });
 
-  it('matches the explicit offsets of physics.md for the knight pairs', () => {
+  it('matches the explicit offsets of docs/physics.md for the knight pairs', () => {
     expect(
       termOrbit([
         [0, 0],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runMcrg } from '../src/index.js';
 import { sourceRegistry } from './registry.js';
 
-// physics.md §6: decimation b = 2 of the Ising ring is exact even on a finite ring: level n is
+// docs/physics.md §6: decimation b = 2 of the Ising ring is exact even on a finite ring: level n is
 // again an Ising ring, at K_n = atanh(tanh^(2^n) K), and the MCRG eigenvalues of step N_r are
 // exactly λ_even = tanh 2K_{N_r−1} and λ_odd = 1 + tanh 2K_{N_r−1}.
 describe('1D Ising ring, decimation (end to end: wolff → decimation → analysis)', () => {

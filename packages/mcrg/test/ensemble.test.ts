@@ -245,7 +245,7 @@ describe('analyzeEnsemble', () => {
     expect(() => analyzeEnsemble(ensemble, majority, { even, odd, seed: 9, bins: 1000 })).toThrow(/too few/);
   });
 
-  // physics.md §6: decimation b = 2 of the Ising ring is exact: λ_even = tanh 2K, λ_odd = 1 + tanh 2K.
+  // docs/physics.md §6: decimation b = 2 of the Ising ring is exact: at N_r = 1, λ_even = tanh 2K, λ_odd = 1 + tanh 2K.
   it('1D Ising ring with decimation: λ_even = tanh 2K and λ_odd = 1 + tanh 2K within 4 errors', async () => {
     const registry = sourceRegistry();
     const K = 0.6;

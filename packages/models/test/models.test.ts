@@ -41,8 +41,8 @@ function sums(set: CouplingSet, lattice: Lattice, spins: Int8Array): number[] {
 const termCount = (set: CouplingSet) => set.couplings.map((c) => c.terms.length);
 
 describe('ising2d coupling sets', () => {
-  it("generate exactly the terms listed in physics.md §3, in Table 1's order", () => {
-    // (row, col) offsets copied from the table of physics.md §3.
+  it("generate exactly the terms listed in docs/physics.md §3, in Table 1's order", () => {
+    // (row, col) offsets copied from the table of docs/physics.md §3.
     const table: number[][][][] = [
       [
         [

@@ -12,7 +12,7 @@ import {
   type Sampler,
 } from '@rsrg/core';
 
-/** 2D couplings of Table 1 (physics.md §3). */
+/** 2D couplings of Table 1 (docs/physics.md §3). */
 export const nn2 = couplingFromOrbit('nearest neighbour', [
   [0, 0],
   [0, 1],
