@@ -14,6 +14,7 @@ export interface Estimate extends Omit<EstimateKey, 'projector'> {
   readonly error: number;
   /** Largest real eigenvalue of T = A⁻¹B. */
   readonly lambda: number;
+  /** Jackknife standard error of λ. */
   readonly lambdaError: number;
   /** Why y or its error is NaN, when it is. */
   readonly reason?: string;
@@ -136,6 +137,7 @@ export interface RgEigenvalue {
   readonly T?: number[][];
   /** Largest real eigenvalue of T; NaN when there is none. */
   readonly lambda: number;
+  /** Why `lambda` is NaN (A singular, no real eigenvalue); absent when it is a number. */
   readonly reason?: string;
 }
 
