@@ -167,6 +167,16 @@ export async function sampleMcrg(
  * different projectors and the same seed see the same configurations, and a projector's
  * estimates do not depend on the other projectors of the run. Over an ensemble, chunk c
  * projects with `Rng.stream(seed, 2c + 1)`.
+ *
+ * @example
+ * // Plugins loaded by URL, so that worker threads can rebuild the registry from `sources`.
+ * const registry = new Registry();
+ * for (const p of ['@rsrg/models', '@rsrg/samplers', '@rsrg/projectors']) await registry.load(import.meta.resolve(p));
+ * const result = await runMcrg(registry, {
+ *   model: 'ising2d', size: 32, samples: 100_000, thermalize: 1000, seed: 1,
+ *   projectors: [{ id: 'majority' }, { id: 'decimation' }],
+ * });
+ * for (const e of result.estimates) console.log(e.projector, e.sector, e.nr, e.nc, e.y, e.error);
  */
 export async function runMcrg(
   registry: Registry,
