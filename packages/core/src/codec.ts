@@ -31,8 +31,11 @@ export type ChecksumStatus = 'verified' | 'absent';
 
 /** A file's envelope, its checksum checked: what `readEnvelope` returns. */
 export interface Envelope {
+  /** What the file holds, e.g. 'ensemble', 'rbm-projector', 'chain-state'. */
   readonly kind: string;
+  /** The format version the file was written with (a positive integer). */
   readonly version: number;
+  /** Whether the file's SHA-256 checksum was verified, or the file has none. */
   readonly checksum: ChecksumStatus;
   /** The payload as msgpack decoded it (binary fields are views into the input bytes). */
   readonly data: unknown;
@@ -40,6 +43,7 @@ export interface Envelope {
 
 /** A decoded file with what was checked: `Codec.decodeFile`'s result. */
 export interface Decoded<T> {
+  /** The object the file holds, rebuilt by the codec. */
   readonly value: T;
   /** The format version the file was written with. */
   readonly version: number;
@@ -54,8 +58,11 @@ export interface Decoded<T> {
  * whose message says which.
  */
 export interface Codec<T> {
+  /** The envelope's `kind`: which object a file of this format holds. */
   readonly kind: string;
+  /** The version this build writes; `decode` also reads the older ones it lists. */
   readonly version: number;
+  /** The whole file for `value`: the envelope with its payload and a SHA-256 checksum. */
   encode(value: T): Uint8Array;
   /** The value in `bytes`; `source` (a path) names the file in error messages. */
   decode(bytes: Uint8Array, source?: string): T;

@@ -6,21 +6,32 @@ import type { Spins } from './spins.js';
 export type Offset = readonly number[];
 /** A product of spins at anchor + each offset. */
 export type Term = readonly Offset[];
+/**
+ * Whether a coupling's terms hold an even or an odd number of spins: even couplings are
+ * invariant under a global spin flip (the thermal sector), odd ones change sign (the magnetic
+ * sector).
+ */
 export type Parity = 'even' | 'odd';
 
 /** A named interaction S_α = Σ_x Σ_terms Π_{o ∈ term} σ_{x+o}. */
 export interface Coupling {
+  /** A human-readable name, e.g. 'nearest neighbour'; also its label in tables and files. */
   readonly name: string;
+  /** The spin products summed over every anchor x; all of the same size and dimension. */
   readonly terms: readonly Term[];
 }
 
 /** An ordered list of couplings; in MCRG the order defines N_c = 1, 2, ... */
 export interface CouplingSet {
+  /** The set's registry id, e.g. 'ising2d.even'. */
   readonly id: string;
+  /** One line saying what the couplings are. */
   readonly description: string;
+  /** The couplings, in the order that defines the truncation N_c. */
   readonly couplings: readonly Coupling[];
 }
 
+/** The parity of a coupling: 'even' when its terms hold an even number of spins, else 'odd'. */
 export function couplingParity(c: Coupling): Parity {
   return c.terms[0].length % 2 === 0 ? 'even' : 'odd';
 }
@@ -40,6 +51,15 @@ export function coupling(name: string, terms: readonly Term[]): Coupling {
   });
 }
 
+/**
+ * An ordered, frozen list of couplings under an id; throws a UsageError when it is empty.
+ *
+ * @example
+ * const nn = couplingFromOrbit('nearest neighbour', [[0, 0], [0, 1]]);
+ * const nnn = couplingFromOrbit('next-nearest neighbour', [[0, 0], [1, 1]]);
+ * const even = couplingSet('square.even', 'nn and nnn pairs', [nn, nnn]);
+ * even.couplings.map(couplingParity); // ['even', 'even']
+ */
 export function couplingSet(id: string, description: string, couplings: readonly Coupling[]): CouplingSet {
   if (couplings.length === 0) throw new UsageError(`coupling set '${id}' is empty`);
   return Object.freeze({ id, description, couplings: Object.freeze([...couplings]) });
@@ -112,7 +132,9 @@ export function couplingFromOrbit(
  * term over 32 consecutive anchors is the XOR of 32-bit windows: Σ Π σ = n − 2·popcount.
  */
 export class CompiledCouplings {
+  /** The number of couplings: `evaluate` writes this many values. */
   readonly size: number;
+  /** The lattice the couplings were compiled for; spins passed to `evaluate` live on it. */
   readonly lattice: Lattice;
   /** Bit i of the padded layout is spins[padSource[i]] < 0. */
   private readonly padSource: Int32Array;

@@ -9,7 +9,9 @@ export type Sector = Parity;
  * share it, so they can be matched cell by cell.
  */
 export interface EstimateKey {
+  /** The projector's label within the run: its id, e.g. 'majority', unless the run named it. */
   readonly projector: string;
+  /** 'even' for y_t, 'odd' for y_h. */
   readonly sector: Sector;
   /** RG step: from level nr − 1 to level nr. */
   readonly nr: number;

@@ -5,10 +5,20 @@ import type { Spins } from './spins.js';
 
 /** H(σ) = Σ_α K_α S_α(σ); the Boltzmann weight is e^{H} (no minus sign, no β). */
 export interface Hamiltonian {
+  /** The interactions S_α. */
   readonly couplings: readonly Coupling[];
+  /** The coupling constants K_α, one per coupling, in the same order. */
   readonly K: readonly number[];
 }
 
+/**
+ * A frozen Hamiltonian from couplings and their constants; throws a UsageError when the
+ * lengths differ or a constant is not finite.
+ *
+ * @example
+ * const nn = couplingFromOrbit('nearest neighbour', [[0, 0], [0, 1]]);
+ * const h = hamiltonian([nn], [0.4406868]); // the square-lattice Ising model at K_c
+ */
 export function hamiltonian(couplings: readonly Coupling[], K: readonly number[]): Hamiltonian {
   if (couplings.length !== K.length) {
     throw new UsageError(`${couplings.length} couplings but ${K.length} coupling constants`);

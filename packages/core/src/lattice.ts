@@ -5,10 +5,20 @@ import { UnsupportedError, UsageError } from './errors/index.js';
  * axis varies fastest, so in 2D site (row, col) is `row * L1 + col`. Offsets are integer
  * vectors in the same axis order. Tables are built once per lattice and cached, so kernels
  * only ever read flat Int32Arrays.
+ *
+ * @example
+ * const lattice = new Lattice([4, 6]); // 4 rows of 6 sites
+ * lattice.index([1, 2]); // 8
+ * lattice.coords(8); // [1, 2]
+ * lattice.shift([0, 1])[5]; // 0: site (0, 5) + (0, 1) wraps to (0, 0)
+ * lattice.coarsen(2).label; // '2×3'
  */
 export class Lattice {
+  /** The linear size of each axis, L_0 … L_{d−1}. */
   readonly sizes: readonly number[];
+  /** The number of axes d. */
   readonly dimension: number;
+  /** The number of sites N = Π_a L_a: the length of a configuration. */
   readonly volume: number;
   /** Stride of each axis in the flat site index. */
   readonly strides: readonly number[];
@@ -39,10 +49,12 @@ export class Lattice {
     return new Lattice(new Array(dimension).fill(L));
   }
 
+  /** The sizes joined with '×', e.g. '32×32': the lattice in messages and tables. */
   get label(): string {
     return this.sizes.join('×');
   }
 
+  /** The flat index of the site at `coords`, each coordinate taken modulo its axis (periodic). */
   index(coords: readonly number[]): number {
     let i = 0;
     for (let a = 0; a < this.dimension; a++) {
@@ -52,6 +64,7 @@ export class Lattice {
     return i;
   }
 
+  /** The coordinates of site `site`, each in 0..L_a − 1: the inverse of `index`. */
   coords(site: number): number[] {
     const c = new Array(this.dimension);
     for (let a = 0; a < this.dimension; a++) {
@@ -153,6 +166,7 @@ export class Lattice {
     return t;
   }
 
+  /** Whether `other` has the same sizes along the same axes. */
   equals(other: Lattice): boolean {
     return this.dimension === other.dimension && this.sizes.every((L, a) => L === other.sizes[a]);
   }

@@ -5,10 +5,40 @@ export type PluginOptions = Readonly<Record<string, string | number | boolean | 
 
 /** How one option is read: its kind, default and bounds. */
 export type OptionSpec =
-  | { readonly kind: 'integer'; readonly default?: number; readonly min?: number; readonly max?: number }
-  | { readonly kind: 'number'; readonly default?: number; readonly min?: number; readonly max?: number }
-  | { readonly kind: 'string'; readonly default?: string; readonly choices?: readonly string[] }
-  | { readonly kind: 'boolean'; readonly default?: boolean };
+  | {
+      /** A whole number, e.g. a block size or a width. */
+      readonly kind: 'integer';
+      /** The value when the option is not given. */
+      readonly default?: number;
+      /** The smallest value accepted. */
+      readonly min?: number;
+      /** The largest value accepted. */
+      readonly max?: number;
+    }
+  | {
+      /** A real number, e.g. a learning rate or a coupling. */
+      readonly kind: 'number';
+      /** The value when the option is not given. */
+      readonly default?: number;
+      /** The smallest value accepted. */
+      readonly min?: number;
+      /** The largest value accepted. */
+      readonly max?: number;
+    }
+  | {
+      /** A string, e.g. a path or a preset name. */
+      readonly kind: 'string';
+      /** The value when the option is not given. */
+      readonly default?: string;
+      /** The only values accepted, when the string is one of a list. */
+      readonly choices?: readonly string[];
+    }
+  | {
+      /** true or false (also the strings 'true' and 'false'). */
+      readonly kind: 'boolean';
+      /** The value when the option is not given. */
+      readonly default?: boolean;
+    };
 
 type Value<S extends OptionSpec> = S extends { kind: 'string' }
   ? string
@@ -17,7 +47,12 @@ type Value<S extends OptionSpec> = S extends { kind: 'string' }
     : number;
 /** The parsed options: those with a default are always present. */
 export type ParsedOptions<T extends Record<string, OptionSpec>> = {
-  readonly [K in keyof T]: T[K] extends { default: unknown } ? Value<T[K]> : Value<T[K]> | undefined;
+  readonly [K in keyof T]: T[K] extends {
+    /** An option with a default is always present. */
+    default: unknown;
+  }
+    ? Value<T[K]>
+    : Value<T[K]> | undefined;
 };
 
 /**

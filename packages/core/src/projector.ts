@@ -4,7 +4,9 @@ import type { Spins } from './spins.js';
 
 /** A projector compiled for one fine lattice: maps configurations on `fine` to `coarse`. */
 export interface ProjectorKernel {
+  /** The lattice of the configurations σ it blocks. */
   readonly fine: Lattice;
+  /** The lattice of the block spins μ: `fine` coarsened by the block size. */
   readonly coarse: Lattice;
   /** Draws μ ~ P(μ|σ) into `coarse`; deterministic rules ignore `rng`. No allocation. */
   apply(fine: Spins, coarse: Spins, rng: Rng): void;
@@ -12,10 +14,13 @@ export interface ProjectorKernel {
 
 /** An RG weight factor P(μ|σ) with scale factor `blockSize`; the same rule at every level. */
 export interface Projector {
+  /** The factory's registry id, e.g. 'majority'. */
   readonly id: string;
+  /** The scale factor b: one block spin per b^d fine spins, lengths shrink by b per RG step. */
   readonly blockSize: number;
   /** Undefined when the projector can block this lattice, else the reason it cannot. */
   supports(lattice: Lattice): string | undefined;
+  /** The kernel blocking configurations on `fine` (throws an UnsupportedError where `supports` gives a reason). */
   create(fine: Lattice): ProjectorKernel;
   /**
    * P(μ|σ) for enumeration-based tests and exact checks; optional because some rules
@@ -29,7 +34,10 @@ export type ProjectorOptions = Readonly<Record<string, string | number | boolean
 
 /** What the registry stores: a projector family, instantiated with options (possibly reading files). */
 export interface ProjectorFactory {
+  /** The registry id, e.g. 'majority', 'decimation', 'rbm'. */
   readonly id: string;
+  /** One line saying what the rule is. */
   readonly description: string;
+  /** The projector for `options` (a UsageError for an unknown or bad option); async where it reads files. */
   create(options: ProjectorOptions): Projector | Promise<Projector>;
 }

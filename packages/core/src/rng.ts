@@ -17,6 +17,15 @@ function splitmix64(state: { x: bigint }): bigint {
   return z ^ (z >> 31n);
 }
 
+/**
+ * A xoshiro128** random-number stream: the one source of randomness of samplers, stochastic
+ * projectors and training. Its whole state is `s`, so a chain checkpoint stores four words.
+ *
+ * @example
+ * const rng = Rng.stream(2024, 3); // master seed 2024, chain 3
+ * rng.nextFloat(); // uniform in [0, 1)
+ * const copy = rng.clone(); // the same sequence from here on
+ */
 export class Rng {
   /** The whole state; serializable as four uint32. */
   readonly s: Uint32Array;
@@ -36,6 +45,7 @@ export class Rng {
     return new Rng([Number(a & 0xffffffffn), Number(a >> 32n), Number(b & 0xffffffffn), Number(b >> 32n)]);
   }
 
+  /** The next 32 random bits, as an unsigned integer in [0, 2^32); advances the state. */
   nextU32(): number {
     const s = this.s;
     const s0 = s[0];
@@ -68,11 +78,13 @@ export class Rng {
     return this.nextU32() & 0x80000000 ? 1 : -1;
   }
 
+  /** An independent copy of the stream at its current state. */
   clone(): Rng {
     return new Rng(this.s);
   }
 }
 
+/** 2^−32: times a `nextU32()` gives a uniform number in [0, 1), as in `nextFloat`. */
 export const U32_TO_UNIT = TWO_POW_M32;
 
 function rotl(x: number, k: number): number {

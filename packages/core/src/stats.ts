@@ -1,10 +1,14 @@
 /** Statistics shared by every estimator: means, binning, jackknife, autocorrelation. */
 
+/** A measured quantity and its one-standard-deviation statistical error. */
 export interface Estimate {
+  /** The central value. */
   readonly value: number;
+  /** The standard error of `value`; NaN where it cannot be estimated. */
   readonly error: number;
 }
 
+/** The arithmetic mean of `xs` (NaN when empty). */
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i];
@@ -55,9 +59,11 @@ export function jackknife(nBins: number, estimator: (skip: number) => ArrayLike<
     .slice(0, k);
 }
 
+/** How correlated successive samples of a Markov-chain time series are: `integratedAutocorrelation`'s result. */
 export interface Autocorrelation {
   /** Integrated autocorrelation time τ_int = ½ + Σ_{t≥1} ρ(t), in units of the series' steps. */
   readonly tau: number;
+  /** The Madras–Sokal statistical error of `tau`. */
   readonly error: number;
   /** The summation window chosen by Sokal's rule W ≥ c·τ_int(W). */
   readonly window: number;
@@ -88,7 +94,10 @@ export function integratedAutocorrelation(xs: ArrayLike<number>, c = 6): Autocor
 }
 
 /** Standard error of a mean of correlated samples, corrected by τ_int. */
-export function correlatedMeanError(xs: ArrayLike<number>): Estimate & { tau: number } {
+export function correlatedMeanError(xs: ArrayLike<number>): Estimate & {
+  /** The integrated autocorrelation time τ_int the error was corrected by. */
+  tau: number;
+} {
   const { value, error } = meanError(xs);
   const { tau } = integratedAutocorrelation(xs);
   return { value, error: error * Math.sqrt(Math.max(1, 2 * tau)), tau };
@@ -103,7 +112,14 @@ export function chiSquare(
   counts: ArrayLike<number>,
   probabilities: ArrayLike<number>,
   minExpected = 5,
-): { chi2: number; dof: number; z: number } {
+): {
+  /** The chi-square statistic Σ (O − E)²/E over the (pooled) cells. */
+  chi2: number;
+  /** Degrees of freedom: the number of cells less one. */
+  dof: number;
+  /** The Wilson–Hilferty normal score of chi2/dof: above ~4 rejects the expected probabilities. */
+  z: number;
+} {
   let total = 0;
   for (let i = 0; i < counts.length; i++) total += counts[i];
   let chi2 = 0;

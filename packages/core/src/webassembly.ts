@@ -3,11 +3,13 @@
 
 /** A linear memory of 64 KiB pages. */
 export interface WasmMemory {
+  /** The memory's bytes; typed arrays over it are the kernel's inputs and outputs. */
   readonly buffer: ArrayBuffer;
 }
 
 /** An instantiated module: its exported functions. */
 export interface WasmInstance {
+  /** The module's exports by name: functions, globals, tables. */
   readonly exports: Record<string, unknown>;
 }
 
@@ -42,7 +44,12 @@ export function instantiateWasm(
   module: object,
   bytes: number,
   imports: Record<string, Record<string, unknown>> = {},
-): { memory: WasmMemory; instance: WasmInstance } {
+): {
+  /** The instance's memory, imported as env.memory; its size never changes. */
+  memory: WasmMemory;
+  /** The instance of `module`, its exports ready to call. */
+  instance: WasmInstance;
+} {
   const pages = Math.ceil(bytes / WASM_PAGE);
   if (pages > WASM_MAX_PAGES) {
     throw new RangeError(

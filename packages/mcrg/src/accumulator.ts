@@ -24,10 +24,15 @@ export interface AccumulatorShape {
  * not depend on the order of addition, and (total − bin) is exact.
  */
 export interface Accumulator extends AccumulatorShape {
+  /** Jackknife bins: every array holds one block of sums per bin. */
   readonly bins: number;
+  /** Measurements per bin. */
   readonly count: Float64Array;
+  /** Σ S^{(n)}_α per bin and level: the coupling averages. */
   readonly sum: Float64Array;
+  /** Σ S^{(n)}_γ S^{(n)}_α per bin and level: the correlations within a level, for A. */
   readonly sumSq: Float64Array;
+  /** Σ S^{(n+1)}_γ S^{(n)}_β per bin and RG step: the correlations across a step, for B. */
   readonly sumCross: Float64Array;
 }
 

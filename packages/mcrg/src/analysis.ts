@@ -14,6 +14,7 @@ export interface Estimate extends Omit<EstimateKey, 'projector'> {
   readonly error: number;
   /** Largest real eigenvalue of T = A⁻¹B. */
   readonly lambda: number;
+  /** Jackknife standard error of λ. */
   readonly lambdaError: number;
   /** Why y or its error is NaN, when it is. */
   readonly reason?: string;
@@ -136,6 +137,7 @@ export interface RgEigenvalue {
   readonly T?: number[][];
   /** Largest real eigenvalue of T; NaN when there is none. */
   readonly lambda: number;
+  /** Why `lambda` is NaN (A singular, no real eigenvalue); absent when it is a number. */
   readonly reason?: string;
 }
 
@@ -193,6 +195,12 @@ function block(M: number[][], offset: number, n: number): number[][] {
  * leave-one-bin-out set recomputes the averages from totals − bin and redoes T, λ, y).
  * Undefined cases (singular A, λ ≤ 0) give NaN with a reason instead of throwing.
  * Order: even then odd; within a sector by nr, then nc.
+ *
+ * @example
+ * const { accumulators } = await sampleMcrg(registry, config); // the bins, before analysis
+ * const estimates = analyze(accumulators[0], { maxNc: 4, projector: 'majority' });
+ * // y_t at each RG step, with the four leading even couplings:
+ * estimates.filter((e) => e.sector === 'even' && e.nc === 4).map((e) => [e.nr, e.y, e.error]);
  */
 export function analyze(
   acc: Accumulator,

@@ -37,7 +37,12 @@ export async function walkChain(
   n: number,
   visit: (spins: Spins, k: number) => void,
   tick?: ChainTick,
-): Promise<{ moves: number; spinsUpdated: number }> {
+): Promise<{
+  /** Sampler moves after thermalization: n · interval. */
+  moves: number;
+  /** Spins the sampler updated in those moves (the sum of the steps' returns). */
+  spinsUpdated: number;
+}> {
   const { lattice, hamiltonian } = setup;
   const { seed, thermalize, interval } = setup.config;
   const rng = samplingStream(seed, chain);

@@ -4,12 +4,15 @@ import { bytesPerConfiguration, unpackConfiguration } from './packed-configurati
 
 /** How an ensemble was sampled: everything its configurations depend on, and provenance. */
 export interface EnsembleHeader {
+  /** Model id, e.g. 'ising2d'. */
   readonly model: string;
   /** The linear size L the model was given. */
   readonly size: number;
   /** The lattice's sizes per axis (`model.lattice(size).sizes`). */
   readonly sizes: number[];
+  /** The nearest-neighbour coupling K simulated. */
   readonly coupling: number;
+  /** Sampler id, e.g. 'wolff'. */
   readonly sampler: string;
   /** Sampler moves between stored configurations. */
   readonly interval: number;
@@ -17,6 +20,7 @@ export interface EnsembleHeader {
   readonly thermalize: number;
   /** Master seed: chain c sampled with `Rng.stream(seed, 2c)`. */
   readonly seed: number;
+  /** Independent Markov chains the configurations come from. */
   readonly chains: number;
   /** RNG algorithm of the streams. */
   readonly rng: string;
@@ -32,9 +36,13 @@ export interface EnsembleHeader {
  * `ceil(volume / 8)` bytes each, in core's `packSpins` layout.
  */
 export interface Ensemble {
+  /** How the configurations were sampled. */
   readonly header: EnsembleHeader;
+  /** Configurations stored, over all chains. */
   readonly count: number;
+  /** Sites per configuration: the product of `header.sizes`. */
   readonly volume: number;
+  /** The configurations, bit-packed back to back (see `ensembleConfiguration`). */
   readonly packed: Uint8Array;
 }
 
@@ -149,12 +157,19 @@ export function ensembleChunks(e: Ensemble, samples: number, chunks: number): Ui
 /** How an ensemble was sampled, as sampling settings: sample more of the same with these. */
 export function ensembleSamplingSettings(h: EnsembleHeader) {
   return {
+    /** Model id. */
     model: h.model,
+    /** Linear size L. */
     size: h.size,
+    /** The coupling K. */
     coupling: h.coupling,
+    /** Sampler id. */
     sampler: h.sampler,
+    /** Sampler moves between stored configurations. */
     interval: h.interval,
+    /** Sampler moves per chain before the first stored configuration. */
     thermalize: h.thermalize,
+    /** Independent Markov chains. */
     chains: h.chains,
   };
 }

@@ -20,7 +20,9 @@ import {
 export class MeasurementPipeline {
   /** RG steps: levels 0..levels are measured. */
   readonly levels: number;
+  /** Even couplings per level (the y_t sector), at indices 0..nEven−1. */
   readonly nEven: number;
+  /** Odd couplings per level (the y_h sector), at indices nEven..size−1. */
   readonly nOdd: number;
   /** Couplings per level, nEven + nOdd. */
   readonly size: number;

@@ -52,23 +52,29 @@ export type ChainTick = (moves: number, phase: ChainPhase) => void | Promise<voi
 
 /** What one measuring chain hands back: its bins and the numbers a report needs. */
 export interface ChainResult {
+  /** The chain's index c, 0..chains−1. */
   readonly chain: number;
   /** The bins of every projector of the run, in the run's projector order. */
   readonly accumulators: readonly Accumulator[];
   /** τ_int of the level-0 first even coupling, in measurements (NaN without even couplings). */
   readonly tau: number;
+  /** The Madras–Sokal error of `tau`. */
   readonly tauError: number;
   /** Sampler moves and spins they updated, over the measurement phase (0 for stored configurations). */
   readonly moves: number;
+  /** Spins updated by those moves. */
   readonly spinsUpdated: number;
 }
 
 /** What one sampling chain of `sampleEnsemble` hands back. */
 export interface EnsembleChain {
+  /** The chain's index c, 0..chains−1. */
   readonly chain: number;
   /** `chainSamples(samples, chains, chain)` bit-packed configurations. */
   readonly packed: Uint8Array;
+  /** Sampler moves after thermalization. */
   readonly moves: number;
+  /** Spins updated by those moves. */
   readonly spinsUpdated: number;
 }
 

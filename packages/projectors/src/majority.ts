@@ -102,7 +102,16 @@ export function majorityRule(
   return ties;
 }
 
-/** The majority rule with blocks of side b (b^d spins) on a hypercubic lattice of any dimension. */
+/**
+ * The majority rule with blocks of side b (b^d spins) on a hypercubic lattice of any dimension:
+ * each block spin takes the sign of its block's sum, a tie broken by a fair coin.
+ *
+ * @example
+ * const kernel = majorityProjector(2).create(new Lattice([8, 8]));
+ * const rng = Rng.stream(1);
+ * const mu = new Int8Array(kernel.coarse.volume); // 4×4 block spins
+ * kernel.apply(randomSpins(kernel.fine, rng), mu, rng); // rng breaks the 2–2 ties
+ */
 export function majorityProjector(b: number): Projector {
   checkBlockSize('majority', b);
   return {

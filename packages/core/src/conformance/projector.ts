@@ -18,7 +18,9 @@ export class ConformanceError extends Error {
   }
 }
 
+/** One part of the projector contract, as a named asynchronous check: one test case. */
 export interface ConformanceCheck {
+  /** What the check asserts, e.g. 'is deterministic given the rng state'; the test's title. */
   readonly name: string;
   /**
    * Resolves to undefined when the projector passes, or to the reason the check does not apply
@@ -27,6 +29,7 @@ export interface ConformanceCheck {
   run(): Promise<string | undefined>;
 }
 
+/** How `projectorConformance` checks a projector: its options, expected id, dimensions and tolerance. */
 export interface ProjectorConformanceOptions {
   /** Options passed to `factory.create` when a factory is checked (default `{}`). */
   readonly projectorOptions?: ProjectorOptions;
@@ -65,7 +68,15 @@ const show = (a: ArrayLike<number>): string => `[${Array.from(a).join(', ')}]`;
  * (distinct, so a swapped axis shows); `enumerable` has side 2b, so its 2^d coarse sites allow
  * every μ to be enumerated (4×4 → 2×2 for b = 2).
  */
-export function projectorTestLattices(d: number, b: number): { rectangular: Lattice; enumerable: Lattice } {
+export function projectorTestLattices(
+  d: number,
+  b: number,
+): {
+  /** Coarse sides 2, 3, 5 (the first d): a projector that mixes up axes fails on it. */
+  rectangular: Lattice;
+  /** Side 2b, so 2^d coarse sites: small enough to enumerate every μ. */
+  enumerable: Lattice;
+} {
   return {
     rectangular: new Lattice([2, 3, 5].slice(0, d).map((n) => n * b)),
     enumerable: Lattice.cubic(d, 2 * b),

@@ -3,15 +3,21 @@ const MARKER = 'rsrg.error';
 
 /** An error as plain data, for a message between threads. */
 export interface PlainError {
+  /** 'rsrg.error' when the error was an RsrgError; absent for any other error. */
   readonly marker?: string;
+  /** The error's class name, e.g. 'UsageError'. */
   readonly name: string;
+  /** The error's message. */
   readonly message: string;
+  /** The CLI exit code of an RsrgError. */
   readonly exitCode?: number;
+  /** The stack trace in the thread that threw, when there was one. */
   readonly stack?: string;
 }
 
 /** Base of every error the packages throw on purpose; `exitCode` is what the CLI exits with. */
 export class RsrgError extends Error {
+  /** The process exit code the CLI uses for this error: 1 here, 2 for a UsageError. */
   readonly exitCode: number = 1;
   /** What `isInstance` looks for: a structured clone keeps it, while the prototype is lost. */
   readonly marker = MARKER;

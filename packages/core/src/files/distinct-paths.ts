@@ -4,7 +4,9 @@ import { UsageError } from '../errors/index.js';
 
 /** A path and the option that gave it, e.g. `{ option: '--out', path: 'result.json' }`. */
 export interface NamedPath {
+  /** The command-line option that named the file, e.g. '--out'; used in the error message. */
   readonly option: string;
+  /** The path as given ('-' for standard input or output). */
   readonly path: string;
 }
 

@@ -31,7 +31,16 @@ function integer(name: string, value: unknown, min: number): number {
 export function modelCouplings(
   registry: Registry,
   modelId: string,
-): { even: Coupling[]; odd: Coupling[]; evenNames: string[]; oddNames: string[] } {
+): {
+  /** The even couplings (y_t sector), in coupling-set order. */
+  even: Coupling[];
+  /** The odd couplings (y_h sector), in coupling-set order. */
+  odd: Coupling[];
+  /** The names of `even`, for table headers and files. */
+  evenNames: string[];
+  /** The names of `odd`. */
+  oddNames: string[];
+} {
   const model = registry.models.get(modelId);
   const even = [...registry.couplingSets.get(model.couplingSets.even).couplings];
   const odd = [...registry.couplingSets.get(model.couplingSets.odd).couplings];

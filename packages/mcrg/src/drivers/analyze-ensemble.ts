@@ -31,13 +31,23 @@ export interface AnalyzeEnsembleOptions {
 
 /** What `analyzeEnsemble` returns. */
 export interface EnsembleAnalysis {
+  /** The exponent estimates y with jackknife errors, labelled with `label` (default the projector's id). */
   readonly estimates: ProjectorEstimate[];
+  /** Jackknife bins behind every error. */
   readonly bins: number;
+  /** Configurations measured: every one of the ensemble. */
   readonly samples: number;
+  /** RG steps the configurations were blocked. */
   readonly levels: number;
   /** Lattice of every level, e.g. ['32×32', '16×16', '8×8', '4×4']. */
   readonly lattices: string[];
-  readonly couplings: { readonly even: string[]; readonly odd: string[] };
+  /** Coupling names as reported, in N_c order. */
+  readonly couplings: {
+    /** Names of the even couplings (y_t sector). */
+    readonly even: string[];
+    /** Names of the odd couplings (y_h sector). */
+    readonly odd: string[];
+  };
   /** The bins behind the estimates. */
   readonly accumulator: Accumulator;
 }

@@ -5,8 +5,11 @@ import type { ChainPhase } from '../protocol.js';
  * ensemble); `phase` is that of the chain that reported last.
  */
 export interface McrgProgress {
+  /** Moves (or configurations) done so far, over all chains. */
   readonly done: number;
+  /** Moves (or configurations) of the whole run: `done` reaches it at the end. */
   readonly total: number;
+  /** 'thermalize' or 'measure': what the reporting chain was doing. */
   readonly phase: ChainPhase;
 }
 

@@ -12,12 +12,15 @@ import type { McrgHooks } from './hooks.js';
 
 /** The stored configurations a run measured: the ensemble's header and size. */
 export interface McrgEnsembleSource {
+  /** How the ensemble was sampled: model, lattice, coupling, sampler, seed. */
   readonly header: EnsembleHeader;
+  /** Configurations the ensemble holds. */
   readonly count: number;
 }
 
 /** The merged bins of every chain, before analysis. */
 export interface McrgSample {
+  /** The validated run: configuration with defaults, model, lattice, sampler, projectors. */
   readonly setup: McrgSetup;
   /** Bins of every projector (in the run's projector order), each over all chains in chain order. */
   readonly accumulators: readonly Accumulator[];
@@ -25,24 +28,41 @@ export interface McrgSample {
   readonly chains: readonly Omit<ChainResult, 'accumulators'>[];
   /** Present when the configurations came from an ensemble. */
   readonly ensemble?: McrgEnsembleSource;
+  /** Wall-clock seconds of sampling and measuring. */
   readonly wallSeconds: number;
 }
 
 /** Everything a report of an MCRG run needs. */
 export interface McrgResult {
+  /** The configuration with every default filled in: enough to rerun it. */
   readonly config: ResolvedMcrgConfig;
+  /** The simulated model, with the exponents to compare the estimates with. */
   readonly model: {
+    /** Model id, e.g. 'ising2d'. */
     readonly id: string;
+    /** Spatial dimension d. */
     readonly dimension: number;
-    readonly exponents: { readonly yt?: number; readonly yh?: number };
+    /** Exact or best-known exponents (empty when the model declares none). */
+    readonly exponents: {
+      /** Thermal exponent y_t = 1/ν. */
+      readonly yt?: number;
+      /** Magnetic exponent y_h. */
+      readonly yh?: number;
+    };
   };
   /** Every projector, in order; each estimate names its projector by `label`. */
   readonly projectors: readonly ResolvedProjector[];
+  /** The scale factor b shared by the projectors: y = ln λ / ln b. */
   readonly blockSize: number;
   /** Lattice of every level, e.g. ['32×32', '16×16', '8×8', '4×4']. */
   readonly lattices: readonly string[];
   /** Coupling names, in N_c order. */
-  readonly couplings: { readonly even: readonly string[]; readonly odd: readonly string[] };
+  readonly couplings: {
+    /** Names of the even couplings (y_t sector). */
+    readonly even: readonly string[];
+    /** Names of the odd couplings (y_h sector). */
+    readonly odd: readonly string[];
+  };
   /** Projector by projector (in order), then as `analyze` orders them. */
   readonly estimates: readonly ProjectorEstimate[];
   /** Measurements taken over all chains (each blocked by every projector). */
@@ -50,13 +70,23 @@ export interface McrgResult {
   /** Jackknife bins behind every error. */
   readonly bins: number;
   /** τ_int of the level-0 first even coupling series, averaged over chains. */
-  readonly tauInt: { readonly value: number; readonly error: number; readonly unit: 'measurements' };
+  readonly tauInt: {
+    /** τ_int averaged over chains. */
+    readonly value: number;
+    /** Its error, from the chains' Madras–Sokal errors. */
+    readonly error: number;
+    /** τ_int counts measurements, each `movesPerMeasurement` sampler moves apart. */
+    readonly unit: 'measurements';
+  };
+  /** Sampler moves between two measurements: the run's interval. */
   readonly movesPerMeasurement: number;
   /** Mean spins updated per sampler move during measurement (NaN over an ensemble). */
   readonly spinsUpdatedPerMove: number;
   /** Present when the configurations came from an ensemble. */
   readonly ensemble?: McrgEnsembleSource;
+  /** The random-number generator and its seeding (`RNG_ALGORITHM`), for reproduction. */
   readonly rng: string;
+  /** Wall-clock seconds of the whole run. */
   readonly wallSeconds: number;
   /** Versions of the packages behind the run. */
   readonly versions: Record<string, string>;
@@ -137,6 +167,16 @@ export async function sampleMcrg(
  * different projectors and the same seed see the same configurations, and a projector's
  * estimates do not depend on the other projectors of the run. Over an ensemble, chunk c
  * projects with `Rng.stream(seed, 2c + 1)`.
+ *
+ * @example
+ * // Plugins loaded by URL, so that worker threads can rebuild the registry from `sources`.
+ * const registry = new Registry();
+ * for (const p of ['@rsrg/models', '@rsrg/samplers', '@rsrg/projectors']) await registry.load(import.meta.resolve(p));
+ * const result = await runMcrg(registry, {
+ *   model: 'ising2d', size: 32, samples: 100_000, thermalize: 1000, seed: 1,
+ *   projectors: [{ id: 'majority' }, { id: 'decimation' }],
+ * });
+ * for (const e of result.estimates) console.log(e.projector, e.sector, e.nr, e.nc, e.y, e.error);
  */
 export async function runMcrg(
   registry: Registry,

@@ -13,6 +13,14 @@ import type { McrgHooks } from './hooks.js';
  * coupling, sampler, interval, thermalize, seed, chains and samples, so `runMcrg` over the
  * ensemble measures exactly the configurations a sampling run would. Chains run on worker
  * threads when `workers` > 1; the ensemble does not depend on the worker count.
+ *
+ * @example
+ * const ensemble = await sampleEnsemble(registry, {
+ *   model: 'ising2d', size: 32, samples: 20_000, thermalize: 1000, seed: 1,
+ * });
+ * writeFileAtomic('ising2d-L32.rsrg', ensembleCodec.encode(ensemble));
+ * // Later, any projector over the same configurations:
+ * const result = await runMcrg(registry, { ensemble, projector: 'majority' });
  */
 export async function sampleEnsemble(
   registry: Registry,

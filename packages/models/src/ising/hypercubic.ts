@@ -11,8 +11,11 @@ import {
 
 /** What distinguishes one hypercubic Ising model from another. */
 export interface HypercubicIsingSpec {
+  /** The model's registry id, e.g. 'ising3d'. */
   readonly id: string;
+  /** One line saying what the model is. */
   readonly description: string;
+  /** The dimension d of the periodic L^d lattice. */
   readonly dimension: number;
   /** K_c; absent where there is no transition, and then `defaults.coupling` says which K runs. */
   readonly criticalCoupling?: number;
@@ -20,6 +23,7 @@ export interface HypercubicIsingSpec {
   readonly evenSet: CouplingSet;
   /** Ordered odd couplings (y_h); registered under `oddSet.id`. */
   readonly oddSet: CouplingSet;
+  /** Exact or best-known y_t and y_h, shown beside the estimates. */
   readonly exponents?: Model['exponents'];
   /** Defaults: sampler 'wolff', projector 'majority', interval 5. */
   readonly defaults?: Partial<Model['defaults']>;
@@ -27,7 +31,9 @@ export interface HypercubicIsingSpec {
 
 /** A hypercubic Ising model together with the coupling sets it names, so a plugin can register both. */
 export interface IsingModel extends Model {
+  /** The even coupling set (y_t), whose id is `couplingSets.even`. */
   readonly evenSet: CouplingSet;
+  /** The odd coupling set (y_h), whose id is `couplingSets.odd`. */
   readonly oddSet: CouplingSet;
   /** The one coupling of the simulated Hamiltonian, S = Σ_x Σ_a σ_x σ_{x+e_a}. */
   readonly nearestNeighbour: Coupling;

@@ -4,7 +4,9 @@ import type { RbmTrainingMetadata, TrainResult } from './training.js';
 
 /** What a projector file holds: the filter and, for a trained one, how it was trained. */
 export interface RbmProjectorFile {
+  /** The RBM weight filter W that defines the projector. */
   readonly filter: RbmFilter;
+  /** How the filter was trained; absent for a filter made by hand or imported from weight.dat. */
   readonly training?: RbmTrainingMetadata;
 }
 

@@ -9,8 +9,11 @@ import { hypercubicPointGroup, UsageError } from '@rsrg/core';
  *   h_J = Σ_k W_k σ_{bX_J + k},   P(μ|σ) = Π_J e^{μ_J h_J} / (2 cosh h_J).
  */
 export interface RbmFilter {
+  /** The spatial dimension d. */
   readonly dimension: number;
+  /** The filter side w: each hidden spin sees a window of w^d fine spins. */
   readonly width: number;
+  /** The stride and scale factor b (≥ 2): one hidden spin per block of b^d fine spins. */
   readonly blockSize: number;
   /** w^d weights, row-major in the offset k from the block's corner (last axis fastest). */
   readonly weights: Float64Array;

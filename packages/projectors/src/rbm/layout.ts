@@ -17,10 +17,15 @@ import type { RbmFilter } from './filter.js';
  * (−1: none); the kernels build their tables from it after every change of W.
  */
 export class RbmLayout {
+  /** The visible (fine) lattice σ lives on. */
   readonly fine: Lattice;
+  /** The hidden (coarse) lattice μ lives on: `fine` coarsened by b. */
   readonly coarse: Lattice;
+  /** The spatial dimension d. */
   readonly dimension: number;
+  /** The filter side w. */
   readonly width: number;
+  /** The stride and scale factor b. */
   readonly blockSize: number;
   /** Number of hidden units (coarse sites). */
   readonly hidden: number;
@@ -35,6 +40,7 @@ export class RbmLayout {
   readonly hiddenAnchors: Int32Array;
   /** Table group of each hidden unit (all 0: one filter). */
   readonly hiddenGroups: Int32Array;
+  /** The filter weight of each bit of a hidden unit's window bytes (−1: none), for σ → h. */
   readonly hiddenWeightIndex: Int32Array;
 
   /** n = ⌈w/b⌉: hidden units per axis that see one fine site. */
@@ -47,6 +53,7 @@ export class RbmLayout {
   readonly visibleAnchors: Int32Array;
   /** Fine site → its residue class q (row-major in {0..b−1}^d): its table group. */
   readonly visibleGroups: Int32Array;
+  /** The filter weight of each bit of a visible unit's window bytes, per residue group (−1: none), for μ → g. */
   readonly visibleWeightIndex: Int32Array;
 
   constructor(fine: Lattice, geometry: Pick<RbmFilter, 'dimension' | 'width' | 'blockSize'>) {

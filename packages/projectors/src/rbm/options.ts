@@ -7,18 +7,23 @@ import { type AdamOptions, DEFAULT_ADAM, type LearningRateSchedule, validateSche
 export interface TrainOptions {
   /** Master seed: initial filter and shuffles use stream 0, batch slot s uses stream 1 + s. */
   readonly seed: number;
+  /** The settings to start from (default 'chung-kao-2019'); every other field overrides one. */
   readonly preset?: RbmPresetId;
   /** Filter side w. */
   readonly width?: number;
   /** Stride and scale factor b. */
   readonly blockSize?: number;
+  /** Passes over the training configurations. */
   readonly epochs?: number;
+  /** Configurations per minibatch, i.e. per gradient update. */
   readonly batchSize?: number;
   /** Gibbs steps k of CD-k (visible updates per chain per update). */
   readonly cdSteps?: number;
   /** Persistent CD: one chain per batch slot, carried over between updates. */
   readonly persistent?: boolean;
+  /** Learning rate η as a function of the epoch. */
   readonly schedule?: LearningRateSchedule;
+  /** Adam's constants, each defaulting to the preset's. */
   readonly adam?: Partial<AdamOptions>;
   /** Initial weights uniform in [−initScale, initScale]. */
   readonly initScale?: number;
@@ -39,26 +44,42 @@ export interface TrainOptions {
   readonly kernel?: RbmKernelId;
 }
 
+/** A named set of training settings (see `rbmPresets`): the paper's, or its authors' public code's. */
 export type RbmPresetId = 'chung-kao-2019' | 'nmcrg';
 
 /** A fully specified, plain-data copy of the settings a training ran with (stored in projector files). */
 export interface ResolvedTrainOptions {
   /** The preset the settings started from (overrides are in the other fields). */
   readonly preset: RbmPresetId;
+  /** Master seed: initial filter and shuffles use stream 0, batch slot s uses stream 1 + s. */
   readonly seed: number;
+  /** Filter side w. */
   readonly width: number;
+  /** Stride and scale factor b. */
   readonly blockSize: number;
+  /** Passes over the training configurations. */
   readonly epochs: number;
+  /** Configurations per minibatch. */
   readonly batchSize: number;
+  /** Gibbs steps k of CD-k. */
   readonly cdSteps: number;
+  /** Whether the CD chains persisted between updates (PCD). */
   readonly persistent: boolean;
+  /** The learning-rate schedule. */
   readonly schedule: LearningRateSchedule;
+  /** Adam's constants. */
   readonly adam: AdamOptions;
+  /** Initial weights were uniform in [−initScale, initScale] (unless `initialFilter` is 'given'). */
   readonly initScale: number;
+  /** Whether training started from random weights or from a given filter. */
   readonly initialFilter: 'uniform' | 'given';
+  /** Whether the filter was kept symmetric under the point group. */
   readonly symmetrize: boolean;
+  /** The cap on training configurations; null: all of the data. */
   readonly configurations: number | null;
+  /** Epochs after which a copy of the filter was kept (1-based, within 1..epochs). */
   readonly snapshotEpochs: readonly number[];
+  /** Configurations the per-epoch pseudo-log-likelihood is evaluated on; 0: not evaluated. */
   readonly evaluationSize: number;
 }
 

@@ -13,6 +13,7 @@ import { layoutUnsupported, RbmLayout } from './layout.js';
 
 /** An RBM projector: the Projector interface plus the filter it applies. */
 export interface RbmProjector extends Projector {
+  /** Always 'rbm', the factory's id. */
   readonly id: 'rbm';
   /** A private copy of the filter; changing it does not change the projector. */
   readonly filter: RbmFilter;
@@ -60,6 +61,12 @@ export interface RbmProjectorOptions {
  * b = filter.blockSize. `apply` draws μ_J = +1 with probability sigmoid(2 h_J), one uniform
  * u = nextU32·2^-32 per hidden unit in coarse-site order: a tie h = 0 is a fair coin, and a
  * large filter on the block (`blockFilter`) is majority rule.
+ *
+ * @example
+ * const projector = rbmProjector(trainRbm(data, { seed: 1 }).filter); // or loadRbmProjector('filter.rsrg')
+ * const kernel = projector.create(new Lattice([16, 16]));
+ * const mu = new Int8Array(kernel.coarse.volume); // 8×8 hidden spins
+ * kernel.apply(sigma, mu, Rng.stream(1, 1)); // μ_J = +1 with probability sigmoid(2 h_J)
  */
 export function rbmProjector(filter: RbmFilter, options: RbmProjectorOptions = {}): RbmProjector {
   const f = cloneFilter(filter);

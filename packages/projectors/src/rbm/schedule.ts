@@ -10,11 +10,20 @@ import { UsageError } from '@rsrg/core';
  *   η0 = 1e-3, η_f = 1e-4, e_f = 25 the last 25 of 50 epochs run at 1e-4.
  */
 export type LearningRateSchedule =
-  | { readonly kind: 'constant'; readonly rate: number }
   | {
+      /** η(e) = rate throughout. */
+      readonly kind: 'constant';
+      /** The learning rate η. */
+      readonly rate: number;
+    }
+  | {
+      /** 1/η² grows linearly from 1/η0² to 1/η_f² over `decayEpochs`, then η stays η_f. */
       readonly kind: 'sqrt-decay';
+      /** η0, the rate of the first update. */
       readonly initial: number;
+      /** η_f, the rate from epoch `decayEpochs` on. */
       readonly final: number;
+      /** e_f, the epochs over which η decays. */
       readonly decayEpochs: number;
     };
 
@@ -47,11 +56,15 @@ export function validateSchedule(schedule: LearningRateSchedule): void {
 
 /** Adam's constants (Kingma & Ba). */
 export interface AdamOptions {
+  /** Decay rate of the first-moment (mean) estimate m, in [0, 1). */
   readonly beta1: number;
+  /** Decay rate of the second-moment estimate v, in [0, 1). */
   readonly beta2: number;
+  /** ε > 0 in the denominator sqrt(v̂) + ε, against division by zero. */
   readonly epsilon: number;
 }
 
+/** Kingma & Ba's recommended constants: β1 = 0.9, β2 = 0.999, ε = 1e-8. */
 export const DEFAULT_ADAM: AdamOptions = Object.freeze({ beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
 
 /**

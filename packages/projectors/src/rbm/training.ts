@@ -11,7 +11,9 @@ export const RBM_TRAINER_VERSION = '1';
 
 /** Training data: n configurations of `lattice`, concatenated (n × volume entries of ±1). */
 export interface TrainingData {
+  /** The lattice the configurations live on (the fine lattice the filter will block). */
   readonly lattice: Lattice;
+  /** The configurations σ back to back, `lattice.volume` spins each. */
   readonly configs: Int8Array;
   /** How the data were made (model, coupling, sampler, seed...), recorded in the metadata. */
   readonly description?: string;
@@ -35,35 +37,56 @@ export interface EpochInfo {
   readonly seconds: number;
 }
 
+/** Optional observers of `trainRbm`: per epoch, and per update every `everySteps`. */
 export interface TrainHooks {
+  /** Called after every epoch with its diagnostics (also in `TrainResult.history`). */
   onEpoch?(info: EpochInfo): void;
   /**
    * Called with a copy of the filter (oriented, see `orientFilter`) at step 0 and after every
    * `everySteps` updates (default 1), e.g. to measure y_t as training goes on (Figure 2).
    */
   onStep?(step: number, filter: RbmFilter): void;
+  /** Updates between two `onStep` calls (default 1: after every update). */
   everySteps?: number;
 }
 
 /** What a training run records beside the filter; stored in projector files. */
 export interface RbmTrainingMetadata {
+  /** Every setting the training ran with, defaults filled in. */
   readonly options: ResolvedTrainOptions;
+  /** What it was trained on. */
   readonly data: {
+    /** The training lattice's sizes per axis. */
     readonly lattice: readonly number[];
+    /** Configurations trained on. */
     readonly configurations: number;
+    /** How the data were made, as `TrainingData.description` said. */
     readonly description?: string;
   };
+  /** The trainer's algorithm version, the RNG algorithm and the Node.js version. */
   readonly versions: Readonly<Record<string, string>>;
+  /** Gradient updates done in all. */
   readonly steps: number;
+  /** Wall-clock seconds of the training. */
   readonly seconds: number;
+  /** Diagnostics of every epoch, in order. */
   readonly history: readonly EpochInfo[];
 }
 
+/** What `trainRbm` returns: the learned filter, its snapshots and the training record. */
 export interface TrainResult {
+  /** The learned filter after the last epoch, oriented so that Σ_k W_k ≥ 0. */
   readonly filter: RbmFilter;
   /** Copies of the filter after the requested epochs (default 1, 3, 5 and the last: Figure 1). */
-  readonly snapshots: readonly { readonly epoch: number; readonly filter: RbmFilter }[];
+  readonly snapshots: readonly {
+    /** The epoch (1-based) after which the copy was taken. */
+    readonly epoch: number;
+    /** The filter then, oriented. */
+    readonly filter: RbmFilter;
+  }[];
+  /** Diagnostics of every epoch, in order. */
   readonly history: readonly EpochInfo[];
+  /** What a projector file stores beside the filter. */
   readonly metadata: RbmTrainingMetadata;
 }
 
@@ -83,6 +106,13 @@ export interface TrainResult {
  * `trainRbmParallel` runs the same loop (`trainingLoop`) with the slots on worker threads
  * (test/rbm-parallel.test.ts checks that the two agree bit for bit). The per-configuration CD
  * runs on `options.kernel` (default 'wasm'; 'js' gives the same bits, see kernel/index.ts).
+ *
+ * @example
+ * const e = await sampleEnsemble(registry, { model: 'ising2d', size: 16, samples: 10_000, thermalize: 1000, seed: 1 });
+ * const configs = new Int8Array(e.count * e.volume);
+ * for (let i = 0; i < e.count; i++) ensembleConfiguration(e, i, configs.subarray(i * e.volume, (i + 1) * e.volume));
+ * const result = trainRbm({ lattice: new Lattice(e.header.sizes), configs }, { seed: 1 }); // chung-kao-2019
+ * writeFileAtomic('filter.rsrg', rbmProjectorCodec.encode(trainedProjectorFile(result)));
  */
 export function trainRbm(data: TrainingData, options: TrainOptions, hooks: TrainHooks = {}): TrainResult {
   const run = prepareTraining(data, options, hooks);

@@ -25,16 +25,21 @@ export interface WindowPlacement {
 export class WindowLayout {
   /** The lattice of blocks (`lattice.coarsen(stride)`): window J belongs to block J. */
   readonly blocks: Lattice;
+  /** Spacing of the windows: the block side b. */
   readonly stride: number;
+  /** Window side w. */
   readonly side: number;
+  /** Offset of a window's corner from its block's corner, on every axis. */
   readonly origin: number;
   /** Sizes of the padded copy; its coordinate p is the lattice coordinate p − max(0, −origin). */
   readonly paddedSizes: readonly number[];
+  /** Reads the windows a byte at a time over the padded copy. */
   readonly reader: WindowReader;
   /** Block J → padded index of its window's corner. */
   readonly anchors: Int32Array;
 
   constructor(
+    /** The lattice the windows read (the fine lattice of a projector). */
     readonly lattice: Lattice,
     placement: WindowPlacement,
   ) {

@@ -36,7 +36,9 @@ export class WindowReader {
   readonly source: Int32Array;
   /** Length of a pattern array (padded volume plus a zero tail that packing may read). */
   readonly patternLength: number;
+  /** Window lines (along the last axis) packed into one byte: ⌊8/side⌋ when d ≥ 2 and side ≤ 4, else 1. */
   readonly linesPerByte: number;
+  /** Bits per packed line: `side` when lines are packed, else 8. */
   readonly lineBits: number;
   /** Padded distance between packed lines (the stride of axis d−2). */
   readonly lineStride: number;
@@ -50,6 +52,7 @@ export class WindowReader {
     paddedSizes: readonly number[],
     /** Padded coordinate p is lattice coordinate p − shift. */
     shift: number,
+    /** Window side w. */
     readonly side: number,
   ) {
     const d = paddedSizes.length;

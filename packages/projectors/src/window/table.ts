@@ -116,18 +116,22 @@ export function windowFactors(
  * `update(W)` rebuilds them in place.
  */
 export class WindowTable {
+  /** T then E = e^{−2T} for each of the 256 bytes of each segment: 512 doubles per segment. */
   readonly table: Float64Array;
+  /** Whether fields may be summed as products of E (no overflow possible); else exp is taken. */
   products = true;
   private readonly scratch = new Float64Array(2 * SEGMENT);
 
   constructor(
     /** Weight of each bit of each segment (`WindowReader.bitWindow` for one window of W), −1: none. */
     readonly weightIndex: Int32Array,
+    /** Segments per group: one group per kind of unit, delimiting the overflow check. */
     readonly segmentsPerGroup: number,
   ) {
     this.table = new Float64Array((weightIndex.length / SEGMENT) * 512);
   }
 
+  /** Rebuilds the table for the weights W; call it after every change of W. */
   update(W: Float64Array): void {
     this.products = buildWindowTable(W, this.weightIndex, this.segmentsPerGroup, this.table, this.scratch);
   }

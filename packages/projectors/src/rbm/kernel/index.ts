@@ -16,6 +16,7 @@ export const rbmKernels: Readonly<Record<RbmKernelId, RbmKernel>> = Object.freez
   js: jsKernel,
 });
 
+/** The kernel used when none is named: 'wasm', the fast one (both give the same bits). */
 export const DEFAULT_RBM_KERNEL: RbmKernelId = 'wasm';
 
 /** The kernel `id` (default `wasm`); UsageError for an unknown one. */

@@ -10,10 +10,13 @@ export type RbmKernelId = 'wasm' | 'js';
  * change of W.
  */
 export interface GradientEstimator {
+  /** The lattice and filter geometry it estimates gradients for. */
   readonly layout: RbmLayout;
+  /** Gibbs steps k of CD-k: visible updates per chain per estimate. */
   readonly cdSteps: number;
   /** Bucket array size for `accumulate` (see shared.ts for the bucket format). */
   readonly bucketSize: number;
+  /** Rebuilds the lookup tables for the weights W (w^d, row-major). */
   setWeights(W: Float64Array): void;
   /** Adds one configuration's G(data) − G(negative sample) to `buckets`; returns the sites that differ. */
   accumulate(
@@ -41,7 +44,9 @@ export interface HiddenUnits {
 
 /** One implementation: a thin adapter that makes the kernels of one layout. */
 export interface RbmKernel {
+  /** 'wasm' or 'js': its key in `rbmKernels`. */
   readonly id: RbmKernelId;
+  /** The CD-k gradient estimator for one layout, k = `cdSteps`. */
   contrastiveDivergence(layout: RbmLayout, cdSteps: number): GradientEstimator;
   /** Hidden units with the filter weights W (copied into the kernel's tables). */
   hiddenUnits(layout: RbmLayout, W: Float64Array): HiddenUnits;

@@ -12,6 +12,7 @@ export class JsHiddenUnits implements HiddenUnits {
   private readonly table: WindowTable;
 
   constructor(
+    /** The lattice and filter geometry of the hidden units. */
     readonly layout: RbmLayout,
     W: Float64Array,
   ) {

@@ -10,6 +10,7 @@ export class WasmHiddenUnits implements HiddenUnits {
   private readonly memory: RbmMemory;
 
   constructor(
+    /** The lattice and filter geometry of the hidden units. */
     readonly layout: RbmLayout,
     W: Float64Array,
   ) {
