@@ -129,6 +129,17 @@ function undecodable(bytes: Uint8Array, source: string, err: unknown): FileForma
 }
 
 /**
+ * Whether `bytes` start like an rsrg file (any kind, any version, damaged or not), so that a
+ * reader of another format (a raw weight.dat, say) can refuse it by name instead of reading its
+ * bytes as numbers.
+ */
+export function isRsrgFile(bytes: Uint8Array): boolean {
+  if (bytes.length < PREFIX.length + 1) return false;
+  if (bytes[0] !== FIVE_FIELDS && bytes[0] !== FIVE_FIELDS - 1) return false;
+  return PREFIX.every((b, k) => bytes[k + 1] === b);
+}
+
+/**
  * The envelope of any rsrg file, its checksum verified when it has one, the fields' types
  * checked: what every codec's `decode` starts with, and a way to tell a file's kind without
  * knowing it. Throws a FileFormatError naming what is wrong: empty, truncated, a checksum

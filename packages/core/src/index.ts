@@ -5,6 +5,7 @@ export {
   type Decoded,
   defineCodec,
   type Envelope,
+  isRsrgFile,
   readEnvelope,
 } from './codec.js';
 export {

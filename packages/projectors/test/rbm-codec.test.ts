@@ -172,3 +172,21 @@ describe('RBM projector files', () => {
     expect(() => rbm.create({ weights: dat, format: 'rsrg' })).toThrow(FileFormatError);
   });
 });
+
+describe('readWeightDat refuses rsrg files', () => {
+  it('an rsrg envelope of 4·w² bytes is named, not read as floats', async () => {
+    const { isRsrgFile } = await import('@rsrg/core');
+    const envelope = rbmProjectorCodec.encode({ filter: rbmFilter({ dimension: 2, width: 4 }) });
+    expect(isRsrgFile(envelope)).toBe(true);
+    // Pad to the next 4·w² length, as a file that happens to have one would be.
+    let n = 1;
+    while (4 * n * n < envelope.length) n++;
+    const padded = new Uint8Array(4 * n * n);
+    padded.set(envelope);
+    expect(() => readWeightDat(padded, { source: 'x.dat' })).toThrow(FileFormatError);
+    expect(() => readWeightDat(padded, { source: 'x.dat' })).toThrow(
+      /^x\.dat is an rsrg file, not a weight\.dat/,
+    );
+    expect(isRsrgFile(new Uint8Array(256))).toBe(false);
+  });
+});

@@ -1,4 +1,4 @@
-import { type Codec, defineCodec, FileFormatError, UnsupportedError } from '@rsrg/core';
+import { type Codec, defineCodec, FileFormatError, isRsrgFile, UnsupportedError } from '@rsrg/core';
 import { filterSize, type RbmFilter, rbmFilter } from './filter.js';
 import type { RbmTrainingMetadata, TrainResult } from './training.js';
 
@@ -97,6 +97,10 @@ export function readWeightDat(
   options: { blockSize?: number; source?: string } = {},
 ): RbmFilter {
   const source = options.source ?? 'weight.dat';
+  // An rsrg file can have 4·w² bytes too: refuse it by name rather than read msgpack as floats.
+  if (isRsrgFile(bytes)) {
+    throw new FileFormatError(`${source} is an rsrg file, not a weight.dat filter (raw float32 weights)`);
+  }
   const count = bytes.byteLength / 4;
   const w = Math.round(Math.sqrt(count));
   if (bytes.byteLength === 0 || !Number.isInteger(count) || w * w !== count) {
