@@ -12,6 +12,7 @@ export default defineConfig({
       '@rsrg/samplers': src('samplers'),
       '@rsrg/projectors': src('projectors'),
       '@rsrg/mcrg': src('mcrg'),
+      '@rsrg/campaigns': src('campaigns'),
       '@rsrg/cli': src('cli'),
     },
   },
