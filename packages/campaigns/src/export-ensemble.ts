@@ -24,6 +24,8 @@ export interface ExportOptions {
   readonly label?: string;
   /** gzip level of the HDF5 dataset, 0–9 (default 4). */
   readonly gzip?: number;
+  /** Configurations unpacked and written at a time (default: about 16 MiB of int8). */
+  readonly batch?: number;
 }
 
 /** What `exportEnsemble` wrote. */
@@ -76,11 +78,11 @@ function unpackRange(e: Ensemble, from: number, to: number, out: Int8Array): Int
   return out.subarray(0, (to - from) * v);
 }
 
-function batchSize(e: Ensemble): number {
+function defaultBatch(e: Ensemble): number {
   return Math.max(1, Math.floor(BATCH_BYTES / Math.max(1, e.volume)));
 }
 
-async function writeHdf5(e: Ensemble, temp: string, gzip: number): Promise<void> {
+async function writeHdf5(e: Ensemble, temp: string, gzip: number, batch: number): Promise<void> {
   const meta = ensembleMetadata(e);
   const file = await createH5(temp);
   try {
@@ -103,7 +105,6 @@ async function writeHdf5(e: Ensemble, temp: string, gzip: number): Promise<void>
     setString(file, 'rng', meta.rng);
     setString(file, 'created_at', meta.createdAt);
     const sizes = meta.sizes;
-    const batch = batchSize(e);
     const buffer = new Int8Array(Math.min(batch, Math.max(1, e.count)) * e.volume);
     // One configuration per chunk; the first batch creates the dataset, later ones extend it.
     const first = Math.min(batch, e.count);
@@ -127,14 +128,13 @@ async function writeHdf5(e: Ensemble, temp: string, gzip: number): Promise<void>
   }
 }
 
-function writeNpyStream(e: Ensemble, temp: string): void {
+function writeNpyStream(e: Ensemble, temp: string, batch: number): void {
   const fd = openSync(temp, 'wx', 0o666);
   try {
     const write = (bytes: Uint8Array) => {
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     };
     write(npyHeader('|i1', [e.count, ...e.header.sizes]));
-    const batch = batchSize(e);
     const buffer = new Int8Array(Math.min(batch, Math.max(1, e.count)) * e.volume);
     for (let from = 0; from < e.count; from += batch) {
       write(npyData(unpackRange(e, from, Math.min(from + batch, e.count), buffer)));
@@ -165,14 +165,16 @@ export async function exportEnsemble(ensemble: Ensemble, options: ExportOptions)
     throw new UsageError(`unknown export format '${String(format)}' (known: hdf5, npy)`);
   if (!Number.isInteger(gzip) || gzip < 0 || gzip > 9)
     throw new UsageError(`gzip level must be 0–9, got ${gzip}`);
+  const batch = options.batch ?? defaultBatch(ensemble);
+  if (!Number.isSafeInteger(batch) || batch < 1)
+    throw new UsageError(`batch must be a positive integer, got ${batch}`);
   const label = options.label ?? out;
   const shape = [ensemble.count, ...ensemble.header.sizes];
   if (format === 'hdf5') {
-    if (ensemble.count === 0) throw new UsageError('the ensemble holds no configuration: nothing to export');
-    await writeAtomically(out, (temp) => writeHdf5(ensemble, temp, gzip), { label });
+    await writeAtomically(out, (temp) => writeHdf5(ensemble, temp, gzip, batch), { label });
     return { format, out, shape, dtype: 'int8', count: ensemble.count };
   }
-  await writeAtomically(out, (temp) => writeNpyStream(ensemble, temp), { label });
+  await writeAtomically(out, (temp) => writeNpyStream(ensemble, temp, batch), { label });
   const sidecar = `${out}.json`;
   const meta = {
     ...ensembleMetadata(ensemble),

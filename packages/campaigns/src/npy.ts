@@ -84,7 +84,7 @@ export function decodeNpy(bytes: Uint8Array): {
   const dtype = descr as NpyDtype;
   const width = dtype === '|i1' ? 1 : 8;
   if (body.length !== size * width) fail(`${body.length} data bytes for ${size} values`);
-  const copy = body.slice();
+  const copy = new Uint8Array(body); // a copy (a Buffer's slice() would be a view)
   if (dtype === '|i1') return { dtype, shape, data: new Int8Array(copy.buffer) };
   const view = new DataView(copy.buffer);
   return { dtype, shape, data: Float64Array.from({ length: size }, (_, i) => view.getFloat64(i * 8, true)) };

@@ -1,5 +1,6 @@
 import { type Registry, UsageError } from '@rsrg/core';
 import { Command, Option } from 'commander';
+import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
 import { mcrgCommand } from './commands/mcrg.js';
 import { reproduceCommand } from './commands/reproduce.js';
@@ -43,7 +44,14 @@ export function buildProgram(io: CliIo, version: string): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput(QUIET(io));
-  for (const add of [mcrgCommand, sampleCommand, trainCommand, reproduceCommand, listCommand]) {
+  for (const add of [
+    mcrgCommand,
+    sampleCommand,
+    trainCommand,
+    reproduceCommand,
+    exportCommand,
+    listCommand,
+  ]) {
     add(program, ctx).helpOption('-h, --help', 'show help').exitOverride().configureOutput(QUIET(io));
   }
   program
