@@ -30,6 +30,7 @@ export interface ExportOptions {
 
 /** What `exportEnsemble` wrote. */
 export interface ExportSummary {
+  /** The format written. */
   readonly format: ExportFormat;
   /** The file written. */
   readonly out: string;

@@ -117,8 +117,9 @@ export interface CampaignFile extends CampaignFileContents {
   readonly version: number;
   /** The accumulators of `projectors`, in order (the same objects). */
   readonly accumulators: readonly Accumulator[];
-  readonly lattices?: readonly string[];
+  /** Binned observables by name (none: empty). */
   readonly observables: Readonly<Record<string, BinnedObservable>>;
+  /** Root attributes beyond the layout's own (none: empty). */
   readonly attributes: Readonly<Record<string, string | number>>;
 }
 
@@ -136,7 +137,7 @@ const RESERVED = new Set([
 
 const KIND = 'mcrg';
 
-/** The group of projector `p` of `n`: '/mcrg' for a run's only projector, else '/mcrg/<label>'. */
+/** The group of the projector `label` of a run with `projectors` of them: '/mcrg' for the only one, else '/mcrg/<label>'. */
 export function projectorGroupPath(label: string, projectors: number): string {
   return projectors === 1 ? '/mcrg' : `/mcrg/${linkName(label)}`;
 }

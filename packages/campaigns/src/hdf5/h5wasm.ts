@@ -117,9 +117,6 @@ export function writeStrings(group: Group, name: string, data: readonly string[]
   group.create_dataset({ name, data: [...data], shape: [data.length], dtype: 'S' });
 }
 
-/** A value of an attribute: a string, a number (int64 when `integer`, else float64), a list. */
-export type AttributeValue = string | number | readonly number[];
-
 /** A string attribute (variable-length UTF-8). */
 export function setString(target: Group | Dataset, name: string, value: string): void {
   target.create_attribute(name, value, [], 'S');
