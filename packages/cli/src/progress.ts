@@ -138,8 +138,16 @@ export function progressBar(io: CliIo, unit = 'moves'): ProgressSink {
   const window = new RateWindow();
   const started = performance.now();
   let running = false;
+  // Interrupted: the bar goes before the error line is written, not after it.
+  const stop = () => {
+    io.signal?.removeEventListener('abort', stop);
+    if (running) bar.stop();
+    running = false;
+  };
+  io.signal?.addEventListener('abort', stop, { once: true });
   return {
     update({ done, total, phase }) {
+      if (io.signal?.aborted) return;
       window.add((performance.now() - started) / 1000, done);
       Object.assign(state, { phase, done, total, rate: window.rate() });
       if (!running) {
@@ -150,9 +158,6 @@ export function progressBar(io: CliIo, unit = 'moves'): ProgressSink {
       bar.setTotal(total);
       bar.update(done);
     },
-    stop() {
-      if (running) bar.stop();
-      running = false;
-    },
+    stop,
   };
 }

@@ -82,28 +82,26 @@ export class Registry {
   async load(specifier: string, parentUrl?: string): Promise<this> {
     const url = resolveModule(specifier, parentUrl);
     if (this.loaded.includes(url)) return this;
+    const name = displayName(specifier);
     let mod: { default?: unknown; plugin?: unknown };
     try {
       mod = await import(url);
     } catch (err) {
       throw withCause(
         missingModule(url, err)
-          ? new UsageError(`cannot load plugin '${specifier}': ${firstLine(err)}`)
-          : new RsrgError(`plugin '${specifier}' failed while loading: ${firstLine(err)}`),
+          ? new UsageError(`cannot load plugin '${name}': ${firstLine(err)}`)
+          : new RsrgError(`plugin '${name}' failed while loading: ${firstLine(err)}`),
         err,
       );
     }
     const plugin = typeof mod.plugin === 'function' ? mod.plugin : mod.default;
     if (typeof plugin !== 'function') {
-      throw new UsageError(`plugin '${specifier}' exports neither a 'plugin' nor a default function`);
+      throw new UsageError(`plugin '${name}' exports neither a 'plugin' nor a default function`);
     }
     try {
       await (plugin as Plugin)(this);
     } catch (err) {
-      throw withCause(
-        new RsrgError(`plugin '${specifier}' failed while registering: ${firstLine(err)}`),
-        err,
-      );
+      throw withCause(new RsrgError(`plugin '${name}' failed while registering: ${firstLine(err)}`), err);
     }
     this.loaded.push(url);
     return this;
@@ -114,6 +112,16 @@ export class Registry {
     const r = new Registry();
     for (const s of sources) await r.load(s);
     return r;
+  }
+}
+
+/** A module for messages: a file URL as its path, anything else as given. */
+function displayName(specifier: string): string {
+  if (!specifier.startsWith('file:')) return specifier;
+  try {
+    return fileURLToPath(specifier);
+  } catch {
+    return specifier;
   }
 }
 

@@ -16,10 +16,10 @@ import type { McrgSetup, SamplingSetup } from './types.js';
 /**
  * Bytes per lattice site of one running chain, all levels included: spins, the sampler's
  * neighbour tables and work arrays (a WebAssembly sampler keeps its own copies), the compiled
- * couplings and the projector's tables. Measured for the default plugins (2D: 45-67, 3D: 61-88,
+ * couplings and the projector's tables. Measured for the default plugins (2D: 45-66, 3D: 61-88,
  * 1D: 34 bytes a site) and rounded up: base + per neighbour × coordination.
  */
-export const CHAIN_BYTES_PER_SITE = { base: 24, perNeighbour: 10 } as const;
+export const CHAIN_BYTES_PER_SITE = { base: 28, perNeighbour: 11 } as const;
 /** Each projector after the first: its own blocked levels and compiled couplings. */
 const EXTRA_PROJECTOR_BYTES_PER_SITE = 8;
 /** The process itself: node, the CLI and the default plugins. */
