@@ -1,7 +1,7 @@
 /**
- * The version of every `--json` document's shape (`rsrg list`, `mcrg`, `sample`, `train`,
- * `reproduce`, and `result.json`): raised when a field is removed or changes meaning, not when
- * one is added. Documents carry it as `schemaVersion`, right after `command`.
+ * The version of the `--json` documents' shape (`rsrg list`, `mcrg`, `sample`; meant for every
+ * command's document): raised when a field is removed or changes meaning, not when one is
+ * added. Documents carry it as `schemaVersion`, right after `command` (see `jsonHead`).
  */
 export const JSON_SCHEMA_VERSION = 1;
 
