@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-import { EXIT, main } from './index.js';
-import { finishOutput, processIo, watchOutput } from './io.js';
-
-// The first Ctrl-C asks the run to stop cleanly (workers terminated, exit 130); a second one forces it.
+// The first Ctrl-C asks the run to stop cleanly (workers terminated, exit 130); a second one
+// forces it. The handler comes first, before the CLI's modules load, so that an interrupt
+// during start-up is an interrupt too (exit 130), not the default death by signal.
 const controller = new AbortController();
 process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(EXIT.interrupted);
+  if (controller.signal.aborted) process.exit(130);
   controller.abort();
 });
+
+const { main } = await import('./index.js');
+const { finishOutput, processIo, watchOutput } = await import('./io.js');
 
 // A failed write to stdout (a full disk, /dev/full) makes the exit code 1; EPIPE does not.
 const stdout = watchOutput(process.stdout);

@@ -23,15 +23,14 @@ function commanderMessage(err: CommanderError): string {
   return err.message.replace(/^error:\s*/, '');
 }
 
+const KNOWN_CODES: ReadonlySet<number> = new Set([EXIT.failure, EXIT.usage, EXIT.interrupted]);
+
 function exitCode(err: unknown): number {
   if (err instanceof CommanderError) return EXIT.usage;
   if (isAbort(err)) return EXIT.interrupted;
-  if (err instanceof RsrgError) return err.exitCode;
-  // An RsrgError re-created on the far side of a worker boundary keeps its code and name.
-  const e = err as { exitCode?: unknown; name?: unknown } | null;
-  if (e && (e.exitCode === EXIT.usage || e.exitCode === EXIT.failure)) return e.exitCode;
-  if (e && typeof e.name === 'string' && /^(UsageError|UnknownIdError|UnsupportedError)$/.test(e.name))
-    return EXIT.usage;
+  // Also an RsrgError re-created on the far side of a worker boundary, or thrown by another
+  // copy of @rsrg/core (a plugin's own): the marker identifies it and keeps its exit code.
+  if (RsrgError.isInstance(err) && KNOWN_CODES.has(err.exitCode)) return err.exitCode;
   return EXIT.failure;
 }
 

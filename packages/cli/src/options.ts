@@ -1,4 +1,4 @@
-import { UsageError } from '@rsrg/core';
+import { parseByteSize, UsageError } from '@rsrg/core';
 
 // Decimal numbers only: no hex, no blanks, no 'nan' or 'Infinity'; '1e6' is allowed.
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -41,5 +41,16 @@ export function keyValue(
     const m = /^([A-Za-z][\w.-]*)=(.+)$/.exec(text);
     if (!m) throw new UsageError(`${option}: expected key=value, got '${text}'`);
     return { ...previous, [m[1]]: m[2] };
+  };
+}
+
+/** Parser for a size in bytes with an optional binary unit: `512M`, `4G`, `1.5GiB`, `2T`, `1e9`. */
+export function byteSize(option: string): (text: string) => number {
+  return (text) => {
+    const bytes = parseByteSize(text);
+    if (!Number.isFinite(bytes)) {
+      throw new UsageError(`${option} must be a size in bytes such as 512M, 4G or 1.5T, got '${text}'`);
+    }
+    return bytes;
   };
 }

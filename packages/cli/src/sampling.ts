@@ -1,8 +1,16 @@
-import type { Registry } from '@rsrg/core';
+import {
+  assertMemoryFits,
+  capWorkers,
+  defaultWorkerCount,
+  type MemoryEstimate,
+  memoryLimit,
+  type Registry,
+} from '@rsrg/core';
 import type { Ensemble, SamplingConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from './context.js';
-import { integerAtLeast, real } from './options.js';
+import type { CliIo } from './io.js';
+import { byteSize, integerAtLeast, real } from './options.js';
 import { progressBar } from './progress.js';
 
 // The sampling options and their use, shared by `rsrg sample` and `rsrg train`.
@@ -111,4 +119,66 @@ export function ensembleFields(e: Ensemble): [string, string][] {
     ['interval', `${h.interval} moves per configuration`],
     ['seed', `${h.seed} (${h.rng})`],
   ];
+}
+
+/** The resource options of a command that runs chains (`--max-memory`, `--force-workers`). */
+export interface ResourceOptions {
+  maxMemory?: number;
+  forceWorkers?: boolean;
+}
+
+/** Adds `--max-memory <size>` and `--force-workers` (see `guardMemory` and `chooseWorkers`). */
+export function addResourceOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--max-memory <size>',
+        "refuse a run estimated to need more memory than this, e.g. 4G or 512M (default: the machine's memory)",
+      ).argParser(byteSize('--max-memory')),
+    )
+    .addOption(
+      new Option(
+        '--force-workers',
+        'run as many worker threads as --workers says, even more than the cores or the chains',
+      ),
+    );
+}
+
+/**
+ * The worker threads to run `chains` chains with: `requested` (default: the cores), capped at
+ * the chains and the cores unless `force` (core's `capWorkers`). When a number the user gave
+ * is reduced, one line on stderr says so:
+ * "rsrg: note: 256 workers asked for, 8 cores: using 8 (--force-workers to insist)".
+ */
+export function chooseWorkers(
+  io: CliIo,
+  requested: number | undefined,
+  chains: number,
+  force = false,
+): number {
+  const choice = capWorkers({
+    requested: requested ?? defaultWorkerCount(),
+    chains,
+    cores: defaultWorkerCount(),
+    force,
+  });
+  if (choice.reduced && requested !== undefined) {
+    io.stderr(`rsrg: note: ${choice.reduced} (--force-workers to insist)\n`);
+  }
+  return choice.workers;
+}
+
+/**
+ * Refuses, before anything is allocated, a run whose estimate exceeds the memory available
+ * (or `--max-memory`): a usage error in one line with the estimate, the limit and `hint`.
+ */
+export function guardMemory(
+  estimate: MemoryEstimate,
+  maxMemory: number | undefined,
+  hint = 'use a smaller --size or fewer --workers, or set --max-memory',
+): void {
+  const limit = memoryLimit(
+    maxMemory === undefined ? undefined : { bytes: maxMemory, source: '--max-memory' },
+  );
+  assertMemoryFits(estimate, limit, hint);
 }

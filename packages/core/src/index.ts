@@ -49,6 +49,7 @@ export {
   readFileChecked,
   writeFileAtomic,
 } from './files/index.js';
+export * from './guards/index.js';
 export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './hamiltonian.js';
 export { Lattice } from './lattice.js';
 export { defaultCoupling, type Model } from './model.js';

@@ -1,15 +1,19 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CouplingSet } from './couplings.js';
-import { UnknownIdError, UsageError } from './errors/index.js';
+import { RsrgError, UnknownIdError, UsageError } from './errors/index.js';
 import type { Model } from './model.js';
 import type { ProjectorFactory } from './projector.js';
 import type { Sampler } from './sampler.js';
 import type { Study } from './study.js';
 import type { ProjectorTrainer } from './trainer.js';
 
-/** A plugin registers things (unified style); a preset is a plugin that calls others. */
-export type Plugin = (registry: Registry) => void;
+/**
+ * A plugin registers things (unified style); a preset is a plugin that calls others. It may
+ * be asynchronous (read a file, compile WebAssembly): `Registry.load` awaits it.
+ */
+export type Plugin = (registry: Registry) => void | Promise<void>;
 
 type Kind = 'model' | 'sampler' | 'projector' | 'coupling set' | 'study' | 'trainer';
 
@@ -54,29 +58,51 @@ export class Registry {
     return this.loaded;
   }
 
+  /**
+   * Applies a synchronous plugin. An asynchronous one (returning a promise) is refused: its
+   * failure could not be reported here; load its module with `load`, which awaits it.
+   */
   use(plugin: Plugin): this {
-    plugin(this);
+    const result = plugin(this);
+    if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+      (result as Promise<void>).catch(() => {}); // reported below, not as an unhandled rejection
+      throw new UsageError('use() takes a synchronous plugin: load an asynchronous one with load()');
+    }
     return this;
   }
 
   /**
    * Imports a plugin module by package name, file URL or path and applies its `default` or
-   * `plugin` export. Bare names resolve from `parentUrl` (default: this module).
+   * `plugin` export, awaiting it when it is asynchronous. Bare names resolve from `parentUrl`
+   * (default: this module). A module that does not exist, or exports no plugin function, is a
+   * UsageError (exit code 2); a module that throws while it is imported, or a plugin that
+   * throws or rejects while registering, is an RsrgError (exit code 1). Every message names
+   * the module.
    */
   async load(specifier: string, parentUrl?: string): Promise<this> {
     const url = resolveModule(specifier, parentUrl);
     if (this.loaded.includes(url)) return this;
+    const name = displayName(specifier);
     let mod: { default?: unknown; plugin?: unknown };
     try {
       mod = await import(url);
     } catch (err) {
-      throw new UsageError(`cannot load plugin '${specifier}': ${(err as Error).message.split('\n')[0]}`);
+      throw withCause(
+        missingModule(url, err)
+          ? new UsageError(`cannot load plugin '${name}': ${firstLine(err)}`)
+          : new RsrgError(`plugin '${name}' failed while loading: ${firstLine(err)}`),
+        err,
+      );
     }
     const plugin = typeof mod.plugin === 'function' ? mod.plugin : mod.default;
     if (typeof plugin !== 'function') {
-      throw new UsageError(`plugin '${specifier}' exports neither a 'plugin' nor a default function`);
+      throw new UsageError(`plugin '${name}' exports neither a 'plugin' nor a default function`);
     }
-    (plugin as Plugin)(this);
+    try {
+      await (plugin as Plugin)(this);
+    } catch (err) {
+      throw withCause(new RsrgError(`plugin '${name}' failed while registering: ${firstLine(err)}`), err);
+    }
     this.loaded.push(url);
     return this;
   }
@@ -86,6 +112,43 @@ export class Registry {
     const r = new Registry();
     for (const s of sources) await r.load(s);
     return r;
+  }
+}
+
+/** A module for messages: a file URL as its path, anything else as given. */
+function displayName(specifier: string): string {
+  if (!specifier.startsWith('file:')) return specifier;
+  try {
+    return fileURLToPath(specifier);
+  } catch {
+    return specifier;
+  }
+}
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message || err.name : String(err);
+  return message.split('\n')[0];
+}
+
+function withCause<E extends Error>(error: E, cause: unknown): E {
+  Object.defineProperty(error, 'cause', {
+    value: cause,
+    enumerable: false,
+    configurable: true,
+    writable: true,
+  });
+  return error;
+}
+
+/** Whether an import failed because the module itself is not there (not one it imports). */
+function missingModule(url: string, err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT') return false;
+  if (!url.startsWith('file:')) return true;
+  try {
+    return !existsSync(fileURLToPath(url));
+  } catch {
+    return true;
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Codec, defineCodec, UsageError } from '@rsrg/core';
+import { type Codec, defineCodec, MAX_SITES, UsageError } from '@rsrg/core';
 import { chainSamples } from './config/partition.js';
 import { bytesPerConfiguration, unpackConfiguration } from './packed-configurations.js';
 
@@ -52,19 +52,44 @@ function check(condition: boolean, what: string): void {
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
+/** A registry id, as the registry accepts it. */
+const ID = /^[a-z0-9][a-z0-9._-]*$/i;
+
+/** A header value for a message: short, and printable whatever it is. */
+function shown(v: unknown): string {
+  const text =
+    typeof v === 'string' ? `'${v}'` : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
+ * The header, checked as data: every field of its type and in its range, so that a damaged
+ * header is reported as a damaged file naming the field, never passed on as settings that a
+ * run would then blame on the user. Ids are checked against a registry by `checkEnsembleHeader`.
+ */
 function headerFrom(d: unknown): EnsembleHeader {
-  check(typeof d === 'object' && d !== null, 'no header');
+  check(typeof d === 'object' && d !== null && !Array.isArray(d), 'no header');
   const h = d as Record<string, unknown>;
   for (const key of ['model', 'sampler', 'rng', 'createdAt'])
     check(typeof h[key] === 'string', `header field '${key}' is not a string`);
+  for (const key of ['model', 'sampler'])
+    check(ID.test(h[key] as string), `header field '${key}' is ${shown(h[key])}, not an id`);
   for (const key of ['thermalize', 'seed'])
-    check(isCount(h[key]), `header field '${key}' is not a non-negative integer`);
+    check(isCount(h[key]), `header field '${key}' is ${shown(h[key])}, not a non-negative integer`);
   for (const key of ['size', 'interval', 'chains'])
-    check(isCount(h[key]) && h[key] > 0, `header field '${key}' is not a positive integer`);
-  check(typeof h.coupling === 'number', "header field 'coupling' is not a number");
+    check(isCount(h[key]) && h[key] > 0, `header field '${key}' is ${shown(h[key])}, not a positive integer`);
+  check(
+    typeof h.coupling === 'number' && Number.isFinite(h.coupling),
+    `header field 'coupling' is ${shown(h.coupling)}, not a finite number`,
+  );
   check(
     Array.isArray(h.sizes) && h.sizes.length > 0 && h.sizes.every((L) => isCount(L) && L > 0),
     "header field 'sizes' is not a list of positive integers",
+  );
+  const sites = (h.sizes as number[]).reduce((v, L) => v * L, 1);
+  check(
+    sites <= MAX_SITES,
+    `header field 'sizes' is ${(h.sizes as number[]).join('×')}, more sites than a lattice can have`,
   );
   check(
     typeof h.versions === 'object' &&
@@ -101,6 +126,11 @@ export const ensembleCodec: Codec<Ensemble> = defineCodec<Ensemble>({
     const volume = header.sizes.reduce((v, L) => v * L, 1);
     check(o.volume === volume, `field 'volume' is ${String(o.volume)}, the lattice has ${volume} sites`);
     const count = o.count as number;
+    // Every chain kept at least one configuration (sampling refuses fewer samples than chains).
+    check(
+      header.chains <= count,
+      `header field 'chains' is ${header.chains}, more than the ${count} configurations the file holds`,
+    );
     const packed = o.packed;
     check(
       packed instanceof Uint8Array && packed.length === count * bytesPerConfiguration(volume),

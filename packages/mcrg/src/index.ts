@@ -30,6 +30,18 @@ export {
   walkChain,
 } from './chain.js';
 export { defaultLevels, resolveLevels } from './config/levels.js';
+export {
+  accumulatorLength,
+  assertRunArraysFit,
+  CHAIN_BYTES_PER_SITE,
+  chainStateBytes,
+  concurrentChains,
+  ensembleBytes,
+  estimateMcrgMemory,
+  estimateSamplingMemory,
+  PROCESS_BYTES,
+  WORKER_BYTES,
+} from './config/memory.js';
 export { binSamples, chainSamples } from './config/partition.js';
 export type {
   McrgConfig,
@@ -42,7 +54,7 @@ export type {
   SamplingConfig,
   SamplingSetup,
 } from './config/types.js';
-export { modelCouplings, prepareMcrg, prepareSampling } from './config/validate.js';
+export { checkEnsembleHeader, modelCouplings, prepareMcrg, prepareSampling } from './config/validate.js';
 export {
   type AnalyzeEnsembleOptions,
   analyzeEnsemble,

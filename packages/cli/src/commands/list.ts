@@ -1,7 +1,7 @@
 import { type Coupling, type CouplingSet, couplingParity, defaultCoupling, type Registry } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
-import { toJson } from '../format/json.js';
+import { jsonHead, toJson } from '../format/json.js';
 
 /** `rsrg list`: everything the loaded plugins registered, for people or (`--json`) programs. */
 export function listCommand(program: Command, ctx: CommandContext): Command {
@@ -11,7 +11,7 @@ export function listCommand(program: Command, ctx: CommandContext): Command {
     .addOption(new Option('--json', 'print one JSON object instead of text'))
     .action(async (opts: { json?: boolean }) => {
       const listing = describeRegistry(await ctx.registry());
-      ctx.io.stdout(opts.json ? toJson({ command: 'list', ...listing }) : renderListing(listing));
+      ctx.io.stdout(opts.json ? toJson({ ...jsonHead('list'), ...listing }) : renderListing(listing));
     });
 }
 

@@ -1,15 +1,15 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultWorkerCount, type Registry } from '@rsrg/core';
+import { assertDistinctPaths, type Registry } from '@rsrg/core';
 import type { McrgConfig, McrgResult, ResolvedMcrgConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
-import { prepareOutFile, readEnsemble, weightsFile } from '../files.js';
-import { toJson } from '../format/json.js';
+import { namedPath, prepareOutFile, readEnsembleFile, weightsFile, writeOutFile } from '../files.js';
+import { jsonHead, toJson } from '../format/json.js';
 import { renderFields, renderTable } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
 import { integerAtLeast, keyValue, real } from '../options.js';
 import { progressBar } from '../progress.js';
+import { addResourceOptions, chooseWorkers, guardMemory, type ResourceOptions } from '../sampling.js';
 
 /** Defaults that do not depend on the model; the rest come from the model and runMcrg. */
 export const MCRG_DEFAULTS = {
@@ -20,7 +20,7 @@ export const MCRG_DEFAULTS = {
   seed: 1,
 } as const;
 
-interface McrgOptions {
+interface McrgOptions extends ResourceOptions {
   model: string;
   size: number;
   coupling?: number;
@@ -47,7 +47,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     const o = new Option(flags, description);
     return parse ? o.argParser(parse) : o;
   };
-  return program
+  const mcrg = program
     .command('mcrg')
     .description('estimate the RG eigenvalue exponents y_t and y_h by Monte Carlo renormalization group')
     .addOption(opt('--model <id>', 'model to simulate (see rsrg list)').default(MCRG_DEFAULTS.model))
@@ -130,16 +130,26 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
       ),
     )
     .addOption(opt('--json', 'print one JSON object instead of text'))
-    .addOption(opt('--out <file>', 'also write the JSON result to this file, creating its directory'))
+    .addOption(
+      opt(
+        '--out <file>',
+        'also write the JSON result to this file (whole or not at all), creating its directory',
+      ),
+    )
     .action(async (opts: McrgOptions, command: Command) => {
       const { io } = ctx;
+      // Nothing runs when an output would overwrite an input.
+      assertDistinctPaths(
+        [namedPath(io.cwd, '--ensemble', opts.ensemble), namedPath(io.cwd, '--weights', opts.weights)],
+        [namedPath(io.cwd, '--out', opts.out)],
+      );
       const out = opts.out === undefined ? undefined : prepareOutFile(resolve(io.cwd, opts.out));
       const registry = await ctx.registry();
       // Over an ensemble, defaults give way to its header: only values typed by the user are checked against it.
       const ensemble =
         opts.ensemble === undefined
           ? undefined
-          : await readEnsemble(resolve(io.cwd, opts.ensemble), opts.ensemble);
+          : await readEnsembleFile(io, opts.ensemble, '--ensemble', registry);
       const given = (key: keyof McrgOptions) => !ensemble || command.getOptionValueSource(key) === 'cli';
       const config: McrgConfig = {
         ...(given('model') && { model: opts.model }),
@@ -148,16 +158,14 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         ...(given('thermalize') && { thermalize: opts.thermalize }),
         ...(given('seed') && { seed: opts.seed }),
         ...(ensemble && { ensemble }),
-        workers: opts.workers ?? defaultWorkerCount(),
+        ...(opts.workers !== undefined && { workers: opts.workers }),
         ...(opts.coupling !== undefined && { coupling: opts.coupling }),
         ...(opts.sampler !== undefined && { sampler: opts.sampler }),
         ...(opts.projector !== undefined && { projector: opts.projector }),
         ...((opts.weights !== undefined || opts.projectorOption !== undefined) && {
           projectorOptions: {
             ...opts.projectorOption,
-            ...(opts.weights !== undefined && {
-              weights: weightsFile(resolve(io.cwd, opts.weights), opts.weights),
-            }),
+            ...(opts.weights !== undefined && { weights: weightsFile(io, opts.weights) }),
           },
         }),
         ...(opts.interval !== undefined && { interval: opts.interval }),
@@ -166,21 +174,34 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         ...(opts.bins !== undefined && { binsPerChain: opts.bins }),
       };
       // Loaded here so that help, list and parse errors do not pay for the analyzer's imports.
-      const { runMcrg } = await import('@rsrg/mcrg');
+      const { assertRunArraysFit, estimateMcrgMemory, prepareMcrg, runMcrg } = await import('@rsrg/mcrg');
+      // Checked before anything is allocated: the configuration, the worker threads, the memory.
+      const setup = await prepareMcrg(registry, { ...config, workers: 1 });
+      const workers = chooseWorkers(io, opts.workers, setup.config.chains, opts.forceWorkers);
+      guardMemory(
+        estimateMcrgMemory(setup, { workers, ensembleBytes: ensemble?.packed.length ?? 0 }),
+        opts.maxMemory,
+        'use a smaller --size or fewer --workers, or set --max-memory',
+      );
+      assertRunArraysFit(setup, 'mcrg');
+      io.signal?.throwIfAborted();
       const progress = progressBar(io);
       let result: McrgResult;
       try {
-        result = await runMcrg(registry, config, {
-          onProgress: (p) => progress.update(p),
-          signal: io.signal,
-        });
+        result = await runMcrg(
+          registry,
+          { ...config, workers },
+          { onProgress: (p) => progress.update(p), signal: io.signal },
+        );
       } finally {
         progress.stop();
       }
+      io.signal?.throwIfAborted();
       const doc = mcrgJson(result, ctx.version);
-      if (out) writeFileSync(out, toJson(doc));
+      if (out) writeOutFile(out, toJson(doc));
       io.stdout(opts.json ? toJson(doc) : renderMcrg(result, registry));
     });
+  return addResourceOptions(mcrg);
 }
 
 /**
@@ -205,7 +226,7 @@ export function mcrgJson(result: McrgResult, cliVersion: string) {
   // One projector: estimates as they always were; several: each names its projector.
   const several = result.projectors.length > 1;
   return {
-    command: 'mcrg',
+    ...jsonHead('mcrg'),
     parameters: mcrgParameters(result.config),
     seed: result.config.seed,
     model: result.model,

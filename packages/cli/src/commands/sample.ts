@@ -1,22 +1,24 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultWorkerCount } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
-import { prepareOutFile } from '../files.js';
-import { toJson } from '../format/json.js';
+import { prepareOutFile, writeOutFile } from '../files.js';
+import { jsonHead, toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
 import { integerAtLeast } from '../options.js';
 import {
+  addResourceOptions,
   addSamplingOptions,
+  chooseWorkers,
   ensembleFields,
+  guardMemory,
+  type ResourceOptions,
   SAMPLE_DEFAULTS,
   type SamplingOptions,
   sampleWithProgress,
   samplingConfig,
 } from '../sampling.js';
 
-interface SampleOptions extends SamplingOptions {
+interface SampleOptions extends SamplingOptions, ResourceOptions {
   model: string;
   size: number;
   samples: number;
@@ -34,7 +36,7 @@ export function sampleCommand(program: Command, ctx: CommandContext): Command {
       'sample configurations of a model and store them as an ensemble file (for rsrg train and rsrg mcrg --ensemble)',
     );
   addSamplingOptions(command, true);
-  return command
+  command
     .addOption(
       new Option('--seed <n>', 'master seed; chain c samples with random stream 2c of it')
         .argParser(integerAtLeast('--seed', 0))
@@ -46,43 +48,55 @@ export function sampleCommand(program: Command, ctx: CommandContext): Command {
         'worker threads (default: the available cores); never changes the configurations',
       ).argParser(integerAtLeast('--workers', 1)),
     )
-    .addOption(new Option('--out <file>', 'the ensemble file to write').makeOptionMandatory())
-    .addOption(new Option('--json', 'print one JSON object instead of text'))
-    .action(async (opts: SampleOptions) => {
-      const { io } = ctx;
-      const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
-      const registry = await ctx.registry();
-      const started = performance.now();
-      const ensemble = await sampleWithProgress(
-        ctx,
-        registry,
-        samplingConfig(opts, opts.seed, opts.workers ?? defaultWorkerCount()),
+    .addOption(
+      new Option('--out <file>', 'the ensemble file to write (whole or not at all)').makeOptionMandatory(),
+    )
+    .addOption(new Option('--json', 'print one JSON object instead of text'));
+  return addResourceOptions(command).action(async (opts: SampleOptions) => {
+    const { io } = ctx;
+    const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
+    const registry = await ctx.registry();
+    const started = performance.now();
+    const { assertRunArraysFit, ensembleCodec, estimateSamplingMemory, prepareSampling } = await import(
+      '@rsrg/mcrg'
+    );
+    // Checked before anything is allocated: the configuration, the worker threads, the memory.
+    const config = samplingConfig(opts, opts.seed, 1);
+    const setup = prepareSampling(registry, config);
+    const workers = chooseWorkers(io, opts.workers, setup.config.chains, opts.forceWorkers);
+    guardMemory(
+      estimateSamplingMemory(setup, { workers }),
+      opts.maxMemory,
+      'use a smaller --size, fewer --samples or --workers, or set --max-memory',
+    );
+    assertRunArraysFit(setup, 'sample');
+    io.signal?.throwIfAborted();
+    const ensemble = await sampleWithProgress(ctx, registry, { ...config, workers });
+    io.signal?.throwIfAborted();
+    const bytes = ensembleCodec.encode(ensemble);
+    writeOutFile(out, bytes);
+    const wallSeconds = (performance.now() - started) / 1000;
+    if (opts.json) {
+      io.stdout(
+        toJson({
+          ...jsonHead('sample'),
+          out,
+          bytes: bytes.length,
+          header: ensemble.header,
+          count: ensemble.count,
+          volume: ensemble.volume,
+          wallSeconds,
+          versions: { ...ensemble.header.versions, '@rsrg/cli': ctx.version },
+        }),
       );
-      const { ensembleCodec } = await import('@rsrg/mcrg');
-      const bytes = ensembleCodec.encode(ensemble);
-      writeFileSync(out, bytes);
-      const wallSeconds = (performance.now() - started) / 1000;
-      if (opts.json) {
-        io.stdout(
-          toJson({
-            command: 'sample',
-            out,
-            bytes: bytes.length,
-            header: ensemble.header,
-            count: ensemble.count,
-            volume: ensemble.volume,
-            wallSeconds,
-            versions: { ...ensemble.header.versions, '@rsrg/cli': ctx.version },
-          }),
-        );
-      } else {
-        io.stdout(
-          `${renderFields([
-            ...ensembleFields(ensemble),
-            ['file', `${out} (${bytes.length} bytes)`],
-            ['wall time', `${wallSeconds.toFixed(2)} s`],
-          ])}\n`,
-        );
-      }
-    });
+    } else {
+      io.stdout(
+        `${renderFields([
+          ...ensembleFields(ensemble),
+          ['file', `${out} (${bytes.length} bytes)`],
+          ['wall time', `${wallSeconds.toFixed(2)} s`],
+        ])}\n`,
+      );
+    }
+  });
 }

@@ -2,6 +2,7 @@ import {
   type Coupling,
   defaultCoupling,
   defaultWorkerCount,
+  FileFormatError,
   type Model,
   type Registry,
   UnsupportedError,
@@ -56,6 +57,11 @@ export function prepareSampling(registry: Registry, config: SamplingConfig): Sam
   const thermalize = integer('thermalize', config.thermalize, 0);
   const seed = integer('seed', config.seed, 0);
   const chains = integer('chains', config.chains ?? 8, 1);
+  if (samples < chains) {
+    throw new UsageError(
+      `samples ${samples} is fewer than the ${chains} chains: every chain must keep at least one configuration`,
+    );
+  }
   const canUseWorkers = registry.sources.length > 0;
   const workers = integer('workers', config.workers ?? (canUseWorkers ? defaultWorkerCount() : 1), 1);
   if (workers > 1 && !canUseWorkers) {
@@ -100,8 +106,68 @@ export function prepareSampling(registry: Registry, config: SamplingConfig): Sam
   };
 }
 
+/**
+ * Checks an ensemble's header against the registry: its model and sampler are registered, its
+ * lattice is the model's at its size, and the sampler takes its coupling. The header holds
+ * no user input, so a failure is a FileFormatError (exit code 1) naming `source` (the file) and
+ * the field, never a usage error about a value nobody typed. Run it right after reading a file;
+ * `prepareMcrg` runs it too, with source 'the ensemble'.
+ *
+ * @example
+ * const ensemble = ensembleCodec.decode(readFileSync(path), path);
+ * checkEnsembleHeader(registry, ensemble, path);
+ * // e.rsrg: header field 'model' is 'isig2d', a model no loaded plugin provides (known: ising1d, ising2d, ising3d): the file is damaged, or was written with a plugin that is not loaded
+ */
+export function checkEnsembleHeader(registry: Registry, ensemble: Ensemble, source: string): void {
+  const h = ensemble.header;
+  const damaged = (what: string) =>
+    new FileFormatError(`${source}: ${what}: the file is damaged, or was written with other plugins`);
+  const known = (kind: 'model' | 'sampler') => {
+    const table = kind === 'model' ? registry.models : registry.samplers;
+    if (!table.has(h[kind])) {
+      const ids = table.list().map((x) => x.id);
+      throw damaged(
+        `header field '${kind}' is '${h[kind]}', a ${kind} no loaded plugin provides (known: ${ids.join(', ') || 'none'})`,
+      );
+    }
+  };
+  known('model');
+  known('sampler');
+  const model = registry.models.get(h.model);
+  let sizes: readonly number[];
+  try {
+    sizes = model.lattice(h.size).sizes;
+  } catch (err) {
+    throw damaged(`header field 'size' is ${h.size}, which model '${h.model}' refuses (${messageOf(err)})`);
+  }
+  if (sizes.length !== h.sizes.length || sizes.some((L, a) => L !== h.sizes[a])) {
+    throw damaged(
+      `header field 'sizes' is ${h.sizes.join('×')}, but model '${h.model}' at size ${h.size} is ${sizes.join('×')}`,
+    );
+  }
+  try {
+    prepareSampling(registry, {
+      ...ensembleSamplingSettings(h),
+      samples: Math.max(ensemble.count, h.chains),
+      seed: h.seed,
+      workers: 1,
+    });
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    const reason = messageOf(err).replace(/^sampler '[^']*' cannot simulate model '[^']*': /, '');
+    throw damaged(
+      `header field 'coupling' is ${h.coupling}, which its sampler '${h.sampler}' cannot take on model '${h.model}' (${reason})`,
+    );
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** The sampling part of a configuration over stored configurations: the ensemble's header. */
-function ensembleSampling(config: McrgConfig, ensemble: Ensemble): SamplingConfig {
+function ensembleSampling(registry: Registry, config: McrgConfig, ensemble: Ensemble): SamplingConfig {
+  checkEnsembleHeader(registry, ensemble, 'the ensemble');
   const h = ensemble.header;
   const given: [keyof typeof h & keyof McrgConfig, unknown][] = [
     ['model', config.model],
@@ -163,13 +229,18 @@ function resolveProjectors(config: McrgConfig, model: Model): ResolvedProjector[
 export async function prepareMcrg(registry: Registry, config: McrgConfig): Promise<McrgSetup> {
   const sampling = prepareSampling(
     registry,
-    config.ensemble ? ensembleSampling(config, config.ensemble) : (config as SamplingConfig),
+    config.ensemble ? ensembleSampling(registry, config, config.ensemble) : (config as SamplingConfig),
   );
   const { samples, chains } = sampling.config;
   const binsPerChain = integer('binsPerChain', config.binsPerChain ?? 16, 1);
   if (chains * binsPerChain < 2)
     throw new UsageError('the jackknife needs at least 2 bins: raise chains or binsPerChain');
   if (Math.floor(samples / chains) < binsPerChain) {
+    if (config.ensemble && config.samples === undefined) {
+      throw new UsageError(
+        `the ensemble's ${samples} configurations are too few for ${chains} chains × ${binsPerChain} bins (need at least ${chains * binsPerChain}): ask for fewer bins or chains`,
+      );
+    }
     throw new UsageError(
       `samples ${samples} is too few for ${chains} chains × ${binsPerChain} bins (need at least ${chains * binsPerChain})`,
     );
