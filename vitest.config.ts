@@ -12,6 +12,7 @@ export default defineConfig({
       '@rsrg/samplers': src('samplers'),
       '@rsrg/projectors': src('projectors'),
       '@rsrg/mcrg': src('mcrg'),
+      '@rsrg/studies': src('studies'),
       '@rsrg/cli': src('cli'),
     },
   },

@@ -1,24 +1,19 @@
+import type { ParameterPanel } from '@rsrg/studies';
+
 /**
  * The study figures as Vega-Lite specifications (plain data, testable without rendering) and
  * their rendering to SVG (vega, headless) and PNG (resvg). The renderers are imported on first
  * use, so commands that draw nothing do not load them.
  */
 
-/** A filter as the figures need it: geometry and weights (row-major, last axis fastest). */
-export interface FilterImage {
-  readonly dimension: number;
-  readonly width: number;
-  readonly weights: ArrayLike<number>;
-}
-
-/** One y estimate at a training step (Figure 2). */
+/** One y estimate at a training step (the training curve). */
 export interface TrainingPoint {
   readonly step: number;
   readonly y: number;
   readonly error: number;
 }
 
-/** A horizontal reference line of Figure 2. */
+/** A horizontal reference line of the training curve. */
 export interface ReferenceLine {
   readonly label: string;
   readonly y: number;
@@ -40,51 +35,58 @@ const CONFIG = {
   title: { fontSize: 14, anchor: 'start', offset: 12 },
 };
 
+/** `epoch 3`, or `epoch 2.50` for a snapshot within an epoch. */
+function epochLabel(epoch: number): string {
+  return `epoch ${Number.isInteger(epoch) ? epoch : epoch.toFixed(2)}`;
+}
+
+/** A number for a panel's range: three significant digits. */
+function short(x: number): string {
+  return Number(x.toPrecision(3)).toString().replace('-', '−');
+}
+
 /**
- * Figure 1: the filter at each snapshot epoch as a heatmap of W over the offset (row, column)
- * from the block's corner, on one diverging colour scale symmetric about 0 (blue negative,
- * red positive). Filters of more than two dimensions show one panel row per slice of the
- * leading axes.
+ * The filters figure: the trained parameters at each snapshot as a heatmap over the offset
+ * (row, column) from the block's corner, each panel on its own diverging colour scale centred
+ * on 0 (blue negative, red positive), with its range in the panel's title, so that an early
+ * filter near zero shows its pattern as well as a late one. Parameters of more than two axes
+ * show one panel row per slice of the leading axes; one axis is one row.
  */
-export function filterFigureSpec(
-  snapshots: readonly { readonly epoch: number; readonly filter: FilterImage }[],
-  title: string,
-): Spec {
-  const values: { epoch: string; slice: string; row: number; col: number; w: number }[] = [];
-  let max = 0;
-  for (const { epoch, filter } of snapshots) {
-    const w = filter.width;
-    const plane = filter.dimension >= 2 ? w * w : w;
-    for (let k = 0; k < filter.weights.length; k++) {
+export function filterFigureSpec(panels: readonly ParameterPanel[], title: string): Spec {
+  const values: { panel: string; slice: string; row: number; col: number; w: number }[] = [];
+  const labels: string[] = [];
+  for (const { epoch, shape, values: weights, min, max } of panels) {
+    const dimension = shape.length;
+    const w = dimension ? shape[dimension - 1] : 1;
+    const plane = dimension >= 2 ? w * shape[dimension - 2] : w;
+    const label = `${epochLabel(epoch)}: ${short(min)} … ${short(max)}`;
+    labels.push(label);
+    for (let k = 0; k < weights.length; k++) {
       const inPlane = k % plane;
-      const value = filter.weights[k];
-      max = Math.max(max, Math.abs(value));
       values.push({
-        epoch: `epoch ${epoch}`,
-        slice: filter.dimension > 2 ? sliceLabel(Math.floor(k / plane), w, filter.dimension - 2) : '',
-        row: filter.dimension >= 2 ? Math.floor(inPlane / w) : 0,
-        col: filter.dimension >= 2 ? inPlane % w : inPlane,
-        w: value,
+        panel: label,
+        slice: dimension > 2 ? sliceLabel(Math.floor(k / plane), w, dimension - 2) : '',
+        row: dimension >= 2 ? Math.floor(inPlane / w) : 0,
+        col: dimension >= 2 ? inPlane % w : inPlane,
+        w: weights[k],
       });
     }
   }
-  const extent = max > 0 ? max : 1;
   const side = 150;
-  const sliced = snapshots.some((s) => s.filter.dimension > 2);
+  const sliced = panels.some((p) => p.shape.length > 2);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle: 'W at offset (row, column) from the block corner' },
+    title: {
+      text: title,
+      subtitle: 'W at offset (row, column) from the block corner; each panel on its own scale',
+    },
     data: { values },
     facet: {
-      column: {
-        field: 'epoch',
-        type: 'ordinal',
-        sort: snapshots.map((s) => `epoch ${s.epoch}`),
-        title: null,
-      },
+      column: { field: 'panel', type: 'ordinal', sort: labels, title: null },
       ...(sliced && { row: { field: 'slice', type: 'ordinal', title: null } }),
     },
     spacing: 14,
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     spec: {
       width: side,
       height: side,
@@ -96,8 +98,8 @@ export function filterFigureSpec(
           field: 'w',
           type: 'quantitative',
           title: 'W',
-          scale: { scheme: 'redblue', reverse: true, domain: [-extent, extent] },
-          legend: { gradientLength: side, format: '.2~f' },
+          scale: { scheme: 'redblue', reverse: true, domainMid: 0 },
+          legend: { gradientLength: side, format: '.2~f', orient: 'bottom', direction: 'horizontal' },
         },
         tooltip: [
           { field: 'row', type: 'ordinal' },
@@ -120,7 +122,7 @@ function sliceLabel(index: number, w: number, axes: number): string {
 }
 
 /**
- * Figure 2: y at the first RG step and the largest truncation against the training step, with
+ * The training curve: y at the first RG step and the largest truncation against the training step, with
  * ±1σ error bars, and dashed horizontal lines for the references (another projector's measured
  * value, the exact exponent), each labelled at its right end.
  */
