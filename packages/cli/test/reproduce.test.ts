@@ -399,7 +399,7 @@ describe('the chung-kao-2019 study declaration', () => {
 });
 
 describe('the filters figure', () => {
-  it('gives each panel its own colour scale centred on zero, with its range in the title', () => {
+  it('gives each panel its own colour scale symmetric about zero, with its range in the title', () => {
     const spec = filterFigureSpec(
       [
         { epoch: 1, shape: [2, 2], values: [0.5, -2, 1, 0], min: -2, max: 1 },
@@ -408,17 +408,35 @@ describe('the filters figure', () => {
       't',
     ) as {
       resolve: unknown;
-      spec: { encoding: { color: { scale: { domainMid: number } } } };
-      data: { values: unknown[] };
+      hconcat: {
+        title: { text: string[] };
+        encoding: { color: { scale: { domain: number[] } } };
+        data: { values: unknown[] };
+      }[];
     };
     expect(spec.resolve).toEqual({ scale: { color: 'independent' }, legend: { color: 'independent' } });
-    expect(spec.spec.encoding.color.scale.domainMid).toBe(0);
-    expect(spec.data.values.slice(0, 4)).toEqual([
-      { panel: 'epoch 1: −2 … 1', slice: '', row: 0, col: 0, w: 0.5 },
-      { panel: 'epoch 1: −2 … 1', slice: '', row: 0, col: 1, w: -2 },
-      { panel: 'epoch 1: −2 … 1', slice: '', row: 1, col: 0, w: 1 },
-      { panel: 'epoch 1: −2 … 1', slice: '', row: 1, col: 1, w: 0 },
+    const [first, second] = spec.hconcat;
+    expect(first.title.text).toEqual(['epoch 1', '−2 ≤ W ≤ 1']);
+    expect(second.title.text).toEqual(['epoch 2.50', '0 ≤ W ≤ 0.02']);
+    expect(first.encoding.color.scale.domain).toEqual([-2, 2]);
+    expect(second.encoding.color.scale.domain).toEqual([-0.02, 0.02]);
+    expect(first.data.values).toEqual([
+      { slice: '', row: 0, col: 0, w: 0.5 },
+      { slice: '', row: 0, col: 1, w: -2 },
+      { slice: '', row: 1, col: 0, w: 1 },
+      { slice: '', row: 1, col: 1, w: 0 },
     ]);
-    expect(spec.data.values[4]).toMatchObject({ panel: 'epoch 2.50: 0 … 0.02' });
+  });
+
+  it('shows a 3D filter as one row per slice of the leading axis', () => {
+    const values = Array.from({ length: 8 }, (_, k) => k - 3);
+    const spec = filterFigureSpec([{ epoch: 3, shape: [2, 2, 2], values, min: -3, max: 4 }], 't') as {
+      hconcat: { facet: unknown; data: { values: { slice: string }[] } }[];
+    };
+    expect(spec.hconcat[0].facet).toEqual({ row: { field: 'slice', type: 'ordinal', title: null } });
+    expect(spec.hconcat[0].data.values.map((v) => v.slice)).toEqual([
+      ...Array(4).fill('slice 0'),
+      ...Array(4).fill('slice 1'),
+    ]);
   });
 });

@@ -33,7 +33,7 @@ describe('the comparison with published numbers', () => {
   it('summarizes per projector: cells compared, within 2σ, largest deviation', () => {
     const rows = compareWithReference(
       [
-        { projector: 'a', sector: 'even', nr: 1, nc: 1, y: 1.01, error: 0.003 },
+        { projector: 'a', sector: 'even', nr: 1, nc: 1, y: 1.005, error: 0.003 },
         { projector: 'a', sector: 'even', nr: 1, nc: 2, y: 1.5, error: 0.1 },
       ],
       [
@@ -42,8 +42,8 @@ describe('the comparison with published numbers', () => {
       ],
       ['a'],
     );
-    expect(comparisonSummary(rows)).toEqual([
-      { projector: 'a', compared: 2, within2: 1, maxAbsDeviation: 5 },
-    ]);
+    const [summary] = comparisonSummary(rows);
+    expect(summary).toMatchObject({ projector: 'a', compared: 2, within2: 1 });
+    expect(summary.maxAbsDeviation).toBeCloseTo(5, 12);
   });
 });

@@ -44,7 +44,7 @@ describe('RunDirectory', () => {
     );
     writeFileSync(join(path, 'notes.txt'), 'mine');
     const again = RunDirectory.open(path, { restart: true, owned: ['result.json'] });
-    expect(readdirSync(path).sort()).toEqual([INCOMPLETE_MARKER, LOCK_FILE, 'notes.txt']);
+    expect(readdirSync(path).sort()).toEqual([LOCK_FILE, INCOMPLETE_MARKER, 'notes.txt'].sort());
     again.complete();
     again.close();
     expect(() => RunDirectory.open(path)).toThrow(/holds files of something else \(notes\.txt\)/);

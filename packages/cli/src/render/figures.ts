@@ -47,47 +47,30 @@ function short(x: number): string {
 
 /**
  * The filters figure: the trained parameters at each snapshot as a heatmap over the offset
- * (row, column) from the block's corner, each panel on its own diverging colour scale centred
- * on 0 (blue negative, red positive), with its range in the panel's title, so that an early
- * filter near zero shows its pattern as well as a late one. Parameters of more than two axes
- * show one panel row per slice of the leading axes; one axis is one row.
+ * (row, column) from the block's corner, each panel on its own diverging colour scale,
+ * symmetric about 0 (blue negative, red positive) and with its own legend, and the panel's
+ * range under its title, so that an early filter near zero shows its pattern as well as a
+ * late one. Parameters of more than two axes show one panel row per slice of the leading axes;
+ * one axis is one row.
  */
 export function filterFigureSpec(panels: readonly ParameterPanel[], title: string): Spec {
-  const values: { panel: string; slice: string; row: number; col: number; w: number }[] = [];
-  const labels: string[] = [];
-  for (const { epoch, shape, values: weights, min, max } of panels) {
+  const side = 150;
+  const sliced = panels.some((p) => p.shape.length > 2);
+  const panel = ({ epoch, shape, values: weights, min, max }: ParameterPanel): Spec => {
     const dimension = shape.length;
     const w = dimension ? shape[dimension - 1] : 1;
     const plane = dimension >= 2 ? w * shape[dimension - 2] : w;
-    const label = `${epochLabel(epoch)}: ${short(min)} … ${short(max)}`;
-    labels.push(label);
-    for (let k = 0; k < weights.length; k++) {
+    const values = Array.from({ length: weights.length }, (_, k) => {
       const inPlane = k % plane;
-      values.push({
-        panel: label,
+      return {
         slice: dimension > 2 ? sliceLabel(Math.floor(k / plane), w, dimension - 2) : '',
         row: dimension >= 2 ? Math.floor(inPlane / w) : 0,
         col: dimension >= 2 ? inPlane % w : inPlane,
         w: weights[k],
-      });
-    }
-  }
-  const side = 150;
-  const sliced = panels.some((p) => p.shape.length > 2);
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: 'W at offset (row, column) from the block corner; each panel on its own scale',
-    },
-    data: { values },
-    facet: {
-      column: { field: 'panel', type: 'ordinal', sort: labels, title: null },
-      ...(sliced && { row: { field: 'slice', type: 'ordinal', title: null } }),
-    },
-    spacing: 14,
-    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
-    spec: {
+      };
+    });
+    const extent = Math.max(Math.abs(min), Math.abs(max)) || 1;
+    const cell = {
       width: side,
       height: side,
       mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
@@ -98,8 +81,8 @@ export function filterFigureSpec(panels: readonly ParameterPanel[], title: strin
           field: 'w',
           type: 'quantitative',
           title: 'W',
-          scale: { scheme: 'redblue', reverse: true, domainMid: 0 },
-          legend: { gradientLength: side, format: '.2~f', orient: 'bottom', direction: 'horizontal' },
+          scale: { scheme: 'redblue', reverse: true, domain: [-extent, extent] },
+          legend: { gradientLength: side, format: '.2~g', orient: 'bottom', direction: 'horizontal' },
         },
         tooltip: [
           { field: 'row', type: 'ordinal' },
@@ -107,7 +90,19 @@ export function filterFigureSpec(panels: readonly ParameterPanel[], title: strin
           { field: 'w', type: 'quantitative', format: '.4f' },
         ],
       },
-    },
+    };
+    return {
+      title: { text: [epochLabel(epoch), `${short(min)} ≤ W ≤ ${short(max)}`], fontSize: 12, anchor: 'middle' },
+      data: { values },
+      ...(sliced ? { facet: { row: { field: 'slice', type: 'ordinal', title: null } }, spec: cell } : cell),
+    };
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, subtitle: 'W at offset (row, column) from the block corner; each panel on its own scale' },
+    hconcat: panels.map(panel),
+    spacing: 24,
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     config: CONFIG,
   };
 }
