@@ -92,14 +92,21 @@ export function filterFigureSpec(panels: readonly ParameterPanel[], title: strin
       },
     };
     return {
-      title: { text: [epochLabel(epoch), `${short(min)} ≤ W ≤ ${short(max)}`], fontSize: 12, anchor: 'middle' },
+      title: {
+        text: [epochLabel(epoch), `${short(min)} ≤ W ≤ ${short(max)}`],
+        fontSize: 12,
+        anchor: 'middle',
+      },
       data: { values },
       ...(sliced ? { facet: { row: { field: 'slice', type: 'ordinal', title: null } }, spec: cell } : cell),
     };
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle: 'W at offset (row, column) from the block corner; each panel on its own scale' },
+    title: {
+      text: title,
+      subtitle: 'W at offset (row, column) from the block corner; each panel on its own scale',
+    },
     hconcat: panels.map(panel),
     spacing: 24,
     resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
