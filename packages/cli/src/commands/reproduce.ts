@@ -169,7 +169,7 @@ async function summary(
         ? ([
             [
               'training',
-              `${done.trainingData.count} configurations, trainer ${t.trainer}, ${t.trained.plan.epochs} epochs, ${t.trained.plan.steps} steps`,
+              `${done.trainingData.count} configurations, trainer ${t.trainer}, ${t.trained.plan.epochs} epoch${t.trained.plan.epochs === 1 ? '' : 's'}, ${t.trained.plan.steps} steps`,
             ],
           ] as [string, string][])
         : []),

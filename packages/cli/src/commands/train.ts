@@ -471,7 +471,10 @@ async function render(
     ...ensembleFields(data).map(([k, v]) => [`data ${k}`, v] as [string, string]),
     ['trainer', `${trainer.id} (projector ${trainer.projector})`],
     ...(trainer.describe?.(trained) ?? []).map(([k, v]) => [k, v] as [string, string]),
-    ['steps', `${trained.plan.epochs} epochs × ${trained.plan.stepsPerEpoch} steps`],
+    [
+      'steps',
+      `${trained.plan.epochs} epoch${trained.plan.epochs === 1 ? '' : 's'} × ${trained.plan.stepsPerEpoch} steps`,
+    ],
     ['seed', String(inputs.seeds.master)],
     ...(last && metrics.length
       ? ([
