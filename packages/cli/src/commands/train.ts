@@ -29,8 +29,6 @@ import {
 
 const DEFAULT_TRAINER = 'rbm';
 const DEFAULT_EVAL_SAMPLES = 5000;
-/** Version of the --json document (the same as reproduce's, SCHEMA_VERSION of @rsrg/studies). */
-const SCHEMA_VERSION = 2;
 
 interface TrainCliOptions extends SamplingOptions {
   data?: string;
@@ -218,6 +216,7 @@ async function importWeightDat(ctx: CommandContext, opts: TrainCliOptions, cmd: 
   const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
   const filter = readWeightDat(readFileSync(source), { blockSize: opts.blockSize, source });
   writeFileAtomic(out, rbmProjectorCodec.encode({ filter }), { label: `--out file ${out}` });
+  const { SCHEMA_VERSION } = await import('@rsrg/studies');
   const doc = {
     schemaVersion: SCHEMA_VERSION,
     command: 'train',
@@ -432,7 +431,7 @@ async function render(
   wallSeconds: number,
   json: boolean,
 ): Promise<string> {
-  const { historyJson, parametersJson, STUDIES_VERSION } = await import('@rsrg/studies');
+  const { historyJson, parametersJson, SCHEMA_VERSION, STUDIES_VERSION } = await import('@rsrg/studies');
   const { trained, trainer } = outcome;
   const h = data.header;
   const recorded = trained.metadata.versions;
