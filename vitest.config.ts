@@ -13,6 +13,7 @@ export default defineConfig({
       '@rsrg/projectors': src('projectors'),
       '@rsrg/mcrg': src('mcrg'),
       '@rsrg/campaigns': src('campaigns'),
+      '@rsrg/studies': src('studies'),
       '@rsrg/cli': src('cli'),
     },
   },

@@ -4,8 +4,6 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     bin: 'src/bin.ts',
-    'train-worker': 'src/study/train-worker.ts',
-    'evaluate-worker': 'src/study/evaluate-worker.ts',
   },
   format: ['esm'],
   target: 'node20',

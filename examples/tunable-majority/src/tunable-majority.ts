@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   type Lattice,
   type Projector,
@@ -10,6 +11,7 @@ import {
   UnsupportedError,
   UsageError,
 } from '@rsrg/core';
+import { type TunableMajorityFile, tunableMajorityCodec } from './file.js';
 
 /** The id this plugin registers. */
 export const TUNABLE_MAJORITY_ID = 'tunable-majority';
@@ -178,13 +180,44 @@ export function tunableMajorityProjector(
   };
 }
 
-/** `tunable-majority`: options `w` (default 1) and `blockSize` (default 2). */
+/**
+ * `tunable-majority`: options `w` (default 1) and `blockSize` (default 2), or `weights`: the
+ * path of a projector file (`tunableMajorityCodec`, written by trainer `tunable-majority`) that
+ * holds both.
+ */
 export const tunableMajority: ProjectorFactory = {
   id: TUNABLE_MAJORITY_ID,
   description:
-    "Swendsen's tunable majority rule: P(μ|σ) ∝ exp(w μ Σ_block σ) on b^d blocks; w → ∞ is majority rule (options w, default 1; blockSize, default 2)",
+    "Swendsen's tunable majority rule: P(μ|σ) ∝ exp(w μ Σ_block σ) on b^d blocks; w → ∞ is majority rule (options w, default 1; blockSize, default 2; or weights, a trained file)",
   create(options: ProjectorOptions): TunableMajorityProjector {
-    const { w, blockSize } = tunableMajorityOptions(options);
-    return tunableMajorityProjector(w, blockSize);
+    const { weights, ...rest } = options;
+    if (weights === undefined) {
+      const { w, blockSize } = tunableMajorityOptions(rest);
+      return tunableMajorityProjector(w, blockSize);
+    }
+    if (rest.w !== undefined) {
+      throw new UsageError(
+        `projector '${TUNABLE_MAJORITY_ID}': give w or weights (a trained file), not both`,
+      );
+    }
+    const { blockSize } = tunableMajorityOptions(rest);
+    const file = readTunableMajorityFile(String(weights));
+    if (rest.blockSize !== undefined && blockSize !== file.blockSize) {
+      throw new UsageError(`${weights} holds a rule with block size ${file.blockSize}, not ${blockSize}`);
+    }
+    return tunableMajorityProjector(file.w, file.blockSize);
   },
 };
+
+/** Reads a tunable-majority projector file (a missing file is a usage error, a damaged one a FileFormatError). */
+export function readTunableMajorityFile(path: string): TunableMajorityFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new UsageError(
+      `cannot read ${TUNABLE_MAJORITY_ID} projector file ${path}: ${(err as Error).message}`,
+    );
+  }
+  return tunableMajorityCodec.decode(bytes, path);
+}

@@ -1,9 +1,8 @@
 import { Registry, type Study } from '@rsrg/core';
 import { plugin as models } from '@rsrg/models';
-import { plugin as projectors, resolveTrainOptions } from '@rsrg/projectors';
+import { plugin as projectors } from '@rsrg/projectors';
+import { studyScale } from '@rsrg/studies';
 import { describe, expect, it } from 'vitest';
-import { filterEpochs, studyScale } from '../src/study/run-study.js';
-import { presetId, trainingSettings, trainOptions } from '../src/study/train-settings.js';
 
 const registry = new Registry().use(models).use(projectors);
 
@@ -15,7 +14,10 @@ describe.each(['ising3d-16', 'ising3d-32'])('study %s', (id) => {
     expect(model.dimension).toBe(3);
     expect(study.coupling).toBeUndefined();
     expect(study.projectors).toEqual(['majority', 'rbm']);
-    expect(study.training).toEqual({ projector: 'rbm', preset: 'nmcrg' });
+    expect(study.training).toEqual({
+      trainer: 'rbm',
+      options: { preset: 'nmcrg', snapshotEpochs: '1,3,5,100' },
+    });
     expect(study.sampler).toBe('wolff-wasm');
     // No published 3D table: the report compares with the model's exponents.
     expect(study.reference).toEqual([]);
@@ -26,23 +28,28 @@ describe.each(['ising3d-16', 'ising3d-32'])('study %s', (id) => {
     'scale %s resolves to a 4³ filter with stride 2 that fits the lattice',
     (scaleId) => {
       const { scale } = studyScale(study, scaleId);
-      const options = resolveTrainOptions(
-        trainOptions(presetId(study.training.preset), trainingSettings(scale.training, scaleId), { seed: 1 }),
-      );
+      const trainingSize = scale.trainingSize ?? study.size;
+      const configurations = scale.trainingConfigurations ?? 0;
+      // The trainer checks that the filter fits the training lattice and blocks it evenly.
+      const plan = registry.trainers
+        .get('rbm')
+        .plan(
+          { ...study.training?.options, ...scale.training },
+          { lattice: registry.models.get(study.model).lattice(trainingSize), count: configurations },
+        );
+      const options = plan.options as { width: number; blockSize: number; snapshotEpochs: number[] };
       expect(options.width).toBe(4);
       expect(options.blockSize).toBe(2);
       expect(study.size % options.blockSize).toBe(0);
-      // A smaller training lattice must still hold the filter and block evenly.
-      const trainingSize = scale.trainingSize ?? study.size;
-      expect(trainingSize % options.blockSize).toBe(0);
       expect(trainingSize).toBeGreaterThanOrEqual(options.width);
-      // Figure 2 gets between 5 and 50 points over the training.
-      const steps = options.epochs * Math.ceil(scale.trainingConfigurations / options.batchSize);
-      expect(steps / scale.evaluateEvery).toBeGreaterThanOrEqual(5);
-      expect(steps / scale.evaluateEvery).toBeLessThanOrEqual(50);
-      expect(filterEpochs(study, options.epochs).at(-1)).toBe(options.epochs);
+      // The training curve gets between 5 and 50 points over the training.
+      const every = scale.evaluateEvery ?? 0;
+      expect(plan.steps / every).toBeGreaterThanOrEqual(5);
+      expect(plan.steps / every).toBeLessThanOrEqual(50);
+      // The filters figure ends at the last epoch, also in a run shorter than 100 epochs.
+      expect(options.snapshotEpochs.at(-1)).toBe(plan.epochs);
       // Measurements are independent of the training data and outnumber them.
-      expect(scale.measurementSamples).toBeGreaterThan(scale.trainingConfigurations);
+      expect(scale.measurementSamples).toBeGreaterThan(configurations);
     },
   );
 });

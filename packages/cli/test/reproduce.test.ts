@@ -1,16 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry, type Study } from '@rsrg/core';
 import { ensembleCodec } from '@rsrg/mcrg';
 import { chungKao2019, plugin as models } from '@rsrg/models';
 import { plugin as projectors, rbmPresets, rbmProjectorCodec } from '@rsrg/projectors';
+import { deriveSeed, runSeeds, studyScale } from '@rsrg/studies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareWithReference } from '../src/study/comparison.js';
-import { filterFigureSpec } from '../src/study/figures.js';
-import { filterEpochs, studyScale } from '../src/study/run-study.js';
-import { deriveSeed, runSeeds } from '../src/study/seeds.js';
-import { presetId, trainingSettings, trainOptions } from '../src/study/train-settings.js';
+import { filterFigureSpec } from '../src/render/figures.js';
 import { expectOneLineError, fixture, type Run, rsrg } from './fixtures/run-rsrg.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rsrg-reproduce-'));
@@ -31,6 +36,7 @@ interface Entry {
 describe('rsrg reproduce (a tiny study from a plugin)', () => {
   let json: Run;
   let doc: {
+    schemaVersion: number;
     command: string;
     outDir: string;
     files: Record<string, string | { svg: string; png: string }>;
@@ -96,22 +102,25 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
   });
 
   it('writes every output into the directory, and result.json is the printed JSON', () => {
+    expect(doc.schemaVersion).toBe(2);
     expect(doc.command).toBe('reproduce');
     expect(doc.outDir).toBe(outDir);
     const names = Object.values(doc.files).flatMap((f) => (typeof f === 'string' ? [f] : [f.svg, f.png]));
     expect(names.sort()).toEqual(
       [
-        'figure1.png',
-        'figure1.svg',
-        'figure2.png',
-        'figure2.svg',
+        'filters.png',
+        'filters.svg',
+        'training-curve.png',
+        'training-curve.svg',
         'projector.rsrg',
         'report.md',
         'result.json',
-        'table1.md',
+        'comparison.md',
       ].sort(),
     );
     for (const name of names) expect(existsSync(join(outDir, name)), name).toBe(true);
+    // A finished run leaves neither the lock nor the INCOMPLETE marker.
+    expect(readdirSync(outDir).sort()).toEqual(names.sort());
     expect(JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8'))).toEqual(doc);
     // The training data are not kept unless asked for.
     expect(existsSync(join(outDir, 'training-data.rsrg'))).toBe(false);
@@ -161,7 +170,7 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
       const expected = (e.y - c.reference.y) / Math.hypot(e.error, c.reference.error);
       expect(c.deviation).toBeCloseTo(expected, 12);
     }
-    const table = readFileSync(join(outDir, 'table1.md'), 'utf8');
+    const table = readFileSync(join(outDir, 'comparison.md'), 'utf8');
     expect(table).toContain(
       '| N_r | N_c | majority (this run) | published | Δ/σ | rbm (this run) | published | Δ/σ |',
     );
@@ -182,7 +191,7 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
   });
 
   it('keeps the filter at the study epochs (past the last: the last) and y_t every evaluateEvery steps', () => {
-    // filterEpochs [1, 50] in a run of 2 epochs.
+    // snapshotEpochs 1,50 in a run of 2 epochs.
     expect(doc.training.snapshots.map((s) => s.epoch)).toEqual([1, 2]);
     expect(doc.training.snapshots[1].weights).toEqual(doc.training.filter.weights);
     expect(doc.training.steps).toBe(40);
@@ -191,12 +200,18 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
       expect(doc.wallSeconds[k], k).toBeGreaterThan(0);
     }
     expect(Object.keys(doc.versions)).toEqual(
-      expect.arrayContaining(['@rsrg/cli', '@rsrg/mcrg', '@rsrg/models', '@rsrg/projectors']),
+      expect.arrayContaining([
+        '@rsrg/cli',
+        '@rsrg/studies',
+        '@rsrg/mcrg',
+        '@rsrg/models',
+        '@rsrg/projectors',
+      ]),
     );
   });
 
   it('draws the figures as SVG and PNG, and writes a report that links them', () => {
-    for (const f of ['figure1', 'figure2']) {
+    for (const f of ['filters', 'training-curve']) {
       expect(readFileSync(join(outDir, `${f}.svg`), 'utf8')).toMatch(/^<svg[^>]*>/);
       expect(readFileSync(join(outDir, `${f}.png`)).subarray(0, 8)).toEqual(
         Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -204,8 +219,10 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
     }
     const report = readFileSync(join(outDir, 'report.md'), 'utf8');
     for (const text of [
-      '![Figure 1](figure1.png)',
-      '![Figure 2](figure2.png)',
+      '](filters.png)',
+      '](training-curve.png)',
+      '## Comparison with the published estimates',
+      '| epoch | steps | η | reconstruction error |',
       'rsrg reproduce tiny --scale test --seed 4',
       String(doc.seeds.measurement),
       'τ_int',
@@ -220,8 +237,8 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
     expect(human.stderr).toBe('');
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/N_r\s+N_c\s+majority \(this run\)\s+published\s+Δ\/σ\s+rbm \(this run\)/);
-    expect(human.stdout).toContain('other/table1.md');
-    expect(human.stdout).toContain('other/figure2.png');
+    expect(human.stdout).toContain('other/comparison.md');
+    expect(human.stdout).toContain('other/training-curve.png');
     const kept = ensembleCodec.decode(readFileSync(join(otherDir, 'training-data.rsrg')));
     expect(kept.count).toBe(200);
     expect(kept.header.seed).toBe(deriveSeed(1, 1));
@@ -245,9 +262,77 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
     ]);
     expectOneLineError(runs[0], 2, /unknown study 'nope' \(known: .*tiny/);
     expectOneLineError(runs[1], 2, /study 'tiny' has no scale 'huge' \(known: test, other\)/);
-    expectOneLineError(runs[2], 2, /trains projector 'majority'; rsrg can train 'rbm' projectors only/);
+    expectOneLineError(runs[2], 2, /unknown trainer 'majority' \(known: rbm\)/);
     expectOneLineError(runs[3], 2, /is a file, not a directory/);
     expectOneLineError(runs[4], 2, /missing required argument 'study'/);
+  });
+});
+
+describe('rsrg reproduce: the run directory', () => {
+  const dir = (name: string) => join(tmp, name);
+  const run = (out: string, ...extra: string[]) =>
+    rsrg(tmp, [...tiny, 'reproduce', 'measure-only', '--out', out, '--workers', '1', '--json', ...extra]);
+
+  it('runs a study that trains nothing: only the comparison, the report and result.json', async () => {
+    const r = await run('plain');
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(d.schemaVersion).toBe(2);
+    expect(d.training).toBeUndefined();
+    expect(Object.keys(d.files).sort()).toEqual(['comparison', 'report', 'result']);
+    expect(readdirSync(dir('plain')).sort()).toEqual(['comparison.md', 'report.md', 'result.json']);
+    // A finished run of the same study may be run again into its directory.
+    const again = await run('plain');
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('refuses a directory in use, an incomplete one and a foreign one, in one line', async () => {
+    mkdirSync(dir('locked'));
+    // The lock of a running process (this test's).
+    writeFileSync(join(dir('locked'), '.rsrg-lock'), `${process.pid}\n`);
+    mkdirSync(dir('incomplete'));
+    writeFileSync(join(dir('incomplete'), 'INCOMPLETE'), 'stopped\n');
+    mkdirSync(dir('foreign'));
+    writeFileSync(join(dir('foreign'), 'notes.txt'), 'mine\n');
+    const runs = await Promise.all([run('locked'), run('incomplete'), run('foreign')]);
+    expectOneLineError(runs[0], 2, /is in use by process \d+ \(lock file \.rsrg-lock\)/);
+    expectOneLineError(runs[1], 2, /holds an incomplete run \(INCOMPLETE is there\); rerun with --restart/);
+    expectOneLineError(runs[2], 2, /holds files of something else \(notes\.txt\).*--restart/);
+    // Nothing was written into them.
+    expect(readdirSync(dir('incomplete'))).toEqual(['INCOMPLETE']);
+    expect(readdirSync(dir('foreign'))).toEqual(['notes.txt']);
+  });
+
+  it('takes over the lock of a process that no longer runs, and starts over with --restart', async () => {
+    mkdirSync(dir('stale'));
+    // A pid above the kernel's pid_max runs nowhere.
+    writeFileSync(join(dir('stale'), '.rsrg-lock'), '2147483646\n');
+    writeFileSync(join(dir('stale'), 'INCOMPLETE'), 'stopped\n');
+    writeFileSync(join(dir('stale'), 'comparison.md'), 'stale\n');
+    writeFileSync(join(dir('stale'), 'training-data.rsrg'), 'stale\n');
+    writeFileSync(join(dir('stale'), 'notes.txt'), 'mine\n');
+    const r = await run('stale', '--restart');
+    expect(r.code, r.stderr).toBe(0);
+    // The files of the earlier run are replaced or removed; other files stay.
+    expect(readdirSync(dir('stale')).sort()).toEqual([
+      'comparison.md',
+      'notes.txt',
+      'report.md',
+      'result.json',
+    ]);
+    expect(readFileSync(join(dir('stale'), 'comparison.md'), 'utf8')).toContain('# measure-only');
+  });
+
+  it('leaves the INCOMPLETE marker, and no lock, when a run fails', async () => {
+    // A scale whose projector file cannot be written: a directory in its place.
+    mkdirSync(join(dir('failing'), 'projector.rsrg'), { recursive: true });
+    writeFileSync(
+      join(dir('failing'), 'result.json'),
+      JSON.stringify({ command: 'reproduce', study: { id: 'tiny' } }),
+    );
+    const r = await rsrg(tmp, [...tiny, 'reproduce', 'tiny', '--out', 'failing', '--workers', '1']);
+    expectOneLineError(r, 1, /cannot write .*projector\.rsrg: it is a directory/);
+    expect(readdirSync(dir('failing')).sort()).toEqual(['INCOMPLETE', 'projector.rsrg', 'result.json']);
   });
 });
 
@@ -260,13 +345,11 @@ describe('the chung-kao-2019 study declaration', () => {
     const model = registry.models.get(study.model);
     expect(registry.couplingSets.get(model.couplingSets.even).couplings).toHaveLength(7);
     for (const p of study.projectors) expect(registry.projectors.has(p)).toBe(true);
-    expect(study.training.projector).toBe('rbm');
-    expect(Object.keys(rbmPresets)).toContain(study.training.preset);
+    expect(study.training).toEqual({ trainer: 'rbm', options: { preset: 'nmcrg' } });
+    const trainer = registry.trainers.get('rbm');
+    expect(trainer.projector).toBe('rbm');
+    expect(Object.keys(rbmPresets)).toContain(study.training?.options?.preset);
     expect(study.size).toBe(32);
-    // Figure 1 at epochs 1, 3, 5 and the last one of each scale.
-    expect(study.filterEpochs).toBeUndefined();
-    expect(filterEpochs(study, 100)).toEqual([1, 3, 5, 100]);
-    expect(filterEpochs(study, 150)).toEqual([1, 3, 5, 150]);
   });
 
   it('holds all 28 numbers of Table 1 as printed', () => {
@@ -288,90 +371,72 @@ describe('the chung-kao-2019 study declaration', () => {
     expect(at('majority', 2, 7)).toMatchObject({ y: 0.997, error: 0.003 });
   });
 
-  it("has the paper's scale and a quick one, whose training settings resolve", () => {
+  it("has the paper's scale and a quick one, whose trainer options resolve", () => {
     expect(studyScale(study, 'paper').scale).toMatchObject({
       trainingConfigurations: 10_000,
       measurementSamples: 1_000_000,
       evaluationSamples: 50_000,
     });
-    // Figure 2 of 25–50 points over the preset's epochs of 10⁴/batch minibatches.
-    const preset = rbmPresets[study.training.preset as keyof typeof rbmPresets];
-    const steps = (preset.epochs * 10_000) / preset.batchSize;
-    expect(steps / studyScale(study, 'paper').scale.evaluateEvery).toBeGreaterThanOrEqual(25);
-    expect(steps / studyScale(study, 'paper').scale.evaluateEvery).toBeLessThanOrEqual(50);
-    expect(studyScale(study, undefined).id).toBe(study.defaultScale);
-    for (const id of Object.keys(study.scales)) {
-      const settings = trainingSettings(study.scales[id].training, id);
-      expect(trainOptions(presetId(study.training.preset), settings, { seed: 1 }).preset).toBe(
-        study.training.preset,
+    const trainer = registry.trainers.get('rbm');
+    const model = registry.models.get(study.model);
+    const plan = (id: string) => {
+      const { scale } = studyScale(study, id);
+      return trainer.plan(
+        { ...study.training?.options, ...scale.training },
+        { lattice: model.lattice(study.size), count: scale.trainingConfigurations ?? 0 },
       );
-    }
+    };
+    // The training curve gets 25–50 points over the preset's epochs of 10⁴/batch minibatches.
+    const paper = plan('paper');
+    const every = studyScale(study, 'paper').scale.evaluateEvery ?? 0;
+    expect(paper.steps / every).toBeGreaterThanOrEqual(25);
+    expect(paper.steps / every).toBeLessThanOrEqual(50);
+    expect(paper.options).toMatchObject({ preset: 'nmcrg', snapshotEpochs: [1, 3, 5, 100] });
+    expect(plan('quick')).toMatchObject({ epochs: 150, steps: 12_000, stepsPerEpoch: 80 });
+    expect(plan('quick').options).toMatchObject({ snapshotEpochs: [1, 3, 5, 150] });
+    expect(studyScale(study, undefined).id).toBe(study.defaultScale);
   });
 });
 
-describe('study helpers', () => {
-  it('derives distinct safe-integer seeds, the same for the same master seed', () => {
-    const a = runSeeds(1);
-    expect(runSeeds(1)).toEqual(a);
-    expect(a.training).toBe(1);
-    for (const s of [a.trainingData, a.evaluation, a.measurement]) expect(Number.isSafeInteger(s)).toBe(true);
-    expect(new Set([a.trainingData, a.evaluation, a.measurement, runSeeds(2).trainingData]).size).toBe(4);
-  });
-
-  it('maps settings onto the preset, rejecting unknown keys and wrong types', () => {
-    expect(trainOptions('chung-kao-2019', { epochs: 10, decayEpochs: 5 }, { seed: 2 }).schedule).toEqual({
-      kind: 'sqrt-decay',
-      initial: 1e-3,
-      final: 1e-4,
-      decayEpochs: 5,
-    });
-    expect(trainOptions('nmcrg', { schedule: 'sqrt' }, { seed: 2 }).schedule).toEqual({
-      kind: 'sqrt-decay',
-      initial: 1e-3,
-      final: 1e-4,
-      decayEpochs: 50,
-    });
-    expect(trainOptions('chung-kao-2019', { schedule: 'constant' }, { seed: 2 }).schedule).toEqual({
-      kind: 'constant',
-      rate: 1e-3,
-    });
-    expect(trainOptions('chung-kao-2019', {}, { seed: 2 }).schedule).toBeUndefined();
-    expect(() => trainingSettings({ epoch: 3 }, 'scale x')).toThrow(/unknown training setting 'epoch'/);
-    expect(() => trainingSettings({ epochs: 'three' }, 'scale x')).toThrow(/'epochs' must be a number/);
-  });
-
-  it('clamps the snapshot epochs to the run', () => {
-    expect(filterEpochs(chungKao2019, 10)).toEqual([1, 3, 5, 10]);
-    expect(filterEpochs(chungKao2019, 50)).toEqual([1, 3, 5, 50]);
-    expect(filterEpochs(chungKao2019, 2)).toEqual([1, 2]);
-  });
-
-  it('compares cell by cell, leaving cells without a reference uncompared', () => {
-    const rows = compareWithReference(
-      [
-        { projector: 'a', sector: 'even', nr: 1, nc: 1, y: 1.01, error: 0.003 },
-        { projector: 'a', sector: 'even', nr: 1, nc: 2, y: 0.99, error: 0.01 },
-        { projector: 'a', sector: 'odd', nr: 1, nc: 1, y: 1.9, error: 0.01 },
-      ],
-      [{ projector: 'a', sector: 'even', nr: 1, nc: 1, y: 1.0, error: 0.004 }],
-      ['a'],
-    );
-    expect(rows.map((r) => `${r.sector} ${r.nc}`)).toEqual(['even 1', 'even 2']);
-    expect(rows[0].deviation).toBeCloseTo(2, 12);
-    expect(rows[1].deviation).toBeUndefined();
-  });
-
-  it('colours the filter on a scale symmetric about zero', () => {
+describe('the filters figure', () => {
+  it('gives each panel its own colour scale symmetric about zero, with its range in the title', () => {
     const spec = filterFigureSpec(
-      [{ epoch: 1, filter: { dimension: 2, width: 2, weights: [0.5, -2, 1, 0] } }],
+      [
+        { epoch: 1, shape: [2, 2], values: [0.5, -2, 1, 0], min: -2, max: 1 },
+        { epoch: 2.5, shape: [2, 2], values: [0.01, 0, 0, 0.02], min: 0, max: 0.02 },
+      ],
       't',
-    ) as { spec: { encoding: { color: { scale: { domain: number[] } } } }; data: { values: unknown[] } };
-    expect(spec.spec.encoding.color.scale.domain).toEqual([-2, 2]);
-    expect(spec.data.values).toEqual([
-      { epoch: 'epoch 1', slice: '', row: 0, col: 0, w: 0.5 },
-      { epoch: 'epoch 1', slice: '', row: 0, col: 1, w: -2 },
-      { epoch: 'epoch 1', slice: '', row: 1, col: 0, w: 1 },
-      { epoch: 'epoch 1', slice: '', row: 1, col: 1, w: 0 },
+    ) as {
+      resolve: unknown;
+      hconcat: {
+        title: { text: string[] };
+        encoding: { color: { scale: { domain: number[] } } };
+        data: { values: unknown[] };
+      }[];
+    };
+    expect(spec.resolve).toEqual({ scale: { color: 'independent' }, legend: { color: 'independent' } });
+    const [first, second] = spec.hconcat;
+    expect(first.title.text).toEqual(['epoch 1', '−2 ≤ W ≤ 1']);
+    expect(second.title.text).toEqual(['epoch 2.50', '0 ≤ W ≤ 0.02']);
+    expect(first.encoding.color.scale.domain).toEqual([-2, 2]);
+    expect(second.encoding.color.scale.domain).toEqual([-0.02, 0.02]);
+    expect(first.data.values).toEqual([
+      { slice: '', row: 0, col: 0, w: 0.5 },
+      { slice: '', row: 0, col: 1, w: -2 },
+      { slice: '', row: 1, col: 0, w: 1 },
+      { slice: '', row: 1, col: 1, w: 0 },
+    ]);
+  });
+
+  it('shows a 3D filter as one row per slice of the leading axis', () => {
+    const values = Array.from({ length: 8 }, (_, k) => k - 3);
+    const spec = filterFigureSpec([{ epoch: 3, shape: [2, 2, 2], values, min: -3, max: 4 }], 't') as {
+      hconcat: { facet: unknown; data: { values: { slice: string }[] } }[];
+    };
+    expect(spec.hconcat[0].facet).toEqual({ row: { field: 'slice', type: 'ordinal', title: null } });
+    expect(spec.hconcat[0].data.values.map((v) => v.slice)).toEqual([
+      ...Array(4).fill('slice 0'),
+      ...Array(4).fill('slice 1'),
     ]);
   });
 });

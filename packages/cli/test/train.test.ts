@@ -10,13 +10,18 @@ import {
   sampleEnsemble,
 } from '@rsrg/mcrg';
 import { plugin as models } from '@rsrg/models';
-import { plugin as projectors, rbmProjector, rbmProjectorCodec, trainRbm } from '@rsrg/projectors';
+import {
+  plugin as projectors,
+  type RbmTrainingMetadata,
+  rbmProjector,
+  rbmProjectorCodec,
+  rbmTrainOptions,
+  readRbmTrainerOptions,
+  trainRbm,
+} from '@rsrg/projectors';
 import { plugin as samplers } from '@rsrg/samplers';
+import { deriveSeed, type EvaluationPoint } from '@rsrg/studies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EvaluationPoint } from '../src/study/evaluation.js';
-import { deriveSeed } from '../src/study/seeds.js';
-import { trainOptions } from '../src/study/train-settings.js';
-import type { CliTrainingMetadata } from '../src/study/training.js';
 import { expectOneLineError, rsrg } from './fixtures/run-rsrg.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rsrg-train-'));
@@ -26,8 +31,14 @@ const SEED = 3;
 // 8×8 data, a 4×4 filter, two epochs of 20 minibatches: a second or two.
 const training = ['--epochs', '2', '--width', '4', '--batch', '10', '--seed', String(SEED)];
 
+/** The training record of a projector file written by `rsrg train`: the trainer's, plus y_t along the way. */
+type TrainingRecord = RbmTrainingMetadata & { readonly evaluation: readonly EvaluationPoint[] };
+
 interface TrainDoc {
+  schemaVersion: number;
   command: string;
+  trainer: string;
+  projector: string;
   out: string;
   exportWeightDat: string;
   data: { header: { seed: number; chains: number; model: string }; count: number };
@@ -89,9 +100,11 @@ describe('rsrg train', () => {
     const file = rbmProjectorCodec.decode(readFileSync(join(tmp, 'p.rsrg')));
     expect(file.filter).toMatchObject({ dimension: 2, width: 4, blockSize: 2 });
     expect(Array.from(file.filter.weights)).toEqual(doc.filter.weights);
-    const t = file.training as CliTrainingMetadata;
+    expect(doc).toMatchObject({ schemaVersion: 2, command: 'train', trainer: 'rbm', projector: 'rbm' });
+    const t = file.training as TrainingRecord;
     expect(t.options).toMatchObject({
-      preset: 'chung-kao-2019',
+      // The default preset of trainer rbm.
+      preset: 'nmcrg',
       seed: SEED,
       epochs: 2,
       batchSize: 10,
@@ -117,11 +130,7 @@ describe('rsrg train', () => {
     for (let i = 0; i < data.count; i++) {
       ensembleConfiguration(data, i, configs.subarray(i * lattice.volume, (i + 1) * lattice.volume));
     }
-    const options = trainOptions(
-      'chung-kao-2019',
-      { epochs: 2, width: 4, batchSize: 10 },
-      { seed: SEED, configurations: 200 },
-    );
+    const options = rbmTrainOptions(readRbmTrainerOptions({ epochs: 2, width: 4, batchSize: 10 }), SEED, 200);
     const here = trainRbm({ lattice, configs }, options);
     expect(Array.from(here.filter.weights)).toEqual(doc.filter.weights);
     expect(here.history.map((e) => e.reconstructionError)).toEqual(
@@ -269,18 +278,36 @@ describe('rsrg train', () => {
       rsrg(tmp, ['mcrg', '--size', '8', '--projector', 'rbm', '--weights', 'corrupt.rsrg']),
       rsrg(tmp, ['train', '--import-weight-dat', 'short.dat', '--out', 'x.rsrg']),
       rsrg(tmp, ['train', '--import-weight-dat', 'w.dat', '--epochs', '3', '--out', 'x.rsrg']),
+      rsrg(tmp, ['train', '--data', 'd.rsrg', '--trainer', 'nope', '--out', 'x.rsrg']),
+      rsrg(tmp, [
+        'train',
+        '--data',
+        'd.rsrg',
+        '--epochs',
+        '2',
+        '--trainer-option',
+        'epochs=3',
+        '--out',
+        'x.rsrg',
+      ]),
+      rsrg(tmp, ['train', '--data', 'd.rsrg', '--trainer-option', 'epoch=3', '--out', 'x.rsrg']),
+      rsrg(tmp, ['train', '--data', 'd.rsrg', '--trainer-option', 'width', '--out', 'x.rsrg']),
     ]);
     const expected: [number, RegExp][] = [
       [2, /--data: no such file 'missing\.rsrg'/],
       [2, /give --data FILE, or --model, --size and --samples/],
       [2, /--model cannot be used with it/],
-      [2, /unknown RBM training preset 'nope' \(known: chung-kao-2019, nmcrg\)/],
+      [2, /trainer 'rbm': preset must be one of chung-kao-2019, nmcrg, got nope/],
       [2, /--eval-samples needs --eval-every/],
       [2, /sqrt schedule/],
       [2, /--out/],
       [1, /corrupt\.rsrg/],
       [1, /short\.dat has 10 bytes/],
       [2, /--import-weight-dat .* not --epochs/],
+      [2, /unknown trainer 'nope' \(known: rbm\)/],
+      [2, /--trainer-option epochs is given by --epochs already/],
+      [2, /trainer 'rbm' has no option 'epoch' \(known: preset, epochs/],
+      [2, /--trainer-option: expected key=value, got 'width'/],
     ];
     for (const [i, r] of runs.entries()) expectOneLineError(r, expected[i][0], expected[i][1]);
   });

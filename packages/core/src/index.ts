@@ -68,15 +68,17 @@ export {
   unpackSpins,
 } from './spins.js';
 export * from './stats.js';
-export type { ReferenceEstimate, Study, StudyScale } from './study.js';
+export type { ReferenceEstimate, Study, StudyScale, StudyTraining } from './study.js';
 export { builtWorkerFile, defaultWorkerCount } from './threads.js';
 export type {
+  ProjectorParameters,
   ProjectorSnapshot,
   ProjectorTrainer,
   TrainedProjector,
   TrainerHooks,
   TrainingData,
   TrainingEpoch,
+  TrainingMetric,
   TrainingPlan,
   TrainingRun,
 } from './trainer.js';

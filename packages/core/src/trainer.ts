@@ -25,7 +25,7 @@ export interface TrainingPlan {
   readonly steps: number;
   readonly stepsPerEpoch: number;
   readonly epochs: number;
-  /** The options with every default filled in, as recorded in the projector file. */
+  /** The options with every default filled in (the run's seed aside), as recorded in the projector file. */
   readonly options: Readonly<Record<string, unknown>>;
 }
 
@@ -33,19 +33,32 @@ export interface TrainingPlan {
 export interface TrainingEpoch {
   readonly epoch: number;
   readonly steps: number;
+  /** Wall time since the start of training. */
   readonly seconds: number;
+  /** The trainer's diagnostics by key (see `ProjectorTrainer.metrics`); null where not computed. */
   readonly metrics: Readonly<Record<string, number | null>>;
 }
 
 /**
- * The trainable parameters at one moment, as a tensor (e.g. a w×w filter, or [w] for a tunable
- * majority), for figures; `file` is a complete projector file of those parameters.
+ * Trainable parameters as a tensor: `values` in row-major order of `shape` (e.g. a w×w filter,
+ * or [1] for a tunable majority's weight), for figures and JSON.
  */
-export interface ProjectorSnapshot {
-  readonly step: number;
-  readonly epoch: number;
+export interface ProjectorParameters {
   readonly shape: readonly number[];
   readonly values: readonly number[];
+  /**
+   * Plain facts that give the values their meaning (e.g. an RBM filter's dimension, width and
+   * block size), written beside them in JSON output.
+   */
+  readonly attributes?: Readonly<Record<string, number | string | boolean>>;
+}
+
+/** The parameters at one moment of a training; `file` is a complete projector file of them. */
+export interface ProjectorSnapshot extends ProjectorParameters {
+  /** Updates done. */
+  readonly step: number;
+  /** `step / stepsPerEpoch`: an integer at the end of an epoch, a fraction within one. */
+  readonly epoch: number;
   readonly file: Uint8Array;
 }
 
@@ -59,6 +72,12 @@ export interface TrainerHooks {
    */
   onSnapshot?(snapshot: ProjectorSnapshot): void;
   readonly snapshotEvery?: number;
+  /**
+   * Called once after the last step: what it returns is added to the training record that the
+   * projector file keeps (e.g. the observer's y_t along the way). The trainer awaits it before
+   * it writes the file.
+   */
+  record?(): Readonly<Record<string, unknown>> | Promise<Readonly<Record<string, unknown>>>;
   /** Stops the run: `train` rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -71,9 +90,9 @@ export interface TrainedProjector {
   readonly history: readonly TrainingEpoch[];
   /** Snapshots at the epochs the options asked for (e.g. 1, 3, 5 and the last). */
   readonly snapshots: readonly ProjectorSnapshot[];
-  /** The final parameters, as in a snapshot. */
-  readonly parameters: { readonly shape: readonly number[]; readonly values: readonly number[] };
-  /** The trainer's own record of the run (resolved options, data, steps), for reports and JSON. */
+  /** The final parameters. */
+  readonly parameters: ProjectorParameters;
+  /** The trainer's own record of the run (resolved options, data, steps), as the file keeps it. */
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
@@ -87,12 +106,25 @@ export interface TrainingRun {
   readonly sources: readonly string[];
 }
 
+/** How reports show one per-epoch metric of a trainer. */
+export interface TrainingMetric {
+  /** Key in `TrainingEpoch.metrics`. */
+  readonly key: string;
+  /** Column title, e.g. 'reconstruction error'. */
+  readonly label: string;
+  /** Short name for one-line progress, e.g. 'recon' (default: the label). */
+  readonly symbol?: string;
+  readonly notation: 'fixed' | 'exponential';
+  /** Digits after the point. */
+  readonly digits: number;
+}
+
 /**
  * A projector that learns its parameters from configurations.
  *
  * @example
  * registry.trainers.add({
- *   id: 'tunable-majority-grid',
+ *   id: 'tunable-majority',
  *   projector: 'tunable-majority',
  *   description: 'tunable majority, w chosen on a grid',
  *   plan: (options, data) => ({ steps: 10, stepsPerEpoch: 10, epochs: 1, options }),
@@ -105,6 +137,8 @@ export interface ProjectorTrainer {
   /** Id of the projector factory that reads the trained files (`{ weights: <path> }`). */
   readonly projector: string;
   readonly description: string;
+  /** The per-epoch metrics, in the order reports show them (default: none shown). */
+  readonly metrics?: readonly TrainingMetric[];
   /** Checks the options (UsageError on a bad one) for `count` configurations of `lattice`. */
   plan(options: PluginOptions, data: { readonly lattice: Lattice; readonly count: number }): TrainingPlan;
   train(
@@ -115,4 +149,9 @@ export interface ProjectorTrainer {
   ): Promise<TrainedProjector>;
   /** The projector of a file's bytes (a snapshot's or the final one), without the filesystem. */
   load(file: Uint8Array): Projector | Promise<Projector>;
+  /**
+   * What a report says about a finished training, as (label, text) rows, e.g.
+   * ['training', '100 epochs × 80 steps, minibatch 50, CD-3'] (default: none).
+   */
+  describe?(trained: TrainedProjector): readonly (readonly [string, string])[];
 }

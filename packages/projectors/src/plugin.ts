@@ -1,13 +1,17 @@
 import type { Plugin } from '@rsrg/core';
 import { decimation } from './decimation.js';
 import { majority } from './majority.js';
-import { rbm } from './rbm/index.js';
+import { rbm, rbmTrainer } from './rbm/index.js';
 
-/** Registers the projectors: majority rule, decimation and the learned RBM weight factor. */
+/**
+ * Registers the projectors (majority rule, decimation and the learned RBM weight factor) and
+ * the RBM's trainer, `rbm`.
+ */
 export const plugin: Plugin = (registry) => {
   registry.projectors.add(majority);
   registry.projectors.add(decimation);
   registry.projectors.add(rbm);
+  registry.trainers.add(rbmTrainer);
 };
 
 export default plugin;

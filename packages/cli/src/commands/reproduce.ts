@@ -1,14 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { defaultWorkerCount, UsageError } from '@rsrg/core';
+import { defaultWorkerCount, type Registry, type Study, type TrainingMetric } from '@rsrg/core';
+import type { EvaluationPoint, runStudy as RunStudy, StudyOutput, StudyRun } from '@rsrg/studies';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
-import { makeDirectories } from '../files.js';
 import { toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
 import { integerAtLeast } from '../options.js';
 import { progressBar } from '../progress.js';
-import type { EvaluationPoint } from '../study/evaluation.js';
 
 interface ReproduceOptions {
   scale?: string;
@@ -16,13 +14,15 @@ interface ReproduceOptions {
   seed: number;
   workers?: number;
   keepData?: boolean;
+  restart?: boolean;
   json?: boolean;
 }
 
 /**
  * `rsrg reproduce <study>`: runs a registered study (a published comparison declared as data)
- * end to end and writes its table, figures and report. Nothing here knows any study: the
- * model, projectors, training preset, scales and published numbers come from the declaration.
+ * end to end with @rsrg/studies and renders its comparison, figures and report. Nothing here
+ * knows any study or trainer: the model, projectors, trainer and its options, scales and
+ * published numbers come from the declaration and the registry.
  */
 export function reproduceCommand(program: Command, ctx: CommandContext): Command {
   return program
@@ -47,136 +47,164 @@ export function reproduceCommand(program: Command, ctx: CommandContext): Command
       ).argParser(integerAtLeast('--workers', 1)),
     )
     .addOption(new Option('--keep-data', 'keep the training configurations as training-data.rsrg'))
+    .addOption(
+      new Option(
+        '--restart',
+        'write into an --out directory that holds an unfinished run or other files, replacing the files of a run',
+      ),
+    )
     .addOption(new Option('--json', 'print one JSON object instead of text'))
     .action(async (studyId: string, opts: ReproduceOptions) => {
       const { io } = ctx;
       const registry = await ctx.registry();
       const study = registry.studies.get(studyId);
-      const { runStudy, studyScale } = await import('../study/run-study.js');
+      const { runStudy, studyScale, RunDirectory, finishedRunOf, STUDY_FILE_NAMES } = await import(
+        '@rsrg/studies'
+      );
       const { id: scaleId } = studyScale(study, opts.scale);
       const outDir = resolve(io.cwd, opts.out ?? join('runs', `${study.id}-${scaleId}`));
-      prepareDirectory(outDir);
-
-      const stream = io.progressStream;
-      const bar = progressBar(io);
-      let phase = '';
-      const note = (text: string) => {
-        bar.stop();
-        stream?.write(text);
-      };
-      const { epochLine } = await import('../study/epoch-line.js');
-      let latest: EvaluationPoint | undefined;
-      let epochs = 0;
-      let run: Awaited<ReturnType<typeof runStudy>>;
+      const directory = RunDirectory.open(outDir, {
+        restart: opts.restart === true,
+        reusable: finishedRunOf(study.id),
+        owned: STUDY_FILE_NAMES,
+        note: `rsrg reproduce ${study.id} --scale ${scaleId} --seed ${opts.seed}`,
+        restartHint: 'rerun with --restart to start over',
+      });
       try {
-        run = await runStudy(
-          registry,
-          study,
-          {
-            scale: scaleId,
-            outDir,
-            seed: opts.seed,
-            workers: opts.workers ?? defaultWorkerCount(),
-            keepData: opts.keepData === true,
-          },
-          {
-            onPhase: (p) => {
-              phase = p;
-              note(`${p}…\n`);
-            },
-            onProgress: (p) =>
-              bar.update({
-                ...p,
-                phase: `${phase} ${p.phase === 'thermalize' ? '(thermalize)' : ''}`.trim(),
-              }),
-            // One line per epoch during training (a bar would restart its rate after every line).
-            training: {
-              onStart: (plan) => {
-                epochs = plan.epochs;
-              },
-              onEvaluation: (p) => {
-                latest = p;
-              },
-              onEpoch: (info) => note(epochLine(info, epochs, latest)),
-            },
-            ...(io.signal && { signal: io.signal }),
-          },
-        );
+        const run = await runWithProgress(ctx, runStudy, { registry, study, scaleId, directory }, opts);
+        io.progressStream?.write('report…\n');
+        const { writeStudyReport } = await import('../render/report.js');
+        const { run: done, doc } = await writeStudyReport(run, directory, ctx.version);
+        directory.complete();
+        io.stdout(opts.json ? toJson(doc) : await summary(done, doc.files, io.cwd, outDir));
       } finally {
-        bar.stop();
+        directory.close();
       }
-      stream?.write('report…\n');
-      const { writeStudyReport, COMPARISON_LABELS } = await import('../study/report.js');
-      const { run: done, doc } = await writeStudyReport(run, outDir, ctx.version);
-      if (opts.json) {
-        io.stdout(toJson(doc));
-        return;
-      }
-      const { renderComparisonText } = await import('../study/comparison.js');
-      const { formatValueError } = await import('../format/value-error.js');
-      const m = done.measurement;
-      const rel = (f: string) => relative(io.cwd, join(outDir, f)) || '.';
-      const files = doc.files as Record<string, string | { svg: string; png: string }>;
-      const final = done.training.evaluation[done.training.evaluation.length - 1];
-      io.stdout(
-        [
-          renderFields([
-            ['study', `${study.id}: ${study.description}`],
-            ['reference', study.citation],
-            ['scale', `${scaleId}: ${done.scale.description}`],
-            [
-              'model',
-              `${m.model.id}, ${m.lattices[0]}, K = ${m.config.coupling}, sampler ${m.config.sampler}`,
-            ],
-            [
-              'training',
-              `${done.trainingData.count} configurations, preset ${done.training.options.preset}, ${done.training.options.epochs} epochs, ${done.training.steps} steps`,
-            ],
-            ...(final
-              ? ([
-                  [
-                    'y_t in training',
-                    `${formatValueError(final.y, final.error)} at N_r = 1, N_c = ${final.nc} after ${final.step} steps`,
-                  ],
-                ] as [string, string][])
-              : []),
-            [
-              'measurement',
-              `${m.samples} configurations, ${m.bins} bins, τ_int ${formatValueError(m.tauInt.value, m.tauInt.error)} ${m.tauInt.unit}`,
-            ],
-            [
-              'seed',
-              `${done.seeds.master} (training data ${done.seeds.trainingData}, evaluation ${done.seeds.evaluation}, measurement ${done.seeds.measurement})`,
-            ],
-            [
-              'wall time',
-              `${done.seconds.total.toFixed(1)} s (data ${(done.seconds.trainingData + done.seconds.evaluationData).toFixed(1)} s, training ${done.seconds.training.toFixed(1)} s, measurement ${done.seconds.measurement.toFixed(1)} s, report ${done.seconds.report.toFixed(1)} s)`,
-            ],
-          ]),
-          '',
-          renderComparisonText(done.comparison, study.projectors, COMPARISON_LABELS),
-          '',
-          'Δ/σ: (this run − published) in combined standard errors.',
-          '',
-          renderFields(
-            Object.entries(files).map(([k, f]) => [
-              k,
-              typeof f === 'string' ? rel(f) : `${rel(f.png)}, ${rel(f.svg)}`,
-            ]),
-          ),
-          '',
-        ].join('\n'),
-      );
     });
 }
 
-// The directory may exist (a rerun overwrites its files) but must not be a file.
-function prepareDirectory(dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory())
-    throw new UsageError(`--out ${dir} is a file, not a directory`);
+/** Runs the study with a progress bar for the sampling phases and one line per training epoch. */
+async function runWithProgress(
+  ctx: CommandContext,
+  runStudy: typeof RunStudy,
+  what: { registry: Registry; study: Study; scaleId: string; directory: StudyOutput },
+  opts: ReproduceOptions,
+): Promise<StudyRun> {
+  const { io } = ctx;
+  const { registry, study, scaleId, directory } = what;
+  const stream = io.progressStream;
+  const bar = progressBar(io);
+  let phase = '';
+  const note = (text: string) => {
+    bar.stop();
+    stream?.write(text);
+  };
+  const { epochLine } = await import('../render/epoch-line.js');
+  const metrics: readonly TrainingMetric[] = study.training
+    ? (registry.trainers.get(study.training.trainer).metrics ?? [])
+    : [];
+  let latest: EvaluationPoint | undefined;
+  let epochs = 0;
   try {
-    makeDirectories(dir);
-  } catch (err) {
-    throw new Error(`cannot create output directory ${dir}: ${(err as Error).message}`);
+    return await runStudy(
+      registry,
+      study,
+      {
+        scale: scaleId,
+        output: directory,
+        seed: opts.seed,
+        workers: opts.workers ?? defaultWorkerCount(),
+        keepData: opts.keepData === true,
+      },
+      {
+        onPhase: (p) => {
+          phase = p;
+          note(`${p}…\n`);
+        },
+        onProgress: (p) =>
+          bar.update({
+            ...p,
+            phase: `${phase} ${p.phase === 'thermalize' ? '(thermalize)' : ''}`.trim(),
+          }),
+        // One line per epoch during training (a bar would restart its rate after every line).
+        training: {
+          onStart: (plan) => {
+            epochs = plan.epochs;
+          },
+          onEvaluation: (p) => {
+            latest = p;
+          },
+          onEpoch: (info) => note(epochLine(info, epochs, metrics, latest)),
+        },
+        ...(io.signal && { signal: io.signal }),
+      },
+    );
+  } finally {
+    bar.stop();
   }
+}
+
+/** The text output: the run in a few lines, the comparison and the files written. */
+async function summary(
+  done: StudyRun,
+  files: Record<string, string | { svg: string; png: string }>,
+  cwd: string,
+  outDir: string,
+): Promise<string> {
+  const { renderComparisonText } = await import('../render/comparison.js');
+  const { COMPARISON_LABELS } = await import('../render/report.js');
+  const { formatValueError } = await import('../format/value-error.js');
+  const { study } = done;
+  const m = done.measurement;
+  const t = done.training;
+  const rel = (f: string) => relative(cwd, join(outDir, f)) || '.';
+  const final = t?.evaluation[t.evaluation.length - 1];
+  return [
+    renderFields([
+      ['study', `${study.id}: ${study.description}`],
+      ['reference', study.citation],
+      ['scale', `${done.scaleId}: ${done.scale.description}`],
+      ['model', `${m.model.id}, ${m.lattices[0]}, K = ${m.config.coupling}, sampler ${m.config.sampler}`],
+      ...(t && done.trainingData
+        ? ([
+            [
+              'training',
+              `${done.trainingData.count} configurations, trainer ${t.trainer}, ${t.trained.plan.epochs} epoch${t.trained.plan.epochs === 1 ? '' : 's'}, ${t.trained.plan.steps} steps`,
+            ],
+          ] as [string, string][])
+        : []),
+      ...(final
+        ? ([
+            [
+              'y_t in training',
+              `${formatValueError(final.y, final.error)} at N_r = 1, N_c = ${final.nc} after ${final.step} steps`,
+            ],
+          ] as [string, string][])
+        : []),
+      [
+        'measurement',
+        `${m.samples} configurations, ${m.bins} bins, τ_int ${formatValueError(m.tauInt.value, m.tauInt.error)} ${m.tauInt.unit}`,
+      ],
+      [
+        'seed',
+        `${done.seeds.master} (training data ${done.seeds.trainingData}, evaluation ${done.seeds.evaluation}, measurement ${done.seeds.measurement})`,
+      ],
+      [
+        'wall time',
+        `${done.seconds.total.toFixed(1)} s (data ${(done.seconds.trainingData + done.seconds.evaluationData).toFixed(1)} s, training ${done.seconds.training.toFixed(1)} s, measurement ${done.seconds.measurement.toFixed(1)} s, report ${done.seconds.report.toFixed(1)} s)`,
+      ],
+    ]),
+    '',
+    renderComparisonText(done.comparison, study.projectors, COMPARISON_LABELS),
+    '',
+    'Δ/σ: (this run − published) in combined standard errors.',
+    '',
+    renderFields(
+      Object.entries(files).map(([k, f]) => [
+        k,
+        typeof f === 'string' ? rel(f) : `${rel(f.png)}, ${rel(f.svg)}`,
+      ]),
+    ),
+    '',
+  ].join('\n');
 }

@@ -1,15 +1,24 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultWorkerCount, UsageError } from '@rsrg/core';
-import { type Ensemble, ensembleSamplingSettings } from '@rsrg/mcrg';
-import { rbmProjectorCodec, readWeightDat, resolveTrainOptions, writeWeightDat } from '@rsrg/projectors';
+import {
+  defaultWorkerCount,
+  type PluginOptions,
+  type ProjectorTrainer,
+  type Registry,
+  type TrainingEpoch,
+  UsageError,
+  writeFileAtomic,
+} from '@rsrg/core';
+import type { Ensemble } from '@rsrg/mcrg';
+import { rbmPresets, rbmProjectorCodec, readWeightDat, writeWeightDat } from '@rsrg/projectors';
+import type { EvaluationPoint, RunSeeds, TrainingOutcome } from '@rsrg/studies';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { prepareOutFile, readEnsemble } from '../files.js';
 import { toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
-import { integerAtLeast, real } from '../options.js';
+import { integerAtLeast, keyValue, real } from '../options.js';
 import {
   addSamplingOptions,
   ensembleFields,
@@ -17,18 +26,15 @@ import {
   sampleWithProgress,
   samplingConfig,
 } from '../sampling.js';
-import { epochLine } from '../study/epoch-line.js';
-import type { EvaluationPoint } from '../study/evaluation.js';
-import { deriveSeed } from '../study/seeds.js';
-import { presetId, presetIds, type TrainingSettings, trainOptions } from '../study/train-settings.js';
-import { ensembleDescription, trainedFileBytes, trainInWorker } from '../study/training.js';
 
-const DEFAULT_PRESET = 'chung-kao-2019';
+const DEFAULT_TRAINER = 'rbm';
 const DEFAULT_EVAL_SAMPLES = 5000;
 
 interface TrainCliOptions extends SamplingOptions {
   data?: string;
-  preset: string;
+  trainer: string;
+  trainerOption?: Record<string, string>;
+  preset?: string;
   epochs?: number;
   batch?: number;
   cdSteps?: number;
@@ -61,9 +67,29 @@ const positiveReal = (option: string) => {
 };
 
 /**
- * `rsrg train`: trains the RBM projector of Chung & Kao on stored (`--data`) or freshly sampled
- * configurations and writes the projector file; `--import-weight-dat` converts the authors'
- * weight.dat instead.
+ * The flags that are options of the trainer (those of trainer `rbm`), by the option key each
+ * sets; a trainer that has no such option refuses it.
+ */
+const TRAINER_FLAGS = {
+  preset: 'preset',
+  epochs: 'epochs',
+  batch: 'batchSize',
+  cdSteps: 'cdSteps',
+  persistent: 'persistent',
+  schedule: 'schedule',
+  lr: 'learningRate',
+  lrFinal: 'finalLearningRate',
+  lrDecayEpochs: 'decayEpochs',
+  width: 'width',
+  blockSize: 'blockSize',
+  symmetrize: 'symmetrize',
+  initScale: 'initScale',
+} as const satisfies Partial<Record<keyof TrainCliOptions, string>>;
+
+/**
+ * `rsrg train`: trains a projector with a registered trainer (default `rbm`, the RBM of Chung &
+ * Kao) on stored (`--data`) or freshly sampled configurations and writes the projector file;
+ * `--import-weight-dat` converts the authors' weight.dat instead.
  */
 export function trainCommand(program: Command, ctx: CommandContext): Command {
   const opt = (flags: string, description: string, parse?: (text: string) => unknown) => {
@@ -72,15 +98,27 @@ export function trainCommand(program: Command, ctx: CommandContext): Command {
   };
   const command = program
     .command('train')
-    .description('train the RBM projector (Chung & Kao) on configurations and write the projector file')
+    .description(
+      'train a projector (default: the RBM of Chung & Kao) on configurations and write the projector file',
+    )
     .addOption(opt('--data <file>', 'train on the configurations of this ensemble file (rsrg sample)'));
   addSamplingOptions(command, false);
   return command
     .addOption(
+      opt('--trainer <id>', 'the trainer (rsrg list shows the registered ones)').default(DEFAULT_TRAINER),
+    )
+    .addOption(
+      opt(
+        '--trainer-option <key=value>',
+        "an option of the trainer, e.g. preset=nmcrg; repeatable (the flags below set the rbm trainer's)",
+        keyValue('--trainer-option'),
+      ),
+    )
+    .addOption(
       opt(
         '--preset <id>',
-        `training preset (${presetIds().join(', ')}); the options below override it`,
-      ).default(DEFAULT_PRESET),
+        `training preset of trainer rbm (${Object.keys(rbmPresets).join(', ')}; default nmcrg); the options below override it`,
+      ),
     )
     .addOption(opt('--epochs <n>', 'passes over the data', integerAtLeast('--epochs', 1)))
     .addOption(opt('--batch <n>', 'configurations per minibatch update', integerAtLeast('--batch', 1)))
@@ -105,7 +143,7 @@ export function trainCommand(program: Command, ctx: CommandContext): Command {
     .addOption(
       opt(
         '--eval-every <n>',
-        'measure y_t (N_r = 1, every N_c) every n training steps',
+        'measure y_t (N_r = 1, every N_c) of the projector every n training steps',
         integerAtLeast('--eval-every', 1),
       ),
     )
@@ -131,7 +169,10 @@ export function trainCommand(program: Command, ctx: CommandContext): Command {
       ),
     )
     .addOption(
-      opt('--out <file>', 'the projector file to write (required; for rsrg mcrg --projector rbm --weights)'),
+      opt(
+        '--out <file>',
+        "the projector file to write (required; the trainer's projector reads it, e.g. rsrg mcrg --projector rbm --weights)",
+      ),
     )
     .addOption(
       opt('--export-weight-dat <file>', "also write the filter in the authors' weight.dat layout (float32)"),
@@ -148,24 +189,6 @@ export function trainCommand(program: Command, ctx: CommandContext): Command {
       if (opts.importWeightDat !== undefined) return importWeightDat(ctx, opts, cmd);
       return train(ctx, opts, cmd);
     });
-}
-
-/** The flags that shape training, as settings over the preset. */
-function settingsOf(o: TrainCliOptions): TrainingSettings {
-  return {
-    ...(o.epochs !== undefined && { epochs: o.epochs }),
-    ...(o.batch !== undefined && { batchSize: o.batch }),
-    ...(o.cdSteps !== undefined && { cdSteps: o.cdSteps }),
-    ...(o.persistent !== undefined && { persistent: o.persistent }),
-    ...(o.schedule !== undefined && { schedule: o.schedule }),
-    ...(o.lr !== undefined && { learningRate: o.lr }),
-    ...(o.lrFinal !== undefined && { finalLearningRate: o.lrFinal }),
-    ...(o.lrDecayEpochs !== undefined && { decayEpochs: o.lrDecayEpochs }),
-    ...(o.width !== undefined && { width: o.width }),
-    ...(o.blockSize !== undefined && { blockSize: o.blockSize }),
-    ...(o.symmetrize !== undefined && { symmetrize: o.symmetrize }),
-    ...(o.initScale !== undefined && { initScale: o.initScale }),
-  };
 }
 
 const SAMPLING_FLAGS = ['model', 'size', 'coupling', 'sampler', 'samples', 'interval', 'chains'] as const;
@@ -192,8 +215,10 @@ async function importWeightDat(ctx: CommandContext, opts: TrainCliOptions, cmd: 
     throw new UsageError(`--import-weight-dat: no such file '${opts.importWeightDat}'`);
   const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
   const filter = readWeightDat(readFileSync(source), { blockSize: opts.blockSize, source });
-  writeFileSync(out, rbmProjectorCodec.encode({ filter }));
+  writeFileAtomic(out, rbmProjectorCodec.encode({ filter }), { label: `--out file ${out}` });
+  const { SCHEMA_VERSION } = await import('@rsrg/studies');
   const doc = {
+    schemaVersion: SCHEMA_VERSION,
     command: 'train',
     imported: source,
     out,
@@ -211,7 +236,42 @@ async function importWeightDat(ctx: CommandContext, opts: TrainCliOptions, cmd: 
   );
 }
 
-async function train(ctx: CommandContext, opts: TrainCliOptions, cmd: Command): Promise<void> {
+/** What `rsrg train` was asked to do, checked before anything runs. */
+interface TrainInputs {
+  readonly trainer: ProjectorTrainer;
+  readonly options: PluginOptions;
+  readonly out: string;
+  readonly exportDat?: string;
+  readonly dataPath?: string;
+  readonly workers: number;
+  readonly seeds: Partial<RunSeeds> & { readonly master: number; readonly training: number };
+  readonly evaluation?: { readonly every: number; readonly samples: number };
+}
+
+/** The trainer's options: the flags (each named by its key), then --trainer-option. */
+function trainerOptions(opts: TrainCliOptions): PluginOptions {
+  const options: Record<string, string | number | boolean> = {};
+  for (const [flag, key] of Object.entries(TRAINER_FLAGS)) {
+    const value = opts[flag as keyof typeof TRAINER_FLAGS];
+    if (value !== undefined) options[key] = value;
+  }
+  for (const [key, value] of Object.entries(opts.trainerOption ?? {})) {
+    if (Object.hasOwn(options, key)) {
+      const flag = Object.entries(TRAINER_FLAGS).find(([, k]) => k === key)?.[0] ?? key;
+      throw new UsageError(`--trainer-option ${key} is given by ${flagName(flag)} already`);
+    }
+    options[key] = value;
+  }
+  return options;
+}
+
+/** Stage 1: reads and checks the flags, the files to write and the trainer. */
+async function readInputs(
+  ctx: CommandContext,
+  registry: Registry,
+  opts: TrainCliOptions,
+  cmd: Command,
+): Promise<TrainInputs> {
   const { io } = ctx;
   const fromCli = (k: string) => cmd.getOptionValueSource(k) === 'cli';
   if (opts.data !== undefined) {
@@ -229,20 +289,20 @@ async function train(ctx: CommandContext, opts: TrainCliOptions, cmd: Command): 
   if (opts.evalSamples !== undefined && opts.evalEvery === undefined) {
     throw new UsageError('--eval-samples needs --eval-every');
   }
-  const preset = presetId(opts.preset);
-  const settings = settingsOf(opts);
+  const trainer = registry.trainers.get(opts.trainer);
+  const options = trainerOptions(opts);
   const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
-  const exportDat =
-    opts.exportWeightDat === undefined
-      ? undefined
-      : prepareOutFile(resolve(io.cwd, opts.exportWeightDat), '--export-weight-dat');
+  let exportDat: string | undefined;
+  if (opts.exportWeightDat !== undefined) {
+    if (trainer.projector !== 'rbm') {
+      throw new UsageError(
+        `--export-weight-dat writes RBM filters; trainer '${trainer.id}' trains '${trainer.projector}'`,
+      );
+    }
+    exportDat = prepareOutFile(resolve(io.cwd, opts.exportWeightDat), '--export-weight-dat');
+  }
   const dataPath = opts.data === undefined ? undefined : resolve(io.cwd, opts.data);
-  const workers = opts.workers ?? defaultWorkerCount();
-  const started = performance.now();
-
-  // Checked before any sampling, so that a bad setting fails at once.
-  const { epochs } = resolveTrainOptions(trainOptions(preset, settings, { seed: opts.seed }));
-  const registry = await ctx.registry();
+  const { deriveSeed } = await import('@rsrg/studies');
   // Sampled data and evaluation configurations take seeds derived from --seed (docs/reproduce.md).
   const seeds = {
     master: opts.seed,
@@ -250,120 +310,197 @@ async function train(ctx: CommandContext, opts: TrainCliOptions, cmd: Command): 
     ...(dataPath === undefined && { trainingData: deriveSeed(opts.seed, 1) }),
     ...(opts.evalEvery !== undefined && { evaluation: deriveSeed(opts.seed, 2) }),
   };
-  const data: Ensemble = dataPath
-    ? await readEnsemble(dataPath, opts.data as string, '--data')
+  if (dataPath === undefined) {
+    // Checked before any sampling, so that a bad option fails at once.
+    const model = registry.models.get(opts.model as string);
+    trainer.plan(options, { lattice: model.lattice(opts.size as number), count: opts.samples as number });
+  }
+  return {
+    trainer,
+    options,
+    out,
+    ...(exportDat && { exportDat }),
+    ...(dataPath && { dataPath }),
+    workers: opts.workers ?? defaultWorkerCount(),
+    seeds,
+    ...(opts.evalEvery !== undefined && {
+      evaluation: { every: opts.evalEvery, samples: opts.evalSamples ?? DEFAULT_EVAL_SAMPLES },
+    }),
+  };
+}
+
+/** Stage 2: reads or samples the training data, and samples the evaluation configurations. */
+async function loadData(
+  ctx: CommandContext,
+  registry: Registry,
+  inputs: TrainInputs,
+  opts: TrainCliOptions,
+): Promise<{ data: Ensemble; evaluation?: Ensemble }> {
+  const data: Ensemble = inputs.dataPath
+    ? await readEnsemble(inputs.dataPath, opts.data as string, '--data')
     : await sampleWithProgress(
         ctx,
         registry,
         samplingConfig(
           opts as SamplingOptions & { model: string; size: number; samples: number },
-          seeds.trainingData as number,
-          workers,
+          inputs.seeds.trainingData as number,
+          inputs.workers,
         ),
         'data',
       );
-  // Every configuration of the data, whatever the preset's count.
-  const options = trainOptions(preset, settings, { seed: opts.seed, configurations: data.count });
+  if (!inputs.evaluation) return { data };
+  const { ensembleSamplingSettings } = await import('@rsrg/mcrg');
+  const evaluation = await sampleWithProgress(
+    ctx,
+    registry,
+    {
+      ...ensembleSamplingSettings(data.header),
+      samples: inputs.evaluation.samples,
+      seed: inputs.seeds.evaluation as number,
+      workers: inputs.workers,
+    },
+    'evaluation',
+  );
+  return { data, evaluation };
+}
 
-  const h = data.header;
-  let evaluation: Ensemble | undefined;
-  if (opts.evalEvery !== undefined) {
-    evaluation = await sampleWithProgress(
-      ctx,
-      registry,
-      {
-        ...ensembleSamplingSettings(h),
-        samples: opts.evalSamples ?? DEFAULT_EVAL_SAMPLES,
-        seed: seeds.evaluation as number,
-        workers,
-      },
-      'evaluation',
-    );
-  }
-
-  // One line per epoch on a terminal (a bar would restart its rate after every line).
+/** Stage 3: trains (with one progress line per epoch on a terminal). */
+async function runTraining(
+  ctx: CommandContext,
+  registry: Registry,
+  inputs: TrainInputs,
+  data: Ensemble,
+  evaluation: Ensemble | undefined,
+): Promise<TrainingOutcome> {
+  const { io } = ctx;
+  const { trainProjector, ensembleDescription } = await import('@rsrg/studies');
+  const { epochLine } = await import('../render/epoch-line.js');
   const stream = io.progressStream;
   let latest: EvaluationPoint | undefined;
-  const run = await trainInWorker(
+  let epochs = 0;
+  return trainProjector(
+    registry,
     {
-      sources: registry.sources,
+      trainer: inputs.trainer.id,
+      options: inputs.options,
       data,
-      description: `${ensembleDescription(data)}${dataPath ? ` (${dataPath})` : ''}`,
-      options,
-      workers,
-      ...(evaluation && {
-        evaluation: {
-          ensemble: evaluation,
-          every: opts.evalEvery as number,
-          seed: seeds.evaluation as number,
-        },
-      }),
+      description: `${ensembleDescription(data)}${inputs.dataPath ? ` (${inputs.dataPath})` : ''}`,
+      seed: inputs.seeds.training,
+      workers: inputs.workers,
+      ...(evaluation &&
+        inputs.evaluation && {
+          evaluation: {
+            ensemble: evaluation,
+            every: inputs.evaluation.every,
+            seed: inputs.seeds.evaluation as number,
+          },
+        }),
     },
     {
+      onStart: (plan) => {
+        epochs = plan.epochs;
+      },
       onEvaluation: (p) => {
         latest = p;
       },
-      onEpoch: (info) => stream?.write(epochLine(info, epochs, latest)),
+      onEpoch: (info: TrainingEpoch) =>
+        stream?.write(epochLine(info, epochs, inputs.trainer.metrics ?? [], latest)),
       ...(io.signal && { signal: io.signal }),
     },
   );
-  writeFileSync(out, trainedFileBytes(run));
-  if (exportDat) writeFileSync(exportDat, writeWeightDat(run.result.filter));
-  const wallSeconds = (performance.now() - started) / 1000;
-  const r = run.result;
-  const doc = {
-    command: 'train',
-    out,
-    ...(exportDat && { exportWeightDat: exportDat }),
-    data: { ...(dataPath && { file: dataPath }), header: h, count: data.count },
-    options: r.metadata.options,
-    seeds,
-    steps: r.metadata.steps,
-    stepsPerEpoch: run.stepsPerEpoch,
-    history: r.history,
-    evaluation: run.evaluation,
-    ...(evaluation && { evaluationSamples: evaluation.count }),
-    filter: { ...r.filter, weights: Array.from(r.filter.weights) },
-    trainingSeconds: run.seconds,
-    wallSeconds,
-    versions: { ...r.metadata.versions, ...h.versions, '@rsrg/cli': ctx.version },
-  };
-  if (opts.json) {
-    io.stdout(toJson(doc));
-    return;
+}
+
+/** Stage 4: writes the projector file and, for an RBM, the weight.dat export. */
+function writeOutputs(inputs: TrainInputs, outcome: TrainingOutcome): void {
+  writeFileAtomic(inputs.out, outcome.trained.file, { label: `--out file ${inputs.out}` });
+  if (inputs.exportDat) {
+    const { filter } = rbmProjectorCodec.decode(outcome.trained.file);
+    writeFileAtomic(inputs.exportDat, writeWeightDat(filter), {
+      label: `--export-weight-dat file ${inputs.exportDat}`,
+    });
   }
-  const o = r.metadata.options;
-  const last = r.history[r.history.length - 1];
-  const final = run.evaluation[run.evaluation.length - 1];
-  io.stdout(
-    `${renderFields([
-      ...ensembleFields(data).map(([k, v]) => [`data ${k}`, v] as [string, string]),
-      ['preset', o.preset],
-      [
-        'training',
-        `${o.epochs} epochs × ${run.stepsPerEpoch} steps, minibatch ${o.batchSize}, CD-${o.cdSteps}${o.persistent ? ' (persistent)' : ''}`,
-      ],
-      ['filter', `${o.width}^${r.filter.dimension}, b = ${o.blockSize}`],
-      ['seed', String(opts.seed)],
-      ...(last
-        ? ([
-            [
-              'last epoch',
-              `reconstruction error ${last.reconstructionError.toFixed(4)}, mean |∇| ${last.meanAbsGradient.toExponential(2)}${last.pseudoLogLikelihood === null ? '' : `, pseudo-log-likelihood ${last.pseudoLogLikelihood.toFixed(4)} per site`}`,
-            ],
-          ] as [string, string][])
-        : []),
-      ...(final
-        ? ([
-            [
-              'y_t',
-              `${formatValueError(final.y, final.error)} at N_r = 1, N_c = ${final.nc} after ${final.step} steps (${run.evaluation.length} evaluations on ${final.samples} configurations)`,
-            ],
-          ] as [string, string][])
-        : []),
-      ['file', out],
-      ...(exportDat ? ([['weight.dat', exportDat]] as [string, string][]) : []),
-      ['wall time', `${wallSeconds.toFixed(1)} s (training ${run.seconds.toFixed(1)} s)`],
-    ])}\n`,
-  );
+}
+
+/** Stage 5: the --json document or the text summary. */
+async function render(
+  ctx: CommandContext,
+  inputs: TrainInputs,
+  data: Ensemble,
+  evaluation: Ensemble | undefined,
+  outcome: TrainingOutcome,
+  wallSeconds: number,
+  json: boolean,
+): Promise<string> {
+  const { historyJson, parametersJson, SCHEMA_VERSION, STUDIES_VERSION } = await import('@rsrg/studies');
+  const { trained, trainer } = outcome;
+  const h = data.header;
+  const recorded = trained.metadata.versions;
+  if (json) {
+    return toJson({
+      schemaVersion: SCHEMA_VERSION,
+      command: 'train',
+      trainer: trainer.id,
+      projector: trainer.projector,
+      out: inputs.out,
+      ...(inputs.exportDat && { exportWeightDat: inputs.exportDat }),
+      data: { ...(inputs.dataPath && { file: inputs.dataPath }), header: h, count: data.count },
+      options: trained.plan.options,
+      seeds: inputs.seeds,
+      steps: trained.plan.steps,
+      stepsPerEpoch: trained.plan.stepsPerEpoch,
+      history: historyJson(trained.history),
+      evaluation: outcome.evaluation,
+      ...(evaluation && { evaluationSamples: evaluation.count }),
+      filter: parametersJson(trained.parameters),
+      trainingSeconds: outcome.seconds,
+      wallSeconds,
+      versions: {
+        ...(typeof recorded === 'object' && recorded !== null ? (recorded as Record<string, string>) : {}),
+        ...h.versions,
+        '@rsrg/studies': STUDIES_VERSION,
+        '@rsrg/cli': ctx.version,
+      },
+    });
+  }
+  const last = trained.history[trained.history.length - 1];
+  const final = outcome.evaluation[outcome.evaluation.length - 1];
+  const { formatMetric } = await import('../render/epoch-line.js');
+  const metrics = (trainer.metrics ?? []).filter((m) => last && last.metrics[m.key] != null);
+  return `${renderFields([
+    ...ensembleFields(data).map(([k, v]) => [`data ${k}`, v] as [string, string]),
+    ['trainer', `${trainer.id} (projector ${trainer.projector})`],
+    ...(trainer.describe?.(trained) ?? []).map(([k, v]) => [k, v] as [string, string]),
+    [
+      'steps',
+      `${trained.plan.epochs} epoch${trained.plan.epochs === 1 ? '' : 's'} × ${trained.plan.stepsPerEpoch} steps`,
+    ],
+    ['seed', String(inputs.seeds.master)],
+    ...(last && metrics.length
+      ? ([
+          ['last epoch', metrics.map((m) => `${m.label} ${formatMetric(m, last.metrics[m.key])}`).join(', ')],
+        ] as [string, string][])
+      : []),
+    ...(final
+      ? ([
+          [
+            'y_t',
+            `${formatValueError(final.y, final.error)} at N_r = 1, N_c = ${final.nc} after ${final.step} steps (${outcome.evaluation.length} evaluations on ${final.samples} configurations)`,
+          ],
+        ] as [string, string][])
+      : []),
+    ['file', inputs.out],
+    ...(inputs.exportDat ? ([['weight.dat', inputs.exportDat]] as [string, string][]) : []),
+    ['wall time', `${wallSeconds.toFixed(1)} s (training ${outcome.seconds.toFixed(1)} s)`],
+  ])}\n`;
+}
+
+async function train(ctx: CommandContext, opts: TrainCliOptions, cmd: Command): Promise<void> {
+  const started = performance.now();
+  const registry = await ctx.registry();
+  const inputs = await readInputs(ctx, registry, opts, cmd);
+  const { data, evaluation } = await loadData(ctx, registry, inputs, opts);
+  const outcome = await runTraining(ctx, registry, inputs, data, evaluation);
+  writeOutputs(inputs, outcome);
+  const wallSeconds = (performance.now() - started) / 1000;
+  ctx.io.stdout(await render(ctx, inputs, data, evaluation, outcome, wallSeconds, opts.json === true));
 }

@@ -60,7 +60,9 @@ export const chungKao2019: Study = {
   size: 32,
   sampler: 'wolff-wasm',
   interval: 5,
-  training: { projector: 'rbm', preset: 'nmcrg' },
+  // Trainer `rbm` (registered by @rsrg/projectors) trains projector `rbm`; the filter figure
+  // shows epochs 1, 3, 5 and the last, the trainer's default snapshots.
+  training: { trainer: 'rbm', options: { preset: 'nmcrg' } },
   projectors: ['majority', 'rbm'],
   defaultScale: 'quick',
   scales: {

@@ -42,6 +42,14 @@ export {
 export { type ParallelTrainOptions, trainRbmParallel } from './parallel/trainer.js';
 export { type RbmProjector, type RbmProjectorOptions, rbmProjector } from './projector.js';
 export { type AdamOptions, DEFAULT_ADAM, type LearningRateSchedule, learningRate } from './schedule.js';
+export { rbmTrainer } from './trainer/index.js';
+export {
+  DEFAULT_RBM_PRESET,
+  RBM_TRAINER_OPTIONS,
+  type RbmTrainerSettings,
+  rbmTrainOptions,
+  readRbmTrainerOptions,
+} from './trainer/settings.js';
 export {
   cdGradientSamples,
   type EpochInfo,

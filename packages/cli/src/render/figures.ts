@@ -1,24 +1,19 @@
+import type { ParameterPanel } from '@rsrg/studies';
+
 /**
  * The study figures as Vega-Lite specifications (plain data, testable without rendering) and
  * their rendering to SVG (vega, headless) and PNG (resvg). The renderers are imported on first
  * use, so commands that draw nothing do not load them.
  */
 
-/** A filter as the figures need it: geometry and weights (row-major, last axis fastest). */
-export interface FilterImage {
-  readonly dimension: number;
-  readonly width: number;
-  readonly weights: ArrayLike<number>;
-}
-
-/** One y estimate at a training step (Figure 2). */
+/** One y estimate at a training step (the training curve). */
 export interface TrainingPoint {
   readonly step: number;
   readonly y: number;
   readonly error: number;
 }
 
-/** A horizontal reference line of Figure 2. */
+/** A horizontal reference line of the training curve. */
 export interface ReferenceLine {
   readonly label: string;
   readonly y: number;
@@ -40,52 +35,42 @@ const CONFIG = {
   title: { fontSize: 14, anchor: 'start', offset: 12 },
 };
 
+/** `epoch 3`, or `epoch 2.50` for a snapshot within an epoch. */
+function epochLabel(epoch: number): string {
+  return `epoch ${Number.isInteger(epoch) ? epoch : epoch.toFixed(2)}`;
+}
+
+/** A number for a panel's range: three significant digits. */
+function short(x: number): string {
+  return Number(x.toPrecision(3)).toString().replace('-', '−');
+}
+
 /**
- * Figure 1: the filter at each snapshot epoch as a heatmap of W over the offset (row, column)
- * from the block's corner, on one diverging colour scale symmetric about 0 (blue negative,
- * red positive). Filters of more than two dimensions show one panel row per slice of the
- * leading axes.
+ * The filters figure: the trained parameters at each snapshot as a heatmap over the offset
+ * (row, column) from the block's corner, each panel on its own diverging colour scale,
+ * symmetric about 0 (blue negative, red positive) and with its own legend, and the panel's
+ * range under its title, so that an early filter near zero shows its pattern as well as a
+ * late one. Parameters of more than two axes show one panel row per slice of the leading axes;
+ * one axis is one row.
  */
-export function filterFigureSpec(
-  snapshots: readonly { readonly epoch: number; readonly filter: FilterImage }[],
-  title: string,
-): Spec {
-  const values: { epoch: string; slice: string; row: number; col: number; w: number }[] = [];
-  let max = 0;
-  for (const { epoch, filter } of snapshots) {
-    const w = filter.width;
-    const plane = filter.dimension >= 2 ? w * w : w;
-    for (let k = 0; k < filter.weights.length; k++) {
-      const inPlane = k % plane;
-      const value = filter.weights[k];
-      max = Math.max(max, Math.abs(value));
-      values.push({
-        epoch: `epoch ${epoch}`,
-        slice: filter.dimension > 2 ? sliceLabel(Math.floor(k / plane), w, filter.dimension - 2) : '',
-        row: filter.dimension >= 2 ? Math.floor(inPlane / w) : 0,
-        col: filter.dimension >= 2 ? inPlane % w : inPlane,
-        w: value,
-      });
-    }
-  }
-  const extent = max > 0 ? max : 1;
+export function filterFigureSpec(panels: readonly ParameterPanel[], title: string): Spec {
   const side = 150;
-  const sliced = snapshots.some((s) => s.filter.dimension > 2);
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle: 'W at offset (row, column) from the block corner' },
-    data: { values },
-    facet: {
-      column: {
-        field: 'epoch',
-        type: 'ordinal',
-        sort: snapshots.map((s) => `epoch ${s.epoch}`),
-        title: null,
-      },
-      ...(sliced && { row: { field: 'slice', type: 'ordinal', title: null } }),
-    },
-    spacing: 14,
-    spec: {
+  const sliced = panels.some((p) => p.shape.length > 2);
+  const panel = ({ epoch, shape, values: weights, min, max }: ParameterPanel): Spec => {
+    const dimension = shape.length;
+    const w = dimension ? shape[dimension - 1] : 1;
+    const plane = dimension >= 2 ? w * shape[dimension - 2] : w;
+    const values = Array.from({ length: weights.length }, (_, k) => {
+      const inPlane = k % plane;
+      return {
+        slice: dimension > 2 ? sliceLabel(Math.floor(k / plane), w, dimension - 2) : '',
+        row: dimension >= 2 ? Math.floor(inPlane / w) : 0,
+        col: dimension >= 2 ? inPlane % w : inPlane,
+        w: weights[k],
+      };
+    });
+    const extent = Math.max(Math.abs(min), Math.abs(max)) || 1;
+    const cell = {
       width: side,
       height: side,
       mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
@@ -97,7 +82,7 @@ export function filterFigureSpec(
           type: 'quantitative',
           title: 'W',
           scale: { scheme: 'redblue', reverse: true, domain: [-extent, extent] },
-          legend: { gradientLength: side, format: '.2~f' },
+          legend: { gradientLength: side, format: '.2~g', orient: 'bottom', direction: 'horizontal' },
         },
         tooltip: [
           { field: 'row', type: 'ordinal' },
@@ -105,7 +90,26 @@ export function filterFigureSpec(
           { field: 'w', type: 'quantitative', format: '.4f' },
         ],
       },
+    };
+    return {
+      title: {
+        text: [epochLabel(epoch), `${short(min)} ≤ W ≤ ${short(max)}`],
+        fontSize: 12,
+        anchor: 'middle',
+      },
+      data: { values },
+      ...(sliced ? { facet: { row: { field: 'slice', type: 'ordinal', title: null } }, spec: cell } : cell),
+    };
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: title,
+      subtitle: 'W at offset (row, column) from the block corner; each panel on its own scale',
     },
+    hconcat: panels.map(panel),
+    spacing: 24,
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     config: CONFIG,
   };
 }
@@ -120,7 +124,7 @@ function sliceLabel(index: number, w: number, axes: number): string {
 }
 
 /**
- * Figure 2: y at the first RG step and the largest truncation against the training step, with
+ * The training curve: y at the first RG step and the largest truncation against the training step, with
  * ±1σ error bars, and dashed horizontal lines for the references (another projector's measured
  * value, the exact exponent), each labelled at its right end.
  */

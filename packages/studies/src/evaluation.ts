@@ -1,9 +1,9 @@
 import type { Coupling, Projector } from '@rsrg/core';
 import { analyzeEnsemble, type Ensemble } from '@rsrg/mcrg';
 
-/** y at the first RG step during training (Figure 2): one point per evaluation. */
+/** y_t at the first RG step during training (the training curve): one point per evaluation. */
 export interface EvaluationPoint {
-  /** Training step (minibatch updates done) of the filter evaluated. */
+  /** Training step (updates done) of the projector evaluated. */
   readonly step: number;
   /** The step in epochs (fractional). */
   readonly epoch: number;
@@ -19,7 +19,7 @@ export interface EvaluationPoint {
   readonly seconds: number;
 }
 
-/** What an evaluation needs besides the filter: the fresh configurations and the couplings. */
+/** What an evaluation needs besides the projector: the fresh configurations and the couplings. */
 export interface EvaluationSetup {
   readonly ensemble: Ensemble;
   /** The model's even couplings, in N_c order (y_t comes from them alone). */
@@ -32,14 +32,14 @@ export interface EvaluationSetup {
 
 /**
  * y_t of `projector` at N_r = 1 for every N_c on the evaluation configurations, by
- * `analyzeEnsemble` on the even couplings alone. Synchronous: it runs in the evaluation worker
- * (evaluate-worker.ts), beside the training.
+ * `analyzeEnsemble` on the even couplings alone; `step` and `epoch` say which snapshot it is.
+ * Synchronous: it runs in the evaluation worker (evaluate-worker.ts), beside the training.
  */
 export function evaluateProjector(
   setup: EvaluationSetup,
   projector: Projector,
   step: number,
-  stepsPerEpoch: number,
+  epoch: number,
 ): EvaluationPoint {
   const started = performance.now();
   const result = analyzeEnsemble(setup.ensemble, projector, {
@@ -56,7 +56,7 @@ export function evaluateProjector(
   const last = estimates[estimates.length - 1];
   return {
     step,
-    epoch: step / stepsPerEpoch,
+    epoch,
     nc: last?.nc ?? 0,
     y: last?.y ?? Number.NaN,
     error: last?.error ?? Number.NaN,

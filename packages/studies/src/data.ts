@@ -1,0 +1,17 @@
+import { Lattice, type TrainingData } from '@rsrg/core';
+import { type Ensemble, ensembleConfiguration } from '@rsrg/mcrg';
+
+/** How an ensemble was made, in one line (recorded as the training data's description). */
+export function ensembleDescription(e: Ensemble): string {
+  const h = e.header;
+  return `${h.model} ${h.sizes.join('×')} at K = ${h.coupling}, sampler ${h.sampler}, interval ${h.interval}, thermalize ${h.thermalize}, seed ${h.seed}, ${e.count} configurations`;
+}
+
+/** An ensemble's configurations unpacked for a trainer (±1 per site, one after the other). */
+export function trainingData(e: Ensemble, description = ensembleDescription(e)): TrainingData {
+  const lattice = new Lattice(e.header.sizes);
+  const V = lattice.volume;
+  const configurations = new Int8Array(e.count * V);
+  for (let i = 0; i < e.count; i++) ensembleConfiguration(e, i, configurations.subarray(i * V, (i + 1) * V));
+  return { lattice, configurations, count: e.count, description };
+}

@@ -1,0 +1,48 @@
+export {
+  type ComparisonEntry,
+  type ComparisonSummary,
+  compareWithReference,
+  comparisonSummary,
+  type LabelledEstimate,
+} from './comparison.js';
+export { ensembleDescription, trainingData } from './data.js';
+export { type EvaluationPoint, type EvaluationSetup, evaluateProjector } from './evaluation.js';
+export { STUDY_FILE_NAMES, STUDY_FILES } from './files.js';
+export {
+  type CurveLine,
+  finishedRunOf,
+  historyJson,
+  type ParameterPanel,
+  parametersJson,
+  SCHEMA_VERSION,
+  type StudyFigures,
+  studyFigures,
+  studyFiles,
+  studyResult,
+  studySummary,
+} from './report.js';
+export {
+  INCOMPLETE_MARKER,
+  LOCK_FILE,
+  RunDirectory,
+  type RunDirectoryOptions,
+} from './run-directory.js';
+export {
+  type PhaseSeconds,
+  runStudy,
+  type StudyHooks,
+  type StudyOutput,
+  type StudyPhase,
+  type StudyRun,
+  type StudyRunOptions,
+  type StudyTrainingRun,
+  studyScale,
+} from './run-study.js';
+export { deriveSeed, type RunSeeds, runSeeds } from './seeds.js';
+export {
+  type TrainingOutcome,
+  type TrainProjectorHooks,
+  type TrainProjectorOptions,
+  trainProjector,
+} from './train.js';
+export { STUDIES_VERSION } from './version.js';

@@ -1,0 +1,302 @@
+import {
+  type PluginOptions,
+  type ProjectorTrainer,
+  type Registry,
+  type Study,
+  type StudyScale,
+  type TrainedProjector,
+  type TrainingMetric,
+  UsageError,
+} from '@rsrg/core';
+import type { Ensemble, McrgResult } from '@rsrg/mcrg';
+import { type ComparisonEntry, compareWithReference, type LabelledEstimate } from './comparison.js';
+import type { EvaluationPoint } from './evaluation.js';
+import { STUDY_FILES } from './files.js';
+import { type RunSeeds, runSeeds } from './seeds.js';
+import { type TrainProjectorHooks, trainProjector } from './train.js';
+
+/** Where a study run writes its files: a `RunDirectory`, or anything that writes whole files into `path`. */
+export interface StudyOutput {
+  readonly path: string;
+  /** Writes one whole file and returns its path. */
+  write(name: string, data: Uint8Array | string): string;
+}
+
+/** How to run a study. */
+export interface StudyRunOptions {
+  /** The study's scale (default: its `defaultScale`). */
+  readonly scale?: string;
+  /** Where the projector file (and, with `keepData`, the training data) go. */
+  readonly output: StudyOutput;
+  /** Master seed (see `runSeeds`). */
+  readonly seed: number;
+  readonly workers: number;
+  /** Keep the training ensemble as training-data.rsrg. */
+  readonly keepData?: boolean;
+}
+
+export type StudyPhase = 'training data' | 'evaluation data' | 'training' | 'measurement';
+
+/** Observers of a study run. */
+export interface StudyHooks {
+  /** A phase starts. */
+  onPhase?(phase: StudyPhase): void;
+  /** Progress of the sampling phases and the measurement, in sampler moves. */
+  onProgress?(p: { done: number; total: number; phase: string }): void;
+  /** Observers of the training (epochs, y_t evaluations). */
+  readonly training?: Omit<TrainProjectorHooks, 'signal'>;
+  readonly signal?: AbortSignal;
+}
+
+/** Wall seconds of each phase; `report` is the caller's (rendering), 0 until it says. */
+export type PhaseSeconds = Record<
+  'trainingData' | 'evaluationData' | 'training' | 'measurement' | 'report' | 'total',
+  number
+>;
+
+/** The training part of a study run. */
+export interface StudyTrainingRun {
+  /** The trainer's id and the projector it trains. */
+  readonly trainer: string;
+  readonly projector: string;
+  /** The options it was given: the study's, then the scale's. */
+  readonly options: PluginOptions;
+  readonly trained: TrainedProjector;
+  readonly evaluation: readonly EvaluationPoint[];
+  readonly evaluateEvery: number;
+  /** The trainer's per-epoch metrics and its words about the run (`ProjectorTrainer.describe`). */
+  readonly metrics: readonly TrainingMetric[];
+  readonly description: readonly (readonly [string, string])[];
+  /** The path of the trained projector file. */
+  readonly file: string;
+}
+
+/** Everything a study run produced, before it is reported. */
+export interface StudyRun {
+  readonly study: Study;
+  readonly scaleId: string;
+  readonly scale: StudyScale;
+  readonly seeds: RunSeeds;
+  /** The training ensemble's size and header; `kept` when it was written as training-data.rsrg. */
+  readonly trainingData?: {
+    readonly count: number;
+    readonly header: Ensemble['header'];
+    readonly kept: boolean;
+  };
+  readonly evaluationSamples: number;
+  readonly training?: StudyTrainingRun;
+  readonly measurement: McrgResult;
+  /** Estimates of every projector (labels: the study's projector ids). */
+  readonly estimates: readonly (LabelledEstimate & {
+    readonly lambda: number;
+    readonly lambdaError: number;
+  })[];
+  readonly comparison: readonly ComparisonEntry[];
+  readonly seconds: PhaseSeconds;
+}
+
+/** The study's scale by id, or a UsageError listing the known ones. */
+export function studyScale(study: Study, id: string | undefined): { id: string; scale: StudyScale } {
+  const scaleId = id ?? study.defaultScale;
+  const scale = Object.hasOwn(study.scales, scaleId) ? study.scales[scaleId] : undefined;
+  if (!scale) {
+    throw new UsageError(
+      `study '${study.id}' has no scale '${scaleId}' (known: ${Object.keys(study.scales).join(', ')})`,
+    );
+  }
+  return { id: scaleId, scale };
+}
+
+/** What a study trains at a scale: the trainer, its options, and the scale's numbers for it. */
+interface TrainingSetup {
+  readonly trainer: ProjectorTrainer;
+  readonly options: PluginOptions;
+  readonly configurations: number;
+  readonly evaluationSamples: number;
+  readonly evaluateEvery: number;
+}
+
+const positiveInteger = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+
+/** The study's training at a scale, checked against the registry (UsageError on a bad one). */
+function trainingSetup(
+  registry: Registry,
+  study: Study,
+  scaleId: string,
+  scale: StudyScale,
+): TrainingSetup | undefined {
+  const where = `study '${study.id}' scale '${scaleId}'`;
+  if (!study.training) {
+    if (scale.training !== undefined)
+      throw new UsageError(`${where} sets training options, but the study trains nothing`);
+    return undefined;
+  }
+  const trainer = registry.trainers.get(study.training.trainer);
+  if (!registry.projectors.has(trainer.projector)) {
+    throw new UsageError(
+      `study '${study.id}' trains projector '${trainer.projector}' (trainer '${trainer.id}'), which is not registered`,
+    );
+  }
+  if (!positiveInteger(scale.trainingConfigurations)) {
+    throw new UsageError(
+      `${where}: trainingConfigurations must be a positive integer to train '${trainer.id}'`,
+    );
+  }
+  const evaluationSamples = scale.evaluationSamples ?? 0;
+  const evaluateEvery = scale.evaluateEvery ?? 0;
+  if (evaluationSamples > 0 && !positiveInteger(evaluateEvery)) {
+    throw new UsageError(`${where}: evaluateEvery must be a positive integer when evaluationSamples > 0`);
+  }
+  return {
+    trainer,
+    options: { ...study.training.options, ...scale.training },
+    configurations: scale.trainingConfigurations,
+    evaluationSamples,
+    evaluateEvery,
+  };
+}
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+
+/**
+ * Runs a study end to end. When it trains a projector: samples the training configurations,
+ * trains through the study's registered trainer (following y_t on fresh configurations every
+ * `evaluateEvery` steps, see `trainProjector`) and writes the projector file. Then it measures
+ * every projector of the study on one set of fresh configurations with MCRG (the trained one
+ * read from its file) and compares the estimates with the study's reference numbers. Training
+ * data, evaluation data and measurement use independent seeds (`runSeeds`). Writes the
+ * projector file and, with `keepData`, the training ensemble; the report is the caller's
+ * (`studyResult`, `studyFigures`).
+ */
+export async function runStudy(
+  registry: Registry,
+  study: Study,
+  options: StudyRunOptions,
+  hooks: StudyHooks = {},
+): Promise<StudyRun> {
+  const started = performance.now();
+  const { signal } = hooks;
+  const { id: scaleId, scale } = studyScale(study, options.scale);
+  const model = registry.models.get(study.model);
+  const setup = trainingSetup(registry, study, scaleId, scale);
+  const seeds = runSeeds(options.seed);
+  const { sampleEnsemble, runMcrg, ensembleCodec } = await import('@rsrg/mcrg');
+  const sampling = {
+    model: study.model,
+    size: study.size,
+    ...(study.coupling !== undefined && { coupling: study.coupling }),
+    ...(study.sampler !== undefined && { sampler: study.sampler }),
+    ...(study.interval !== undefined && { interval: study.interval }),
+    thermalize: scale.thermalize,
+    workers: options.workers,
+  };
+  // Training and evaluation data may come from a smaller lattice than the measurement's.
+  const trainingSampling = { ...sampling, size: scale.trainingSize ?? study.size };
+  // Checked before sampling, so that a bad option fails at once.
+  setup?.trainer.plan(setup.options, {
+    lattice: model.lattice(trainingSampling.size),
+    count: setup.configurations,
+  });
+
+  const time = { trainingData: 0, evaluationData: 0, training: 0 };
+  let training: StudyTrainingRun | undefined;
+  let trainingData: StudyRun['trainingData'];
+  let evaluationSamples = 0;
+  if (setup) {
+    let t = performance.now();
+    hooks.onPhase?.('training data');
+    const data = await sampleEnsemble(
+      registry,
+      { ...trainingSampling, samples: setup.configurations, seed: seeds.trainingData },
+      { onProgress: hooks.onProgress, signal },
+    );
+    const keepData = options.keepData === true;
+    if (keepData) options.output.write(STUDY_FILES.trainingData, ensembleCodec.encode(data));
+    trainingData = { count: data.count, header: data.header, kept: keepData };
+    time.trainingData = seconds(t);
+
+    t = performance.now();
+    let evaluationData: Ensemble | undefined;
+    if (setup.evaluationSamples > 0) {
+      hooks.onPhase?.('evaluation data');
+      evaluationData = await sampleEnsemble(
+        registry,
+        { ...trainingSampling, samples: setup.evaluationSamples, seed: seeds.evaluation },
+        { onProgress: hooks.onProgress, signal },
+      );
+      evaluationSamples = evaluationData.count;
+    }
+    time.evaluationData = seconds(t);
+
+    t = performance.now();
+    hooks.onPhase?.('training');
+    const outcome = await trainProjector(
+      registry,
+      {
+        trainer: setup.trainer.id,
+        options: setup.options,
+        data,
+        seed: seeds.training,
+        workers: options.workers,
+        ...(evaluationData && {
+          evaluation: { ensemble: evaluationData, every: setup.evaluateEvery, seed: seeds.evaluation },
+        }),
+      },
+      { ...hooks.training, ...(signal && { signal }) },
+    );
+    const file = options.output.write(STUDY_FILES.projector, outcome.trained.file);
+    training = {
+      trainer: setup.trainer.id,
+      projector: setup.trainer.projector,
+      options: setup.options,
+      trained: outcome.trained,
+      evaluation: outcome.evaluation,
+      evaluateEvery: setup.evaluateEvery,
+      metrics: setup.trainer.metrics ?? [],
+      description: setup.trainer.describe?.(outcome.trained) ?? [],
+      file,
+    };
+    time.training = seconds(t);
+  }
+
+  const t = performance.now();
+  hooks.onPhase?.('measurement');
+  const measurement = await runMcrg(
+    registry,
+    {
+      ...sampling,
+      samples: scale.measurementSamples,
+      seed: seeds.measurement,
+      projectors: study.projectors.map((id) =>
+        training && id === training.projector ? { id, options: { weights: training.file } } : { id },
+      ),
+    },
+    { onProgress: hooks.onProgress, signal },
+  );
+  const tMeasure = seconds(t);
+
+  const estimates = measurement.estimates.map((e) => ({
+    projector: e.projector,
+    sector: e.sector,
+    nr: e.nr,
+    nc: e.nc,
+    y: e.y,
+    error: e.error,
+    lambda: e.lambda,
+    lambdaError: e.lambdaError,
+  }));
+  return {
+    study,
+    scaleId,
+    scale,
+    seeds,
+    ...(trainingData && { trainingData }),
+    evaluationSamples,
+    ...(training && { training }),
+    measurement,
+    estimates,
+    comparison: compareWithReference(estimates, study.reference, study.projectors),
+    seconds: { ...time, measurement: tMeasure, report: 0, total: seconds(started) },
+  };
+}

@@ -1,0 +1,135 @@
+import type {
+  PluginOptions,
+  ProjectorTrainer,
+  Registry,
+  TrainedProjector,
+  TrainingEpoch,
+  TrainingPlan,
+} from '@rsrg/core';
+import type { Ensemble } from '@rsrg/mcrg';
+import { trainingData } from './data.js';
+import type { EvaluationPoint } from './evaluation.js';
+import { Evaluator } from './evaluator.js';
+
+/** What to train, on what, and where to follow y_t. */
+export interface TrainProjectorOptions {
+  /** Id of a registered trainer. */
+  readonly trainer: string;
+  readonly options?: PluginOptions;
+  /** The training configurations. */
+  readonly data: Ensemble;
+  /** How the data were made, for the projector file (default: from the ensemble's header). */
+  readonly description?: string;
+  /** The trainer's master seed. */
+  readonly seed: number;
+  readonly workers: number;
+  /**
+   * y_t (N_r = 1, every N_c) of the projector every `every` training steps and after the last,
+   * on the fresh configurations `ensemble`, with projector streams of `seed`.
+   */
+  readonly evaluation?: {
+    readonly ensemble: Ensemble;
+    readonly every: number;
+    readonly seed: number;
+    readonly bins?: number;
+  };
+}
+
+/** Observers of a training. */
+export interface TrainProjectorHooks {
+  onStart?(plan: TrainingPlan): void;
+  onEpoch?(epoch: TrainingEpoch): void;
+  onEvaluation?(point: EvaluationPoint): void;
+  /** Stops the run: the training and evaluation threads end and the promise rejects with the reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** A finished training and the y_t evaluations along the way. */
+export interface TrainingOutcome {
+  readonly trainer: ProjectorTrainer;
+  readonly trained: TrainedProjector;
+  readonly evaluation: readonly EvaluationPoint[];
+  /** Wall time of the training, evaluations included. */
+  readonly seconds: number;
+}
+
+/**
+ * Trains the projector of a registered trainer on an ensemble and, when asked, follows y_t on
+ * fresh configurations in a thread of its own: each snapshot the trainer hands out is read back
+ * with the trainer's `load` in a worker that rebuilds the registry from `registry.sources`, and
+ * measured at N_r = 1 by `analyzeEnsemble`. The points go into the projector file's training
+ * record as `evaluation` (through the trainer's `record` hook).
+ */
+export async function trainProjector(
+  registry: Registry,
+  options: TrainProjectorOptions,
+  hooks: TrainProjectorHooks = {},
+): Promise<TrainingOutcome> {
+  const started = performance.now();
+  const trainer = registry.trainers.get(options.trainer);
+  const data = trainingData(options.data, options.description);
+  const trainerOptions = options.options ?? {};
+  // A bad option fails here, before any thread starts.
+  trainer.plan(trainerOptions, data);
+  const ev = options.evaluation;
+  let points: EvaluationPoint[] | undefined;
+  const evaluations = async () => {
+    points ??= evaluator ? await untilAborted(evaluator.finish(), hooks.signal) : [];
+    return points;
+  };
+  const evaluator =
+    ev &&
+    new Evaluator(
+      {
+        sources: registry.sources,
+        trainer: trainer.id,
+        ensemble: ev.ensemble,
+        seed: ev.seed,
+        ...(ev.bins !== undefined && { bins: ev.bins }),
+      },
+      hooks.onEvaluation,
+    );
+  try {
+    const trained = await trainer.train(
+      data,
+      trainerOptions,
+      { seed: options.seed, workers: options.workers, sources: registry.sources },
+      {
+        ...(hooks.onStart && { onStart: hooks.onStart }),
+        ...(hooks.onEpoch && { onEpoch: hooks.onEpoch }),
+        ...(evaluator &&
+          ev && {
+            snapshotEvery: ev.every,
+            onSnapshot: (snapshot) => evaluator.submit(snapshot),
+          }),
+        record: async () => ({ evaluation: await evaluations() }),
+        ...(hooks.signal && { signal: hooks.signal }),
+      },
+    );
+    // A trainer that keeps no record has not asked for the points yet.
+    const evaluation = await evaluations();
+    return { trainer, trained, evaluation, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await evaluator?.close();
+  }
+}
+
+/** `promise`, or a rejection with the signal's reason once it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
