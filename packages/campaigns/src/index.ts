@@ -4,3 +4,6 @@
  * and HDF5 / .npy output for Python (docs/campaigns.md).
  */
 export const CAMPAIGN_FORMAT_VERSION = 1;
+
+// Slurm: the job-array and merge scripts of `rsrg submit`, their submission and the wait.
+export * from './scheduler/index.js';
