@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import {
 // installed or started, beforeAll throws and every test here fails.
 
 const toy = fileURLToPath(new URL('../../../test/slurm/toy-rsrg.mjs', import.meta.url));
+const cli = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'rsrg-slurm-test-'));
 let slurm: LocalSlurm | undefined;
 
@@ -109,5 +111,36 @@ describe('rsrg submit on a real Slurm', () => {
     });
     expect(existsSync(join(dir, 'result.json'))).toBe(false);
     expect(read(join(dir, 'logs/shard-1.err'))).toContain('rsrg exited with code 3');
+  }, 60_000);
+
+  it('rsrg submit --wait (the built binary) submits both jobs and exits with the merge job’s code', async () => {
+    const cluster = slurm!;
+    // Not a plan that `rsrg mcrg --run-dir` can run: the tasks fail, so the merge never runs.
+    const dir = runDir('cli', 2);
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+      execFile(
+        process.execPath,
+        [cli, 'submit', dir, '--scheduler', 'slurm', '--shards', '2', '--wait', '--json'],
+        { env: { ...cluster.env, RSRG_DEBUG: '' } },
+        (err, stdout, stderr) => done({ code: err ? Number(err.code) : 0, stdout, stderr }),
+      ),
+    );
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      command: 'submit',
+      scheduler: 'slurm',
+      dryRun: false,
+      runDir: dir,
+      shards: 2,
+    });
+    expect(out.merge).toMatchObject({ jobId: out.mergeJobId, exitCode: 1 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `rsrg: error: merge job ${out.mergeJobId} ended ${out.merge.state} with exit code 1; a task of array ${out.arrayJobId} failed? see ${dir}/logs\n`,
+    );
+    // Each task ran this build of rsrg on its shard.
+    expect(read(join(dir, 'slurm/array.sh'))).toContain(`RSRG=(${process.execPath} ${cli})`);
+    expect(read(join(dir, 'logs/shard-1.err'))).toMatch(/shard 1\/2: start on/);
+    expect(read(join(dir, 'logs/shard-1.err'))).toMatch(/rsrg: error: /);
   }, 60_000);
 });

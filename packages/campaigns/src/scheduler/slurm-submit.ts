@@ -90,10 +90,10 @@ function slurmCommand(name: string, env: SlurmEnvironment['env']): string {
 
 /**
  * Checks a run directory for `rsrg submit`: it exists, is a directory and holds a plan.
- * Returns its absolute path.
+ * Returns its absolute path (`runDir` is resolved against `cwd`; errors name it as given).
  */
-export function checkRunDir(runDir: string): string {
-  const dir = resolve(runDir).replace(/(.)\/+$/, '$1');
+export function checkRunDir(runDir: string, cwd = process.cwd()): string {
+  const dir = resolve(cwd, runDir).replace(/(.)\/+$/, '$1');
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();

@@ -105,7 +105,7 @@ export function submitCommand(program: Command, ctx: CommandContext): Command {
       }
       if (opts.dryRun && opts.wait) throw new UsageError('--wait cannot be used with --dry-run');
       const spec: SlurmJobSpec = {
-        runDir: checkRunDir(resolve(ctx.io.cwd, runDir)),
+        runDir: checkRunDir(runDir, ctx.io.cwd),
         shards: opts.shards,
         rsrg: rsrgInvocation(),
         time: opts.time,
