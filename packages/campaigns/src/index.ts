@@ -34,3 +34,5 @@ export {
   writeResultH5,
 } from './hdf5/result-file.js';
 export { decodeNpy, encodeNpy, type NpyDtype, npyData, npyHeader, writeNpy } from './npy.js';
+// Slurm: the job-array and merge scripts of `rsrg submit`, their submission and the wait.
+export * from './scheduler/index.js';

@@ -5,6 +5,7 @@ import { listCommand } from './commands/list.js';
 import { mcrgCommand } from './commands/mcrg.js';
 import { reproduceCommand } from './commands/reproduce.js';
 import { sampleCommand } from './commands/sample.js';
+import { submitCommand } from './commands/submit.js';
 import { trainCommand } from './commands/train.js';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIo, version: string): Command {
   ]) {
     add(program, ctx).helpOption('-h, --help', 'show help').exitOverride().configureOutput(QUIET(io));
   }
+  submitCommand(program, ctx).helpOption('-h, --help', 'show help').exitOverride().configureOutput(QUIET(io));
   program
     .command('help')
     .argument('[command]', 'the command to explain')
