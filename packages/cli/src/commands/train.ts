@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  assertDistinctPaths,
   defaultWorkerCount,
   type PluginOptions,
   type ProjectorTrainer,
   type Registry,
+  readFileChecked,
   type TrainingEpoch,
   UsageError,
   writeFileAtomic,
@@ -14,7 +15,7 @@ import { rbmPresets, rbmProjectorCodec, readWeightDat, writeWeightDat } from '@r
 import type { EvaluationPoint, RunSeeds, TrainingOutcome } from '@rsrg/studies';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
-import { prepareOutFile, readEnsemble } from '../files.js';
+import { inputPath, namedPath, prepareOutFile, readEnsembleFile } from '../files.js';
 import { toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
@@ -210,11 +211,14 @@ async function importWeightDat(ctx: CommandContext, opts: TrainCliOptions, cmd: 
       `--import-weight-dat converts a file; it takes only --out and --block-size, not ${flagName(given[0])}`,
     );
   }
-  const source = resolve(io.cwd, opts.importWeightDat as string);
-  if (!existsSync(source))
-    throw new UsageError(`--import-weight-dat: no such file '${opts.importWeightDat}'`);
+  assertDistinctPaths(
+    [namedPath(io.cwd, '--import-weight-dat', opts.importWeightDat)],
+    [namedPath(io.cwd, '--out', opts.out)],
+  );
+  const source = inputPath(io.cwd, opts.importWeightDat as string);
   const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
-  const filter = readWeightDat(readFileSync(source), { blockSize: opts.blockSize, source });
+  const bytes = readFileChecked(source, { option: '--import-weight-dat' }) as Uint8Array;
+  const filter = readWeightDat(bytes, { blockSize: opts.blockSize, source });
   writeFileAtomic(out, rbmProjectorCodec.encode({ filter }), { label: `--out file ${out}` });
   const { SCHEMA_VERSION } = await import('@rsrg/studies');
   const doc = {
@@ -289,6 +293,10 @@ async function readInputs(
   if (opts.evalSamples !== undefined && opts.evalEvery === undefined) {
     throw new UsageError('--eval-samples needs --eval-every');
   }
+  assertDistinctPaths(
+    [namedPath(io.cwd, '--data', opts.data)],
+    [namedPath(io.cwd, '--out', opts.out), namedPath(io.cwd, '--export-weight-dat', opts.exportWeightDat)],
+  );
   const trainer = registry.trainers.get(opts.trainer);
   const options = trainerOptions(opts);
   const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
@@ -337,7 +345,7 @@ async function loadData(
   opts: TrainCliOptions,
 ): Promise<{ data: Ensemble; evaluation?: Ensemble }> {
   const data: Ensemble = inputs.dataPath
-    ? await readEnsemble(inputs.dataPath, opts.data as string, '--data')
+    ? await readEnsembleFile(ctx.io, opts.data as string, '--data', registry)
     : await sampleWithProgress(
         ctx,
         registry,
