@@ -238,6 +238,8 @@ describe('rsrg train', () => {
       '1',
       '--width',
       '4',
+      '--batch',
+      '10',
       '--seed',
       '9',
       '--workers',

@@ -103,7 +103,9 @@ describe("trainer 'rbm': options", () => {
     expect(bad({ schedule: 'constant', decayEpochs: 3 })).toThrow(/need the sqrt schedule/);
     expect(bad({ snapshotEpochs: '1,,3' })).toThrow(/snapshotEpochs must be 1-based epochs/);
     expect(bad({ blockSize: 3 })).toThrow(/lattice 8×8 is not divisible into blocks of side 3/);
-    expect(() => rbmTrainer.plan({}, { lattice: Lattice.cubic(3, 4), count: 10 })).not.toThrow();
+    expect(() =>
+      rbmTrainer.plan({ width: 4, batchSize: 10 }, { lattice: Lattice.cubic(3, 4), count: 10 }),
+    ).not.toThrow();
   });
 
   it('plans steps from the options and the data, before any data exist', () => {
@@ -113,10 +115,14 @@ describe("trainer 'rbm': options", () => {
       epochs: 3,
       options: { preset: 'nmcrg', epochs: 3, batchSize: 7, configurations: 50 },
     });
-    expect(rbmTrainer.plan({ configurations: 20, batchSize: 50 }, { lattice, count: 50 })).toMatchObject({
+    expect(rbmTrainer.plan({ configurations: 20, batchSize: 20 }, { lattice, count: 50 })).toMatchObject({
       stepsPerEpoch: 1,
       steps: 100,
     });
+    // A minibatch larger than the configurations used is refused (issue 12), not silently cut.
+    expect(() => rbmTrainer.plan({ configurations: 20, batchSize: 50 }, { lattice, count: 50 })).toThrow(
+      /minibatch of 50 is larger than the 20 training configurations/,
+    );
   });
 });
 

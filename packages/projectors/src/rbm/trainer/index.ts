@@ -38,7 +38,19 @@ function planOf(o: ResolvedTrainOptions, lattice: Lattice, count: number): Train
     blockSize: o.blockSize,
   });
   if (reason) throw new UnsupportedError(`trainer 'rbm': ${reason}`);
+  // A wider filter would wrap onto itself: its weights could not be told apart by the data.
+  const side = Math.min(...lattice.sizes);
+  if (o.width > side) {
+    throw new UsageError(
+      `trainer 'rbm': a filter of width ${o.width} is wider than the ${lattice.label} lattice it learns from (at most ${side})`,
+    );
+  }
   const n = Math.min(count, o.configurations ?? Number.POSITIVE_INFINITY);
+  if (o.batchSize > n) {
+    throw new UsageError(
+      `trainer 'rbm': a minibatch of ${o.batchSize} is larger than the ${n} training configurations`,
+    );
+  }
   const stepsPerEpoch = Math.ceil(n / Math.min(o.batchSize, n));
   const { seed: _, ...options } = o;
   return { steps: stepsPerEpoch * o.epochs, stepsPerEpoch, epochs: o.epochs, options };
