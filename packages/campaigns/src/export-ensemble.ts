@@ -51,22 +51,39 @@ const BATCH_BYTES = 1 << 24;
 export function ensembleMetadata(e: Ensemble) {
   const h = e.header;
   return {
+    /** Always 'rsrg': marks an rsrg file. */
     format: H5_FORMAT,
+    /** The rsrg HDF5 layout version. */
     version: H5_LAYOUT_VERSION,
+    /** Always 'ensemble': what the file holds. */
     kind: 'ensemble',
+    /** Model id, e.g. 'ising2d'. */
     model: h.model,
+    /** The linear size L the model was given. */
     size: h.size,
+    /** The lattice's sizes per axis: the trailing dimensions of the array. */
     sizes: [...h.sizes],
+    /** The nearest-neighbour coupling K simulated. */
     coupling: h.coupling,
+    /** Sampler id, e.g. 'wolff'. */
     sampler: h.sampler,
+    /** Master seed: chain c sampled with `Rng.stream(seed, 2c)`. */
     seed: h.seed,
+    /** Sampler moves between stored configurations. */
     interval: h.interval,
+    /** Sampler moves per chain before the first stored configuration. */
     thermalize: h.thermalize,
+    /** Independent Markov chains the configurations come from. */
     chains: h.chains,
+    /** Configurations per chain, in order: chain c's rows follow chains 0..c-1's. */
     chainCounts: Array.from({ length: h.chains }, (_, c) => chainSamples(e.count, h.chains, c)),
+    /** Configurations in all: the array's first dimension. */
     count: e.count,
+    /** RNG algorithm of the streams. */
     rng: h.rng,
+    /** ISO 8601 time of sampling. */
     createdAt: h.createdAt,
+    /** Versions of the packages that sampled the ensemble. */
     versions: { ...h.versions },
   };
 }

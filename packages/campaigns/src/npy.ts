@@ -59,8 +59,11 @@ export function encodeNpy(data: Int8Array | Float64Array, shape: readonly number
 
 /** A .npy file of dtype '|i1' or '<f8' read back (C order only). Throws on anything else. */
 export function decodeNpy(bytes: Uint8Array): {
+  /** The element type: '|i1' (int8 spins) or '<f8' (little-endian float64). */
   dtype: NpyDtype;
+  /** The array's shape, C order. */
   shape: number[];
+  /** The values, flat in C order, typed after `dtype`. */
   data: Int8Array | Float64Array;
 } {
   const fail = (why: string): never => {

@@ -2,7 +2,16 @@ import { RsrgError } from '@rsrg/core';
 import { CommanderError } from 'commander';
 
 /** Exit codes of the binary (docs/cli.md lists them). */
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = {
+  /** The command did what it was asked. */
+  ok: 0,
+  /** It failed: a damaged file, a plugin that threw, any error that is not a usage error. */
+  failure: 1,
+  /** It was called wrongly (a UsageError): an unknown option or id, a bad value, an unsupported request. */
+  usage: 2,
+  /** It was interrupted (SIGINT, or its abort signal): 128 + 2, as shells report it. */
+  interrupted: 130,
+} as const;
 
 /**
  * The exit code for an error and the single stderr line that names it. Usage errors (core's

@@ -3,7 +3,9 @@ import { describeSystemError, UsageError } from '@rsrg/core';
 
 /** Where a command reads its environment and writes its output; `main` defaults to the process. */
 export interface CliIo {
+  /** Writes to standard output: the command's result (text or a `--json` document). */
   readonly stdout: (text: string) => void;
+  /** Writes to standard error: warnings, the error line, progress lines in a log. */
   readonly stderr: (text: string) => void;
   /**
    * Where progress goes: a terminal to draw a bar on, or (with `progressEvery`) a log that gets
@@ -12,7 +14,9 @@ export interface CliIo {
   readonly progressStream?: NodeJS.WritableStream;
   /** Seconds between progress lines when `progressStream` is not a terminal (RSRG_PROGRESS). */
   readonly progressEvery?: number;
+  /** The environment the command reads (RSRG_PROGRESS, RSRG_DEBUG, PATH for sbatch, …). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The working directory relative paths are resolved against. */
   readonly cwd: string;
   /** Aborts a running command (the binary wires it to SIGINT). */
   readonly signal?: AbortSignal;

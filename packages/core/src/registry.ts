@@ -43,17 +43,30 @@ class Table<T extends { id: string }> {
  * Models, samplers, projectors, coupling sets, studies and trainers by id. The CLI and the analyzer resolve
  * every id here, so a plugin adds a model or projector without editing any other package.
  * `sources` records the modules loaded, so a worker thread can rebuild the same registry.
+ *
+ * @example
+ * // Loaded by URL (not `use`), so that worker threads can rebuild it from `sources`.
+ * const registry = new Registry();
+ * for (const p of ['@rsrg/models', '@rsrg/samplers', '@rsrg/projectors']) await registry.load(import.meta.resolve(p));
+ * const model = registry.models.get('ising2d'); // an unknown id throws, listing the known ones
+ * const ids = registry.projectors.list().map((p) => p.id); // e.g. ['majority', 'decimation', …]
  */
 export class Registry {
+  /** Spin models (Hamiltonian and lattice), e.g. 'ising2d'. */
   readonly models = new Table<Model>('model');
+  /** Monte Carlo samplers, e.g. 'metropolis', 'wolff', 'swendsen-wang'. */
   readonly samplers = new Table<Sampler>('sampler');
+  /** Projector factories: each makes the block-spin map of one RG step, e.g. 'majority'. */
   readonly projectors = new Table<ProjectorFactory>('projector');
+  /** Coupling sets: the even and odd interactions MCRG measures on every level. */
   readonly couplingSets = new Table<CouplingSet>('coupling set');
+  /** Studies: reproductions of a published result, run by `rsrg reproduce`. */
   readonly studies = new Table<Study>('study');
   /** Trainable projectors: each learns the parameters of the projector named by its `projector`. */
   readonly trainers = new Table<ProjectorTrainer>('trainer');
   private readonly loaded: string[] = [];
 
+  /** The plugin modules `load` applied, as URLs, in order: what `fromSources` replays in a worker. */
   get sources(): readonly string[] {
     return this.loaded;
   }

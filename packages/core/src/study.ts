@@ -2,12 +2,12 @@ import type { EstimateKey } from './estimate.js';
 import type { PluginOptions } from './options.js';
 
 /**
- * A reproducible study: a published comparison expressed as data (model, sizes, which
- * projectors, how a trainable one is trained, the published numbers). `rsrg reproduce <id>`
- * runs any registered study; the numbers to compare against travel with the declaration, so no
- * runner needs model-, projector- or paper-specific code.
+ * One scale of a study: how much it samples and trains (e.g. 'paper' at the published sizes,
+ * 'quick' in a minute). The physics (model, size, projectors) is the study's; only the
+ * statistics change between scales.
  */
 export interface StudyScale {
+  /** What the scale costs, shown after a run and in result.json, e.g. "under a minute on two cores: …". */
   readonly description: string;
   /** Configurations sampled for training the trainable projector (needed when the study trains one). */
   readonly trainingConfigurations?: number;
@@ -31,7 +31,9 @@ export interface StudyScale {
 
 /** One published number: y for a projector, sector, N_r and N_c, with its error. */
 export interface ReferenceEstimate extends EstimateKey {
+  /** The published eigenvalue exponent (y_t or y_h). */
   readonly y: number;
+  /** Its published error (one standard deviation). */
   readonly error: number;
 }
 
@@ -43,19 +45,34 @@ export interface StudyTraining {
   readonly options?: PluginOptions;
 }
 
+/**
+ * A reproducible study: a published comparison expressed as data (model, sizes, which
+ * projectors, how a trainable one is trained, the published numbers). `rsrg reproduce <id>`
+ * runs any registered study; the numbers to compare against travel with the declaration, so no
+ * runner needs model-, projector- or paper-specific code.
+ */
 export interface Study {
+  /** Registry id, e.g. 'chung-kao-2019'. */
   readonly id: string;
+  /** One line on what the study measures, for `rsrg list`. */
   readonly description: string;
+  /** The publication the reference numbers come from. */
   readonly citation: string;
+  /** Id of the model simulated, e.g. 'ising2d'. */
   readonly model: string;
+  /** Linear size L of the measured lattice. */
   readonly size: number;
   /** Default: the model's critical coupling. */
   readonly coupling?: number;
+  /** Id of the sampler (default: the model's default sampler). */
   readonly sampler?: string;
+  /** Sampler moves between measured configurations (default: the model's). */
   readonly interval?: number;
   /** Projectors compared on the same configurations; the trained one appears under its projector id. */
   readonly projectors: readonly string[];
+  /** The scales it can run at, by id (e.g. 'paper', 'quick'). */
   readonly scales: Readonly<Record<string, StudyScale>>;
+  /** The scale run when none is asked for: a key of `scales`. */
   readonly defaultScale: string;
   /** Published estimates, labelled by projector id. */
   readonly reference: readonly ReferenceEstimate[];

@@ -11,9 +11,11 @@ import type { Projector } from './projector.js';
 
 /** The configurations a trainer learns from. */
 export interface TrainingData {
+  /** The lattice of every configuration (the training size, which may be smaller than the measured one). */
   readonly lattice: Lattice;
   /** `count` configurations of `lattice.volume` spins each, one after the other. */
   readonly configurations: Int8Array;
+  /** Number of configurations. */
   readonly count: number;
   /** How the data were made (model, coupling, sampler, seed…), recorded in the projector file. */
   readonly description: string;
@@ -23,7 +25,9 @@ export interface TrainingData {
 export interface TrainingPlan {
   /** Parameter updates in all (minibatch steps, tuning iterations). */
   readonly steps: number;
+  /** Updates per epoch (one pass over the data): the minibatches of an epoch. */
   readonly stepsPerEpoch: number;
+  /** Passes over the training data. */
   readonly epochs: number;
   /** The options with every default filled in (the run's seed aside), as recorded in the projector file. */
   readonly options: Readonly<Record<string, unknown>>;
@@ -31,7 +35,9 @@ export interface TrainingPlan {
 
 /** The diagnostics of one epoch: `epoch` (1-based), `steps` done, and the trainer's own metrics. */
 export interface TrainingEpoch {
+  /** The epoch just finished, from 1. */
   readonly epoch: number;
+  /** Updates done since the start, this epoch's included. */
   readonly steps: number;
   /** Wall time since the start of training. */
   readonly seconds: number;
@@ -44,7 +50,9 @@ export interface TrainingEpoch {
  * or [1] for a tunable majority's weight), for figures and JSON.
  */
 export interface ProjectorParameters {
+  /** The tensor's shape, e.g. [w, w] for a w×w filter. */
   readonly shape: readonly number[];
+  /** The parameters, row-major in `shape`. */
   readonly values: readonly number[];
   /**
    * Plain facts that give the values their meaning (e.g. an RBM filter's dimension, width and
@@ -59,18 +67,22 @@ export interface ProjectorSnapshot extends ProjectorParameters {
   readonly step: number;
   /** `step / stepsPerEpoch`: an integer at the end of an epoch, a fraction within one. */
   readonly epoch: number;
+  /** A projector file of these parameters, which `ProjectorTrainer.load` reads (e.g. to measure y_t). */
   readonly file: Uint8Array;
 }
 
 /** Observers of a training run. */
 export interface TrainerHooks {
+  /** Called once before the first step, with the plan (steps, epochs, resolved options). */
   onStart?(plan: TrainingPlan): void;
+  /** Called after every epoch with its diagnostics (e.g. for a progress line or a training curve). */
   onEpoch?(epoch: TrainingEpoch): void;
   /**
    * Called with the projector after every `snapshotEvery` steps and after the last one, e.g. to
    * measure y_t as training goes on; the trainer does not wait for what the observer does.
    */
   onSnapshot?(snapshot: ProjectorSnapshot): void;
+  /** Steps between two `onSnapshot` calls (absent: the trainer's choice, e.g. once per epoch). */
   readonly snapshotEvery?: number;
   /**
    * Called once after the last step: what it returns is added to the training record that the
@@ -86,7 +98,9 @@ export interface TrainerHooks {
 export interface TrainedProjector {
   /** The projector file: what the factory of `trainer.projector` reads as its `weights` option. */
   readonly file: Uint8Array;
+  /** The plan the training followed, its options resolved. */
   readonly plan: TrainingPlan;
+  /** The diagnostics of every epoch, in order. */
   readonly history: readonly TrainingEpoch[];
   /** Snapshots at the epochs the options asked for (e.g. 1, 3, 5 and the last). */
   readonly snapshots: readonly ProjectorSnapshot[];
@@ -114,6 +128,7 @@ export interface TrainingMetric {
   readonly label: string;
   /** Short name for one-line progress, e.g. 'recon' (default: the label). */
   readonly symbol?: string;
+  /** How the value is written: fixed-point, or exponential for values that span decades. */
   readonly notation: 'fixed' | 'exponential';
   /** Digits after the point. */
   readonly digits: number;
@@ -133,14 +148,20 @@ export interface TrainingMetric {
  * });
  */
 export interface ProjectorTrainer {
+  /** Registry id, used by `rsrg train --trainer` and a study's `training.trainer`. */
   readonly id: string;
   /** Id of the projector factory that reads the trained files (`{ weights: <path> }`). */
   readonly projector: string;
+  /** One line on what it trains and how. */
   readonly description: string;
   /** The per-epoch metrics, in the order reports show them (default: none shown). */
   readonly metrics?: readonly TrainingMetric[];
   /** Checks the options (UsageError on a bad one) for `count` configurations of `lattice`. */
   plan(options: PluginOptions, data: { readonly lattice: Lattice; readonly count: number }): TrainingPlan;
+  /**
+   * Learns the parameters from `data` and returns the projector file. Must depend only on the
+   * data, the options and `run.seed` (not on `run.workers`); rejects when `hooks.signal` aborts.
+   */
   train(
     data: TrainingData,
     options: PluginOptions,

@@ -2,7 +2,9 @@ import { type EstimateKey, estimateKey, type ReferenceEstimate } from '@rsrg/cor
 
 /** A measured estimate labelled by the projector it was measured with. */
 export interface LabelledEstimate extends EstimateKey {
+  /** The eigenvalue exponent y = ln λ / ln b (y_t in the even sector, y_h in the odd). */
   readonly y: number;
+  /** Its jackknife error. */
   readonly error: number;
 }
 
@@ -10,9 +12,15 @@ export interface LabelledEstimate extends EstimateKey {
 export interface ComparisonEntry extends EstimateKey {
   /** This run's value and error (NaN when not measured). */
   readonly y: number;
+  /** This run's jackknife error of `y` (NaN when not measured). */
   readonly error: number;
   /** The published value, when there is one. */
-  readonly reference?: { readonly y: number; readonly error: number };
+  readonly reference?: {
+    /** The published y. */
+    readonly y: number;
+    /** Its published error. */
+    readonly error: number;
+  };
   /** (y − y_ref) / sqrt(error² + error_ref²): the difference in combined standard errors. */
   readonly deviation?: number;
 }
@@ -59,11 +67,13 @@ export function compareWithReference(
 
 /** How one projector's estimates lie against the reference. */
 export interface ComparisonSummary {
+  /** The projector id. */
   readonly projector: string;
   /** Cells with a finite deviation. */
   readonly compared: number;
   /** Of those, the ones within 2σ. */
   readonly within2: number;
+  /** The largest |deviation| of those cells, in combined standard errors. */
   readonly maxAbsDeviation: number;
 }
 

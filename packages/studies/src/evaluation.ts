@@ -9,18 +9,30 @@ export interface EvaluationPoint {
   readonly epoch: number;
   /** The largest truncation, and y, error there. */
   readonly nc: number;
+  /** y_t at N_r = 1, N_c = `nc` (NaN when nothing was measured). */
   readonly y: number;
+  /** Its jackknife error. */
   readonly error: number;
   /** y and its error for every truncation N_c = 1..nc, at N_r = 1. */
-  readonly estimates: readonly { readonly nc: number; readonly y: number; readonly error: number }[];
+  readonly estimates: readonly {
+    /** The truncation N_c: the first N_c even couplings. */
+    readonly nc: number;
+    /** y_t at N_r = 1 and this N_c. */
+    readonly y: number;
+    /** Its jackknife error. */
+    readonly error: number;
+  }[];
   /** Jackknife bins behind the errors. */
   readonly bins: number;
+  /** Configurations the projector blocked: the evaluation ensemble's. */
   readonly samples: number;
+  /** Wall time of this evaluation. */
   readonly seconds: number;
 }
 
 /** What an evaluation needs besides the projector: the fresh configurations and the couplings. */
 export interface EvaluationSetup {
+  /** The fresh configurations, independent of the training data. */
   readonly ensemble: Ensemble;
   /** The model's even couplings, in N_c order (y_t comes from them alone). */
   readonly even: readonly Coupling[];

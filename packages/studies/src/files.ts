@@ -9,9 +9,19 @@ export const STUDY_FILES = {
   /** This run's estimates beside the published ones. */
   comparison: 'comparison.md',
   /** The trained parameters at the snapshot epochs. */
-  filters: { svg: 'filters.svg', png: 'filters.png' },
+  filters: {
+    /** The figure as SVG. */
+    svg: 'filters.svg',
+    /** The figure as PNG. */
+    png: 'filters.png',
+  },
   /** y_t at N_r = 1 against the training step. */
-  trainingCurve: { svg: 'training-curve.svg', png: 'training-curve.png' },
+  trainingCurve: {
+    /** The figure as SVG. */
+    svg: 'training-curve.svg',
+    /** The figure as PNG. */
+    png: 'training-curve.png',
+  },
   /** Parameters, seeds, wall times, the comparison, the figures and the training record. */
   report: 'report.md',
   /** The `reproduce --json` document. */

@@ -20,7 +20,16 @@ export function parametersJson(p: ProjectorParameters): Record<string, unknown> 
 }
 
 /** The files a run wrote or its report writes (names relative to the run directory). */
-export function studyFiles(run: StudyRun): Record<string, string | { svg: string; png: string }> {
+export function studyFiles(run: StudyRun): Record<
+  string,
+  | string
+  | {
+      /** The figure as SVG. */
+      svg: string;
+      /** The figure as PNG. */
+      png: string;
+    }
+> {
   return {
     ...(run.training && {
       projector: STUDY_FILES.projector,
@@ -50,73 +59,147 @@ export function studyResult(
   const { study, scale } = run;
   const t = run.training;
   return {
+    /** `SCHEMA_VERSION`: the version of this document's shape. */
     schemaVersion: SCHEMA_VERSION,
+    /** Always 'reproduce': the command that writes the document. */
     command: 'reproduce',
-    study: { id: study.id, description: study.description, citation: study.citation },
-    scale: { id: run.scaleId, ...scale },
+    /** Which study ran. */
+    study: {
+      /** The study's id. */
+      id: study.id,
+      /** What it measures. */
+      description: study.description,
+      /** The publication of the reference numbers. */
+      citation: study.citation,
+    },
+    /** The scale it ran at: its id and its numbers. */
+    scale: {
+      /** The scale's id, e.g. 'quick'. */
+      id: run.scaleId,
+      ...scale,
+    },
+    /** The run directory. */
     outDir: context.outDir,
+    /** The files of the run, relative to `outDir` (see `studyFiles`). */
     files: studyFiles(run),
+    /** The parameters of the run, enough to repeat it. */
     parameters: {
+      /** Model id. */
       model: m.config.model,
+      /** Linear size L of the measured lattice. */
       size: m.config.size,
+      /** The coupling K simulated. */
       coupling: m.config.coupling,
+      /** Sampler id. */
       sampler: m.config.sampler,
+      /** Sampler moves between measurements. */
       interval: m.config.interval,
+      /** Sampler moves per chain before the first measurement. */
       thermalize: m.config.thermalize,
       ...(run.trainingData && {
+        /** Configurations the projector was trained on. */
         trainingConfigurations: run.trainingData.count,
+        /** Linear size of the training (and evaluation) lattice. */
         trainingSize: run.trainingData.header.size,
       }),
+      /** Fresh configurations y_t was evaluated on during training (0: none). */
       evaluationSamples: run.evaluationSamples,
-      ...(t && { evaluateEvery: t.evaluateEvery }),
+      ...(t && {
+        /** Training steps between two y_t evaluations. */
+        evaluateEvery: t.evaluateEvery,
+      }),
+      /** MCRG measurements. */
       measurementSamples: m.samples,
+      /** The projectors compared, by id. */
       projectors: study.projectors,
       ...(t && {
+        /** The training: trainer, projector, seed and the resolved options. */
         training: {
+          /** The trainer's id. */
           trainer: t.trainer,
+          /** The projector it trained. */
           projector: t.projector,
+          /** The trainer's seed. */
           seed: run.seeds.training,
           ...t.trained.plan.options,
         },
       }),
+      /** The measurement's configuration with every default filled in. */
       measurement: m.config,
     },
+    /** The seeds of the run (see `runSeeds`). */
     seeds: run.seeds,
+    /** The model simulated, with its known exponents. */
     model: m.model,
+    /** The scale factor b: y = ln λ / ln b. */
     blockSize: m.blockSize,
+    /** Lattice of every level, e.g. ['32×32', '16×16']. */
     lattices: m.lattices,
+    /** The names of the even and odd couplings, in N_c order. */
     couplings: m.couplings,
+    /** Every estimate of every projector. */
     estimates: run.estimates,
+    /** The study's published estimates. */
     reference: study.reference,
+    /** The estimates beside the reference (see `compareWithReference`). */
     comparison: run.comparison,
     ...(t && {
+      /** The training record. */
       training: {
+        /** Parameter updates in all. */
         steps: t.trained.plan.steps,
+        /** Updates per epoch. */
         stepsPerEpoch: t.trained.plan.stepsPerEpoch,
+        /** The per-epoch diagnostics (see `historyJson`). */
         history: historyJson(t.trained.history),
+        /** y_t at N_r = 1 during training, one point per evaluation. */
         evaluation: t.evaluation,
-        snapshots: t.trained.snapshots.map((s) => ({ epoch: s.epoch, weights: [...s.values] })),
+        /** The parameters at the snapshot epochs. */
+        snapshots: t.trained.snapshots.map((s) => ({
+          /** The snapshot's epoch. */
+          epoch: s.epoch,
+          /** Its parameters, row-major. */
+          weights: [...s.values],
+        })),
+        /** The final parameters (see `parametersJson`). */
         filter: parametersJson(t.trained.parameters),
       },
     }),
+    /** Measurements over all chains. */
     samples: m.samples,
+    /** Jackknife bins behind every error. */
     bins: m.bins,
+    /** Integrated autocorrelation time τ_int of the measurement, in measurements. */
     tauInt: m.tauInt,
+    /** Sampler moves between two measurements. */
     movesPerMeasurement: m.movesPerMeasurement,
+    /** Mean spins updated per sampler move during measurement. */
     spinsUpdatedPerMove: m.spinsUpdatedPerMove,
+    /** Wall seconds of each phase. */
     wallSeconds: run.seconds,
+    /** The random-number generator and its seeding (`RNG_ALGORITHM`). */
     rng: RNG_ALGORITHM,
-    versions: { ...m.versions, '@rsrg/studies': STUDIES_VERSION, ...context.versions },
+    /** Versions of the packages behind the run. */
+    versions: {
+      ...m.versions,
+      /** The version of this package. */
+      '@rsrg/studies': STUDIES_VERSION,
+      ...context.versions,
+    },
   };
 }
 
 /** The trained parameters at one snapshot, as a panel of the filters figure. */
 export interface ParameterPanel {
+  /** The snapshot's epoch. */
   readonly epoch: number;
+  /** The parameters' shape, e.g. [w, w]. */
   readonly shape: readonly number[];
+  /** The parameters, row-major in `shape`. */
   readonly values: readonly number[];
   /** The range of the values, shown on the panel (each panel has its own colour scale). */
   readonly min: number;
+  /** The largest value. */
   readonly max: number;
 }
 
@@ -126,7 +209,9 @@ export interface CurveLine {
   readonly kind: 'projector' | 'trained' | 'exact';
   /** The projector measured (absent for 'exact'). */
   readonly projector?: string;
+  /** The value of y_t the line is drawn at. */
   readonly y: number;
+  /** Its error, drawn as a band (absent: none, as for the exact value). */
   readonly error?: number;
 }
 
@@ -134,16 +219,31 @@ export interface CurveLine {
 export interface StudyFigures {
   /** The trained parameters at the snapshot epochs. */
   readonly filters: {
+    /** The figure's title. */
     readonly title: string;
+    /** Id of the projector trained. */
     readonly projector: string;
+    /** One panel per snapshot, in epoch order. */
     readonly panels: readonly ParameterPanel[];
   };
   /** y_t at N_r = 1 and N_c = `nc` against the training step, with the measured values as lines. */
   readonly trainingCurve: {
+    /** The figure's title. */
     readonly title: string;
+    /** The legend of the points. */
     readonly series: string;
+    /** The truncation N_c shown. */
     readonly nc: number;
-    readonly points: readonly { readonly step: number; readonly y: number; readonly error: number }[];
+    /** One point per evaluation. */
+    readonly points: readonly {
+      /** Training step of the evaluated snapshot. */
+      readonly step: number;
+      /** y_t there. */
+      readonly y: number;
+      /** Its jackknife error. */
+      readonly error: number;
+    }[];
+    /** The measured values after training, and the exact one when the model knows it. */
     readonly lines: readonly CurveLine[];
   };
 }

@@ -68,10 +68,16 @@ export class RunDirectory {
   private locked = true;
 
   private constructor(
+    /** The directory, as it was opened. */
     readonly path: string,
     private readonly lock: string,
   ) {}
 
+  /**
+   * Opens `path` for one run: creates it, takes the lock and writes the INCOMPLETE marker.
+   * Throws a UsageError when another process holds it, or when it holds an unfinished run or
+   * another thing's files and `options.restart` is not set.
+   */
   static open(path: string, options: RunDirectoryOptions = {}): RunDirectory {
     const hint = options.restartHint ?? 'open it with restart: true to start over';
     if (existsSync(path) && !statSync(path).isDirectory()) {

@@ -17,6 +17,7 @@ import { type TrainProjectorHooks, trainProjector } from './train.js';
 
 /** Where a study run writes its files: a `RunDirectory`, or anything that writes whole files into `path`. */
 export interface StudyOutput {
+  /** The directory the files go into. */
   readonly path: string;
   /** Writes one whole file and returns its path. */
   write(name: string, data: Uint8Array | string): string;
@@ -30,11 +31,17 @@ export interface StudyRunOptions {
   readonly output: StudyOutput;
   /** Master seed (see `runSeeds`). */
   readonly seed: number;
+  /** Worker threads for sampling, training and measurement (the results do not depend on it). */
   readonly workers: number;
   /** Keep the training ensemble as training-data.rsrg. */
   readonly keepData?: boolean;
 }
 
+/**
+ * The phases of a study run, in order: sampling the training data, sampling the evaluation
+ * data, training (the first three only for a study that trains a projector), then the MCRG
+ * measurement of every projector.
+ */
 export type StudyPhase = 'training data' | 'evaluation data' | 'training' | 'measurement';
 
 /** Observers of a study run. */
@@ -45,6 +52,7 @@ export interface StudyHooks {
   onProgress?(p: { done: number; total: number; phase: string }): void;
   /** Observers of the training (epochs, y_t evaluations). */
   readonly training?: Omit<TrainProjectorHooks, 'signal'>;
+  /** Stops the run: sampling, training and measurement end and the promise rejects with the reason. */
   readonly signal?: AbortSignal;
 }
 
@@ -58,14 +66,19 @@ export type PhaseSeconds = Record<
 export interface StudyTrainingRun {
   /** The trainer's id and the projector it trains. */
   readonly trainer: string;
+  /** Id of the projector trained: the study measures it from the trained file. */
   readonly projector: string;
   /** The options it was given: the study's, then the scale's. */
   readonly options: PluginOptions;
+  /** The trainer's result: projector file, plan, per-epoch history, snapshots, final parameters. */
   readonly trained: TrainedProjector;
+  /** y_t at N_r = 1 on the evaluation configurations during training (empty: not followed). */
   readonly evaluation: readonly EvaluationPoint[];
+  /** Training steps between two evaluations (0: none). */
   readonly evaluateEvery: number;
   /** The trainer's per-epoch metrics and its words about the run (`ProjectorTrainer.describe`). */
   readonly metrics: readonly TrainingMetric[];
+  /** The trainer's (label, text) rows about the run, for the report. */
   readonly description: readonly (readonly [string, string])[];
   /** The path of the trained projector file. */
   readonly file: string;
@@ -73,30 +86,52 @@ export interface StudyTrainingRun {
 
 /** Everything a study run produced, before it is reported. */
 export interface StudyRun {
+  /** The study run. */
   readonly study: Study;
+  /** The id of the scale it ran at. */
   readonly scaleId: string;
+  /** That scale. */
   readonly scale: StudyScale;
+  /** The seeds of the training data, evaluation, training and measurement (see `runSeeds`). */
   readonly seeds: RunSeeds;
   /** The training ensemble's size and header; `kept` when it was written as training-data.rsrg. */
   readonly trainingData?: {
+    /** Training configurations. */
     readonly count: number;
+    /** How they were sampled (model, size, coupling, sampler, seed, …). */
     readonly header: Ensemble['header'];
+    /** Whether they were written as training-data.rsrg (`keepData`). */
     readonly kept: boolean;
   };
+  /** Fresh configurations y_t was evaluated on during training (0: none). */
   readonly evaluationSamples: number;
+  /** The training, when the study trains a projector. */
   readonly training?: StudyTrainingRun;
+  /** The MCRG measurement of every projector on the same fresh configurations. */
   readonly measurement: McrgResult;
   /** Estimates of every projector (labels: the study's projector ids). */
   readonly estimates: readonly (LabelledEstimate & {
+    /** Largest real eigenvalue λ of the linearized RG map T = A⁻¹B; y = ln λ / ln b. */
     readonly lambda: number;
+    /** Its jackknife error. */
     readonly lambdaError: number;
   })[];
+  /** The estimates beside the study's reference numbers (see `compareWithReference`). */
   readonly comparison: readonly ComparisonEntry[];
+  /** Wall seconds of each phase. */
   readonly seconds: PhaseSeconds;
 }
 
 /** The study's scale by id, or a UsageError listing the known ones. */
-export function studyScale(study: Study, id: string | undefined): { id: string; scale: StudyScale } {
+export function studyScale(
+  study: Study,
+  id: string | undefined,
+): {
+  /** The scale's id: `id`, or the study's `defaultScale`. */
+  id: string;
+  /** The scale. */
+  scale: StudyScale;
+} {
   const scaleId = id ?? study.defaultScale;
   const scale = Object.hasOwn(study.scales, scaleId) ? study.scales[scaleId] : undefined;
   if (!scale) {
@@ -168,6 +203,18 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
  * data, evaluation data and measurement use independent seeds (`runSeeds`). Writes the
  * projector file and, with `keepData`, the training ensemble; the report is the caller's
  * (`studyResult`, `studyFigures`).
+ *
+ * @example
+ * const study = registry.studies.get('chung-kao-2019');
+ * const directory = RunDirectory.open('runs/chung-kao-2019-quick', { reusable: finishedRunOf(study.id) });
+ * try {
+ *   const run = await runStudy(registry, study, { scale: 'quick', output: directory, seed: 1, workers: 4 });
+ *   directory.write(STUDY_FILES.result, JSON.stringify(studyResult(run, { outDir: directory.path })));
+ *   directory.complete();
+ *   for (const c of run.comparison) console.log(c.projector, c.sector, c.nr, c.nc, c.y, c.reference?.y);
+ * } finally {
+ *   directory.close();
+ * }
  */
 export async function runStudy(
   registry: Registry,

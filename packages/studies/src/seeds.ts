@@ -16,10 +16,15 @@ import { Rng } from '@rsrg/core';
  * number is shared between training, evaluation and measurement.
  */
 export interface RunSeeds {
+  /** S, the seed the run was given. */
   readonly master: number;
+  /** derive(S, 1): the training ensemble. */
   readonly trainingData: number;
+  /** derive(S, 2): the evaluation ensemble (and its projector streams). */
   readonly evaluation: number;
+  /** derive(S, 3): the MCRG measurement. */
   readonly measurement: number;
+  /** S: the trainer's own randomness. */
   readonly training: number;
 }
 

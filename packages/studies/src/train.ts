@@ -15,6 +15,7 @@ import { Evaluator } from './evaluator.js';
 export interface TrainProjectorOptions {
   /** Id of a registered trainer. */
   readonly trainer: string;
+  /** The trainer's options (e.g. `{ epochs: 50, width: 4 }`); the trainer checks them. */
   readonly options?: PluginOptions;
   /** The training configurations. */
   readonly data: Ensemble;
@@ -22,23 +23,31 @@ export interface TrainProjectorOptions {
   readonly description?: string;
   /** The trainer's master seed. */
   readonly seed: number;
+  /** Threads the trainer may use (the result does not depend on it). */
   readonly workers: number;
   /**
    * y_t (N_r = 1, every N_c) of the projector every `every` training steps and after the last,
    * on the fresh configurations `ensemble`, with projector streams of `seed`.
    */
   readonly evaluation?: {
+    /** The fresh configurations, independent of the training data. */
     readonly ensemble: Ensemble;
+    /** Training steps between two evaluations. */
     readonly every: number;
+    /** Seed of the projector's random streams (e.g. a stochastic projector's). */
     readonly seed: number;
+    /** Jackknife bins per chain (default: the analyzer's). */
     readonly bins?: number;
   };
 }
 
 /** Observers of a training. */
 export interface TrainProjectorHooks {
+  /** Called once before the first step, with the trainer's plan. */
   onStart?(plan: TrainingPlan): void;
+  /** Called after every epoch with its diagnostics. */
   onEpoch?(epoch: TrainingEpoch): void;
+  /** Called with each y_t evaluation as it is done, in step order. */
   onEvaluation?(point: EvaluationPoint): void;
   /** Stops the run: the training and evaluation threads end and the promise rejects with the reason. */
   readonly signal?: AbortSignal;
@@ -46,8 +55,11 @@ export interface TrainProjectorHooks {
 
 /** A finished training and the y_t evaluations along the way. */
 export interface TrainingOutcome {
+  /** The registered trainer that ran. */
   readonly trainer: ProjectorTrainer;
+  /** Its result: the projector file, the plan, the per-epoch history and the snapshots. */
   readonly trained: TrainedProjector;
+  /** The y_t evaluations in step order (empty without `evaluation`). */
   readonly evaluation: readonly EvaluationPoint[];
   /** Wall time of the training, evaluations included. */
   readonly seconds: number;
@@ -59,6 +71,16 @@ export interface TrainingOutcome {
  * with the trainer's `load` in a worker that rebuilds the registry from `registry.sources`, and
  * measured at N_r = 1 by `analyzeEnsemble`. The points go into the projector file's training
  * record as `evaluation` (through the trainer's `record` hook).
+ *
+ * @example
+ * const { value: data } = readCodecFile('train.rsrg', ensembleCodec);
+ * const { value: fresh } = readCodecFile('eval.rsrg', ensembleCodec);
+ * const { trained, evaluation } = await trainProjector(registry, {
+ *   trainer: 'rbm', options: { epochs: 50 }, data, seed: 1, workers: 4,
+ *   evaluation: { ensemble: fresh, every: 500, seed: 2 },
+ * });
+ * writeFileAtomic('projector.rsrg', trained.file); // for the projector's `weights` option
+ * for (const p of evaluation) console.log(p.step, p.y, p.error); // y_t at N_r = 1
  */
 export async function trainProjector(
   registry: Registry,

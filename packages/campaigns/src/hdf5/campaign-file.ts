@@ -98,7 +98,12 @@ export interface CampaignFileContents {
   /** Jackknife bins per chain. */
   readonly binsPerChain: number;
   /** Names of the couplings of every level, even (y_t) then odd (y_h). */
-  readonly couplings: { readonly even: readonly string[]; readonly odd: readonly string[] };
+  readonly couplings: {
+    /** The even couplings (spin-flip symmetric, e.g. nearest-neighbour): they give y_t. */
+    readonly even: readonly string[];
+    /** The odd couplings (e.g. the field): they give y_h. */
+    readonly odd: readonly string[];
+  };
   /** Every projector of the run, in order, with its bins. */
   readonly projectors: readonly CampaignProjector[];
   /** The lattice of every level, e.g. ['32×32', '16×16'] (optional). */

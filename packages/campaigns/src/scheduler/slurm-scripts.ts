@@ -15,9 +15,13 @@ export const MAX_SIGNAL_BEFORE = 65_535;
 
 /** Where `rsrg submit` writes the job scripts and Slurm the task logs, relative to the run directory. */
 export const SLURM_PATHS = {
+  /** The job-array script: one task per shard. */
   arrayScript: 'slurm/array.sh',
+  /** The merge job's script, run once every task has succeeded. */
   mergeScript: 'slurm/merge.sh',
+  /** The directory of the task and merge logs (`shard-<I>.out|.err`, `merge.out|.err`). */
   logs: 'logs',
+  /** The merged result the merge job writes. */
   result: 'result.json',
 } as const;
 

@@ -21,14 +21,19 @@ export const RUN_PLAN_FILE = 'plan.json';
 export interface SlurmScript {
   /** Where it is written: `<run-dir>/slurm/array.sh` or `merge.sh`. */
   readonly path: string;
+  /** The script itself: a bash script with `#SBATCH` lines. */
   readonly text: string;
 }
 
 /** The two scripts of a campaign and the commands that submit them. */
 export interface SlurmPlan {
+  /** The run directory, absolute, without a trailing slash. */
   readonly runDir: string;
+  /** Number of shards: tasks 0 … shards − 1 of the array. */
   readonly shards: number;
+  /** The job-array script (`<run-dir>/slurm/array.sh`): task I runs shard I. */
   readonly array: SlurmScript;
+  /** The merge job's script (`<run-dir>/slurm/merge.sh`): merges the shards into result.json. */
   readonly merge: SlurmScript;
   /** The two sbatch command lines, the merge's with a placeholder for the array job id. */
   readonly commands: readonly [string, string];
@@ -44,6 +49,7 @@ export interface SlurmSubmission extends SlurmPlan {
 
 /** How a job ended, as `scontrol show job` tells it. */
 export interface SlurmJobEnd {
+  /** The job waited for. */
   readonly jobId: string;
   /** COMPLETED, FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, … */
   readonly state: string;
@@ -109,7 +115,15 @@ export function checkRunDir(runDir: string, cwd = process.cwd()): string {
   return dir;
 }
 
-/** The scripts for `spec` (whose run directory must be absolute), without writing anything. */
+/**
+ * The scripts for `spec` (whose run directory must be absolute), without writing anything:
+ * what `rsrg submit --dry-run` prints.
+ *
+ * @example
+ * const rsrg = [process.execPath, '/opt/rsrg/packages/cli/dist/bin.js'];
+ * const plan = planSlurm({ runDir: checkRunDir('run'), shards: 8, rsrg, time: '4:00:00' });
+ * process.stdout.write(renderSlurmPlan(plan)); // the two scripts and the sbatch commands
+ */
 export function planSlurm(spec: SlurmJobSpec): SlurmPlan {
   checkSlurmJobSpec(spec);
   const dir = spec.runDir.replace(/(.)\/+$/, '$1');
@@ -194,6 +208,12 @@ async function sbatch(
  * Writes the two scripts to `<run-dir>/slurm/`, creates `<run-dir>/logs/`, submits the array
  * with `sbatch --parsable`, then the merge job with `--dependency=afterok:<array id>`. When the
  * merge job cannot be submitted the array is cancelled, so nothing runs half-submitted.
+ *
+ * @example
+ * const rsrg = [process.execPath, '/opt/rsrg/packages/cli/dist/bin.js'];
+ * const spec = { runDir: checkRunDir('run'), shards: 8, rsrg, partition: 'short' };
+ * const { arrayJobId, mergeJobId } = await submitSlurm(spec); // the tasks: `${arrayJobId}_0` …
+ * const end = await waitForSlurmJob(mergeJobId); // end.exitCode 0: run/result.json is written
  */
 export async function submitSlurm(
   spec: SlurmJobSpec,
@@ -235,7 +255,14 @@ const FINAL_STATES = new Set([
 ]);
 
 /** State, reason and exit code of a job from one `scontrol show job -o` record. */
-export function parseScontrolJob(record: string): { state: string; reason: string; exitCode: string } {
+export function parseScontrolJob(record: string): {
+  /** `JobState`, e.g. PENDING, RUNNING, COMPLETED, FAILED. */
+  state: string;
+  /** `Reason` ('None' when the record has none). */
+  reason: string;
+  /** `ExitCode` as Slurm writes it, `<code>:<signal>` ('0:0' when the record has none). */
+  exitCode: string;
+} {
   const field = (name: string) => new RegExp(`(?:^|\\s)${name}=(\\S*)`).exec(record)?.[1];
   const state = field('JobState');
   if (state === undefined)

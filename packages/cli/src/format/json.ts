@@ -11,7 +11,14 @@ export const JSON_SCHEMA_VERSION = 1;
  * @example
  * toJson({ ...jsonHead('list'), ...listing });
  */
-export function jsonHead<C extends string>(command: C): { command: C; schemaVersion: number } {
+export function jsonHead<C extends string>(
+  command: C,
+): {
+  /** The command that wrote the document, e.g. 'list'. */
+  command: C;
+  /** The document shape's version: `JSON_SCHEMA_VERSION`. */
+  schemaVersion: number;
+} {
   return { command, schemaVersion: JSON_SCHEMA_VERSION };
 }
 

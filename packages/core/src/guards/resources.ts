@@ -15,6 +15,7 @@ export const MAX_SITES = 2 ** 31 - 1;
 
 /** How much memory a run may use, and where that number comes from. */
 export interface MemoryLimit {
+  /** The limit, in bytes. */
   readonly bytes: number;
   /** Words for the message, e.g. "this machine's memory" or "--max-memory". */
   readonly source: string;
@@ -77,6 +78,7 @@ export function parseByteSize(text: string): number {
 
 /** What a run is estimated to need: `bytes`, and a few words on what drives it. */
 export interface MemoryEstimate {
+  /** The memory the run needs, in bytes (an estimate from above). */
   readonly bytes: number;
   /** E.g. "65536×65536 lattice, 2 chains at a time": goes in parentheses after the size. */
   readonly detail: string;

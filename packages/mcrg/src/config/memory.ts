@@ -19,7 +19,12 @@ import type { McrgSetup, SamplingSetup } from './types.js';
  * couplings and the projector's tables. Measured for the default plugins (2D: 45-66, 3D: 61-88,
  * 1D: 34 bytes a site) and rounded up: base + per neighbour × coordination.
  */
-export const CHAIN_BYTES_PER_SITE = { base: 28, perNeighbour: 11 } as const;
+export const CHAIN_BYTES_PER_SITE = {
+  /** Bytes a site whatever the lattice: spins, work arrays, the first projector's levels. */
+  base: 28,
+  /** Bytes a site per neighbour (× the lattice's coordination): neighbour tables, couplings. */
+  perNeighbour: 11,
+} as const;
 /** Each projector after the first: its own blocked levels and compiled couplings. */
 const EXTRA_PROJECTOR_BYTES_PER_SITE = 8;
 /** The process itself: node, the CLI and the default plugins. */

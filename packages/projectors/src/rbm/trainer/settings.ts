@@ -27,23 +27,109 @@ const OWNER = "trainer 'rbm'";
  * - `kernel`: 'wasm' (default) or 'js', the implementation of the hot loops (same bits).
  */
 export const RBM_TRAINER_OPTIONS = {
-  preset: { kind: 'string', default: DEFAULT_RBM_PRESET, choices: Object.keys(rbmPresets) },
-  epochs: { kind: 'integer', min: 1 },
-  batchSize: { kind: 'integer', min: 1 },
-  cdSteps: { kind: 'integer', min: 1 },
-  persistent: { kind: 'boolean' },
-  schedule: { kind: 'string', choices: ['constant', 'sqrt'] },
-  learningRate: { kind: 'number' },
-  finalLearningRate: { kind: 'number' },
-  decayEpochs: { kind: 'number' },
-  width: { kind: 'integer', min: 1 },
+  /** The settings to start from; every other option overrides one of them. */
+  preset: {
+    /** A preset name. */
+    kind: 'string',
+    /** 'nmcrg' (`DEFAULT_RBM_PRESET`). */
+    default: DEFAULT_RBM_PRESET,
+    /** The presets of `rbmPresets`. */
+    choices: Object.keys(rbmPresets),
+  },
+  /** Passes over the training configurations. */
+  epochs: {
+    /** A whole number of epochs. */
+    kind: 'integer',
+    /** At least one. */
+    min: 1,
+  },
+  /** Configurations per minibatch, i.e. per gradient update. */
+  batchSize: {
+    /** A whole number of configurations. */
+    kind: 'integer',
+    /** At least one. */
+    min: 1,
+  },
+  /** Gibbs steps k of CD-k. */
+  cdSteps: {
+    /** A whole number of steps. */
+    kind: 'integer',
+    /** At least one. */
+    min: 1,
+  },
+  /** Persistent CD: the Gibbs chains carried over between updates. */
+  persistent: {
+    /** true or false. */
+    kind: 'boolean',
+  },
+  /** The learning-rate schedule: 'constant' or 'sqrt' (a square-root decay). */
+  schedule: {
+    /** A schedule name. */
+    kind: 'string',
+    /** 'constant' or 'sqrt'. */
+    choices: ['constant', 'sqrt'],
+  },
+  /** Learning rate η (with 'sqrt': at the start); positive. */
+  learningRate: {
+    /** A real number. */
+    kind: 'number',
+  },
+  /** With 'sqrt': the rate η reaches at epoch `decayEpochs`; positive. */
+  finalLearningRate: {
+    /** A real number. */
+    kind: 'number',
+  },
+  /** With 'sqrt': the epoch at which the decay ends; positive. */
+  decayEpochs: {
+    /** A real number of epochs. */
+    kind: 'number',
+  },
+  /** Filter side w. */
+  width: {
+    /** A whole number of sites. */
+    kind: 'integer',
+    /** At least one. */
+    min: 1,
+  },
   // b = 1 is the identity map, for which y = ln λ / ln b is undefined.
-  blockSize: { kind: 'integer', min: 2 },
-  symmetrize: { kind: 'boolean' },
-  initScale: { kind: 'number', min: 0 },
-  snapshotEpochs: { kind: 'string' },
-  configurations: { kind: 'integer', min: 1 },
-  kernel: { kind: 'string', choices: Object.keys(rbmKernels) },
+  /** Stride and scale factor b of the block-spin map. */
+  blockSize: {
+    /** A whole number of sites. */
+    kind: 'integer',
+    /** At least two. */
+    min: 2,
+  },
+  /** Keep the filter symmetric under the lattice's point group about the window centre. */
+  symmetrize: {
+    /** true or false. */
+    kind: 'boolean',
+  },
+  /** Initial weights uniform in [−initScale, initScale]. */
+  initScale: {
+    /** A real number. */
+    kind: 'number',
+    /** Not negative. */
+    min: 0,
+  },
+  /** Epochs whose filter is kept, comma-separated, e.g. '1,3,5,100' (default 1,3,5 and the last). */
+  snapshotEpochs: {
+    /** A comma-separated list, parsed by `readRbmTrainerOptions`. */
+    kind: 'string',
+  },
+  /** Train on the first n configurations (default: all of them). */
+  configurations: {
+    /** A whole number of configurations. */
+    kind: 'integer',
+    /** At least one. */
+    min: 1,
+  },
+  /** Implementation of the hot loops: 'wasm' (default) or 'js' (same bits). */
+  kernel: {
+    /** A kernel name. */
+    kind: 'string',
+    /** The kernels of `rbmKernels`. */
+    choices: Object.keys(rbmKernels),
+  },
 } as const;
 
 /** The options of trainer `rbm`, read (see `RBM_TRAINER_OPTIONS`). */
@@ -58,7 +144,13 @@ export function readRbmTrainerOptions(options: PluginOptions) {
       throw new UsageError(`${OWNER}: ${key} must be a positive number, got ${v}`);
     }
   }
-  return { ...s, preset: s.preset as RbmPresetId, snapshotEpochs: epochList(s.snapshotEpochs) };
+  return {
+    ...s,
+    /** The preset to start from. */
+    preset: s.preset as RbmPresetId,
+    /** Epochs whose filter is kept, 1-based, as given (undefined: 1, 3, 5 and the last). */
+    snapshotEpochs: epochList(s.snapshotEpochs),
+  };
 }
 
 function epochList(text: string | undefined): number[] | undefined {
