@@ -1,4 +1,4 @@
-// The CI's test run: the static checks (biome, type checks of sources and tests), then the whole
+// The CI's test run: the static checks (biome, type checks of sources and tests, the API reference), then the whole
 // vitest suite, ending with the line CI reads: "N passed, N failed". Each static check counts as
 // one test, so a lint or type error fails the run without hiding the suite's results.
 // `--no-checks` runs vitest alone; other arguments go to vitest.
@@ -16,10 +16,12 @@ const checks = [
   ['biome check', 'biome', ['check', '.']],
   ['type check of the sources', 'turbo', ['run', 'typecheck', '--output-logs=errors-only']],
   ['type check of the tests', 'tsc', ['-p', 'tsconfig.test.json']],
+  // Every public export documented: TypeDoc treats a missing doc comment as an error.
+  ['API reference without warnings (TypeDoc)', 'node_modules/.bin/typedoc', [], { cwd: 'docs/api' }],
 ];
 if (withChecks) {
-  for (const [name, command, commandArgs] of checks) {
-    const r = spawnSync(command, commandArgs, { stdio: 'inherit', shell: false });
+  for (const [name, command, commandArgs, options = {}] of checks) {
+    const r = spawnSync(command, commandArgs, { stdio: 'inherit', shell: false, ...options });
     if (r.status === 0) {
       passed++;
       console.log(`✓ ${name}`);
