@@ -16,6 +16,7 @@ import type { McrgHooks } from './hooks.js';
 export class ChainRequests {
   /** One word per chain of the run (`SNAPSHOT_REQUEST`, `STOP_REQUEST` bits). */
   readonly words: Int32Array;
+  private stopped = false;
 
   constructor(chains: number) {
     this.words = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, chains)));
@@ -28,12 +29,13 @@ export class ChainRequests {
 
   /** Asks every chain to stop at its next check point; chains not started yet do not start. */
   stop(): void {
+    this.stopped = true;
     for (let c = 0; c < this.words.length; c++) Atomics.or(this.words, c, STOP_REQUEST);
   }
 
   /** Whether `stop` was called. */
   get stopping(): boolean {
-    return (Atomics.load(this.words, 0) & STOP_REQUEST) !== 0;
+    return this.stopped;
   }
 }
 
