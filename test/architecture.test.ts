@@ -435,6 +435,7 @@ const ALLOWED_DEPENDENCIES: Readonly<Record<string, readonly string[] | 'any'>> 
   '@rsrg/samplers': ['@rsrg/core'],
   '@rsrg/projectors': ['@rsrg/core'],
   '@rsrg/mcrg': ['@rsrg/core'],
+  '@rsrg/campaigns': ['@rsrg/core', '@rsrg/mcrg'],
   '@rsrg/cli': 'any',
   // Out-of-tree plugins use the public plugin API only.
   '@rsrg/example-tunable-majority': ['@rsrg/core'],

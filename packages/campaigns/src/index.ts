@@ -4,3 +4,5 @@
  * and HDF5 / .npy output for Python (docs/campaigns.md).
  */
 export const CAMPAIGN_FORMAT_VERSION = 1;
+
+export * from './run/index.js';
