@@ -5,7 +5,15 @@ import { FileFormatError, UsageError } from '@rsrg/core';
 import { packageVersions, prepareMcrg } from '@rsrg/mcrg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sourceRegistry } from '../../mcrg/test/registry.js';
-import { comparePlan, createPlan, planHash, planPath, readPlan, writePlan } from '../src/index.js';
+import {
+  comparePlan,
+  createPlan,
+  openRunDir,
+  planHash,
+  planPath,
+  readPlan,
+  writePlan,
+} from '../src/index.js';
 
 const registry = sourceRegistry();
 const base = { model: 'ising2d', size: 8, samples: 1000, thermalize: 100, seed: 5, chains: 4, workers: 1 };
@@ -85,5 +93,23 @@ describe('the plan of a run', () => {
     const newer = { ...stored, versions: { ...stored.versions, '@rsrg/mcrg': '9.9.9' } };
     expect(comparePlan(stored, newer)).toMatch(/^@rsrg\/mcrg 9\.9\.9 differs from the run's \d/);
     expect(comparePlan(stored, newer, { versions: false })).toBeUndefined();
+  });
+
+  it('openRunDir writes the plan once, then holds every later run to it', async () => {
+    const dir = join(tempDir(), 'run');
+    await expect(openRunDir(registry, dir)).rejects.toThrow(/holds no plan/);
+    const plan = await openRunDir(registry, dir, base);
+    expect(readPlan(dir)).toEqual(plan);
+    expect(await openRunDir(registry, dir, base)).toEqual(plan);
+    expect(await openRunDir(registry, dir)).toEqual(plan);
+    await expect(openRunDir(registry, dir, { ...base, samples: 2000 })).rejects.toThrow(
+      `--samples 2000 differs from the run's 1000 (run directory ${dir})`,
+    );
+    // Written by other package versions: refused unless allowed.
+    writePlan(dir, { ...plan, versions: { ...plan.versions, '@rsrg/mcrg': '0.0.1' } });
+    await expect(openRunDir(registry, dir)).rejects.toThrow(
+      /^@rsrg\/mcrg \S+ differs from the run's 0\.0\.1/,
+    );
+    expect((await openRunDir(registry, dir, base, { otherVersions: true })).planHash).toBe(plan.planHash);
   });
 });

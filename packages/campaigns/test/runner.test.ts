@@ -20,6 +20,7 @@ import {
   runResumable,
   type ShardResult,
   type ShardSpec,
+  shardProgress,
 } from '../src/index.js';
 import { config, reproducible } from './fixtures.js';
 
@@ -131,6 +132,15 @@ describe.each([1, 2])('runResumable, %i worker(s)', (workers) => {
     expect(newest).toEqual(first.outcome.checkpoint);
     expect(checkpointProgress(plan, newest).measured).toBe(first.outcome.measured);
     // A partial merge of the checkpoint holds what it says.
+    const progress = shardProgress(dir, plan, { index: 0, count: 1 });
+    expect(progress).toMatchObject({
+      checkpoints: 2,
+      measured: first.outcome.measured,
+      planned: cfg.samples,
+      done: false,
+    });
+    expect(progress.age).toBeGreaterThanOrEqual(0);
+    expect(progress.rate).toBeGreaterThanOrEqual(0);
     const partial = mergeShards(plan, [checkpointShard(plan, newest)], { partial: true });
     expect(partial.measured).toBe(first.outcome.measured);
 
@@ -151,6 +161,16 @@ describe.each([1, 2])('runResumable, %i worker(s)', (workers) => {
       await runResumable(registry, cfg, { plan, checkpoint: checkpointStore(dir, { index: 0, count: 1 }) }),
     );
     expect(again.chains).toEqual(third.shard.chains);
+    expect(shardProgress(dir, plan, { index: 0, count: 1 })).toMatchObject({
+      measured: cfg.samples,
+      done: true,
+      eta: 0,
+    });
+    expect(shardProgress(runDir(), plan, { index: 1, count: 2 })).toMatchObject({
+      checkpoints: 0,
+      measured: 0,
+      planned: 1001 + 3 * 1000,
+    });
   });
 
   it('a damaged newest checkpoint: the previous one is used, to the same estimates', async () => {

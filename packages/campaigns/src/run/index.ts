@@ -30,6 +30,7 @@ export {
   readPlan,
   writePlan,
 } from './plan.js';
+export { type OpenRunDirOptions, openRunDir, type ShardProgress, shardProgress } from './run-dir.js';
 export { type ResumableOptions, type ResumableOutcome, runResumable } from './runner.js';
 export {
   chainResultFromData,
