@@ -34,5 +34,7 @@ export {
   writeResultH5,
 } from './hdf5/result-file.js';
 export { decodeNpy, encodeNpy, type NpyDtype, npyData, npyHeader, writeNpy } from './npy.js';
+// Run directories: the plan, checkpoints, resumable runs, shards and their merge.
+export * from './run/index.js';
 // Slurm: the job-array and merge scripts of `rsrg submit`, their submission and the wait.
 export * from './scheduler/index.js';

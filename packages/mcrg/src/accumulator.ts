@@ -142,14 +142,31 @@ export function accumulatorBuffers(acc: Accumulator): ArrayBuffer[] {
   return [acc.count.buffer, acc.sum.buffer, acc.sumSq.buffer, acc.sumCross.buffer] as ArrayBuffer[];
 }
 
-function toBytes(a: Float64Array): Uint8Array {
+/** A copy of an accumulator, its arrays its own. */
+export function cloneAccumulator(acc: Accumulator): Accumulator {
+  return {
+    levels: acc.levels,
+    blockSize: acc.blockSize,
+    nEven: acc.nEven,
+    nOdd: acc.nOdd,
+    bins: acc.bins,
+    count: acc.count.slice(),
+    sum: acc.sum.slice(),
+    sumSq: acc.sumSq.slice(),
+    sumCross: acc.sumCross.slice(),
+  };
+}
+
+/** Float64 values as little-endian bytes, the storage form of every float array in files. */
+export function float64Bytes(a: Float64Array): Uint8Array {
   const out = new Uint8Array(a.length * 8);
   const view = new DataView(out.buffer);
   for (let i = 0; i < a.length; i++) view.setFloat64(i * 8, a[i], true);
   return out;
 }
 
-function fromBytes(b: unknown, length: number, name: string): Float64Array {
+/** The inverse of `float64Bytes`, checking that `b` holds `length` values (else naming `name`). */
+export function float64FromBytes(b: unknown, length: number, name: string): Float64Array {
   if (!(b instanceof Uint8Array) || b.length !== length * 8)
     throw new Error(`field '${name}' has the wrong size`);
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -158,37 +175,46 @@ function fromBytes(b: unknown, length: number, name: string): Float64Array {
   return out;
 }
 
-/** Saves and loads accumulators (msgpack; float64 arrays stored little-endian). */
-export const accumulatorCodec = defineCodec<Accumulator>({
-  kind: 'mcrg-accumulator',
-  version: 1,
-  toData: (a) => ({
+/** An accumulator as a msgpack payload (float64 arrays little-endian): `accumulatorCodec`'s data. */
+export function accumulatorToData(a: Accumulator): Record<string, unknown> {
+  return {
     levels: a.levels,
     blockSize: a.blockSize,
     nEven: a.nEven,
     nOdd: a.nOdd,
     bins: a.bins,
-    count: toBytes(a.count),
-    sum: toBytes(a.sum),
-    sumSq: toBytes(a.sumSq),
-    sumCross: toBytes(a.sumCross),
-  }),
-  fromData: (d) => {
-    const o = d as Record<string, unknown>;
-    const shape = {
-      levels: o.levels as number,
-      blockSize: o.blockSize as number,
-      nEven: o.nEven as number,
-      nOdd: o.nOdd as number,
-    };
-    const empty = createAccumulator(shape, o.bins as number);
-    return {
-      ...shape,
-      bins: empty.bins,
-      count: fromBytes(o.count, empty.count.length, 'count'),
-      sum: fromBytes(o.sum, empty.sum.length, 'sum'),
-      sumSq: fromBytes(o.sumSq, empty.sumSq.length, 'sumSq'),
-      sumCross: fromBytes(o.sumCross, empty.sumCross.length, 'sumCross'),
-    };
-  },
+    count: float64Bytes(a.count),
+    sum: float64Bytes(a.sum),
+    sumSq: float64Bytes(a.sumSq),
+    sumCross: float64Bytes(a.sumCross),
+  };
+}
+
+/** The inverse of `accumulatorToData`, checking the shape and every array's size. */
+export function accumulatorFromData(d: unknown): Accumulator {
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) throw new Error('accumulator is not a map');
+  const o = d as Record<string, unknown>;
+  const shape = {
+    levels: o.levels as number,
+    blockSize: o.blockSize as number,
+    nEven: o.nEven as number,
+    nOdd: o.nOdd as number,
+  };
+  const empty = createAccumulator(shape, o.bins as number);
+  return {
+    ...shape,
+    bins: empty.bins,
+    count: float64FromBytes(o.count, empty.count.length, 'count'),
+    sum: float64FromBytes(o.sum, empty.sum.length, 'sum'),
+    sumSq: float64FromBytes(o.sumSq, empty.sumSq.length, 'sumSq'),
+    sumCross: float64FromBytes(o.sumCross, empty.sumCross.length, 'sumCross'),
+  };
+}
+
+/** Saves and loads accumulators (msgpack; float64 arrays stored little-endian). */
+export const accumulatorCodec = defineCodec<Accumulator>({
+  kind: 'mcrg-accumulator',
+  version: 1,
+  toData: accumulatorToData,
+  fromData: accumulatorFromData,
 });

@@ -3,15 +3,15 @@
  * projector of a run, or storing its configurations. Results depend on (config, chain) only.
  */
 import { type ChainState, integratedAutocorrelation, Rng, randomSpins, type Spins } from '@rsrg/core';
-import { type Accumulator, accumulate, createAccumulator } from './accumulator.js';
+import { type Accumulator, accumulate, cloneAccumulator, createAccumulator } from './accumulator.js';
 import { binSamples, chainSamples } from './config/partition.js';
 import type { McrgSetup, SamplingSetup } from './config/types.js';
 import { MeasurementPipeline } from './measurement-pipeline.js';
 import { bytesPerConfiguration, packConfiguration, unpackConfiguration } from './packed-configurations.js';
-import type { ChainResult, ChainTick, EnsembleChain } from './protocol.js';
+import type { ChainOutcome, ChainResult, ChainSnapshot, ChainTick, EnsembleChain } from './protocol.js';
+import { checkSnapshot, TAU_SERIES_LENGTH } from './snapshot.js';
 
-/** The energy series kept per chain for τ_int (the first values). */
-export const TAU_SERIES_LENGTH = 65_536;
+export { TAU_SERIES_LENGTH };
 
 /** The sampling stream of chain c: `Rng.stream(seed, 2c)`. */
 export function samplingStream(seed: number, chain: number): Rng {
@@ -21,6 +21,132 @@ export function samplingStream(seed: number, chain: number): Rng {
 /** The projecting stream of chain c: `Rng.stream(seed, 2c + 1)`, a fresh copy per call. */
 export function projectingStream(seed: number, chain: number): Rng {
   return Rng.stream(seed, 2 * chain + 1);
+}
+
+/** Request bit: hand out a snapshot at the next check point, then go on. */
+export const SNAPSHOT_REQUEST = 1;
+/** Request bit: hand back a snapshot at the next check point and stop there. */
+export const STOP_REQUEST = 2;
+
+/**
+ * How a running chain is asked for snapshots: any thread sets bits (`SNAPSHOT_REQUEST`,
+ * `STOP_REQUEST`) in `requests[slot]` with `Atomics.or`; the chain reads the word once per
+ * measurement and about every 1% of its thermalization (its check points), and clears it when
+ * it answers.
+ */
+export interface ChainControl {
+  /** Request words, usually on a SharedArrayBuffer shared with the thread that asks. */
+  readonly requests: Int32Array;
+  /** This chain's word in `requests`. */
+  readonly slot: number;
+  /** Called once the chain has started (it answers requests from now on). */
+  readonly onStart?: () => void;
+  /** Receives the snapshot a `SNAPSHOT_REQUEST` asked for; the chain goes on when it returns. */
+  readonly onSnapshot?: (snapshot: ChainSnapshot) => void | Promise<void>;
+}
+
+/** Where a walk is, and the chain's live state there. */
+interface WalkPosition {
+  readonly state: ChainState;
+  /** Thermalization moves done. */
+  thermalized: number;
+  /** Configurations visited (measured or stored). */
+  visited: number;
+  /** Spins updated by the moves after thermalization. */
+  spinsUpdated: number;
+}
+
+/** A walk's answer to a request at a check point: true stops the walk there. */
+type CheckPoint = (at: WalkPosition, requests: number) => Promise<boolean>;
+
+/**
+ * The one loop behind every chain: from `at` (the start, or a resumed position) it moves the
+ * chain to the end of the thermalization and then through `n` kept configurations, handing
+ * each to `visit`. With `control`, it reads the request word at its check points (every
+ * measurement boundary, and every ~1% of the thermalization) and lets `checkPoint` answer; it
+ * returns true when that stopped it. The check points do not change a single draw, so where
+ * the chain stops or snapshots never changes what it computes.
+ */
+async function walk(
+  setup: SamplingSetup,
+  n: number,
+  at: WalkPosition,
+  visit: (spins: Spins, k: number) => void,
+  tick: ChainTick | undefined,
+  control?: { readonly requests: Int32Array; readonly slot: number; readonly checkPoint: CheckPoint },
+): Promise<boolean> {
+  const { lattice, hamiltonian } = setup;
+  const { thermalize, interval } = setup.config;
+  const state = at.state;
+  const kernel = setup.sampler.create(lattice, hamiltonian);
+  const tickEvery = Math.max(1, Math.ceil((thermalize + n * interval) / 100));
+  const checkEvery = Math.max(1, Math.ceil(thermalize / 100));
+  const requests = control?.requests;
+  const slot = control?.slot ?? 0;
+  let pending = 0;
+  let t = at.thermalized;
+  let untilCheck = checkEvery - (t % checkEvery);
+  while (t < thermalize) {
+    kernel.step(state);
+    t++;
+    if (++pending >= tickEvery && tick) {
+      await tick(pending, 'thermalize');
+      pending = 0;
+    }
+    if (--untilCheck === 0) {
+      untilCheck = checkEvery;
+      if (requests !== undefined && t < thermalize) {
+        const bits = Atomics.load(requests, slot);
+        if (bits !== 0) {
+          at.thermalized = t;
+          if (await control!.checkPoint(at, bits)) {
+            if (pending > 0 && tick) await tick(pending, 'thermalize');
+            return true;
+          }
+        }
+      }
+    }
+  }
+  at.thermalized = t;
+  if (pending > 0 && tick) await tick(pending, 'thermalize');
+  pending = 0;
+
+  let spinsUpdated = at.spinsUpdated;
+  for (let k = at.visited; k < n; k++) {
+    if (requests !== undefined) {
+      const bits = Atomics.load(requests, slot);
+      if (bits !== 0) {
+        at.visited = k;
+        at.spinsUpdated = spinsUpdated;
+        if (await control!.checkPoint(at, bits)) {
+          if (pending > 0 && tick) await tick(pending, 'measure');
+          return true;
+        }
+      }
+    }
+    for (let i = 0; i < interval; i++) spinsUpdated += kernel.step(state);
+    visit(state.spins, k);
+    pending += interval;
+    if (pending >= tickEvery && tick) {
+      await tick(pending, 'measure');
+      pending = 0;
+    }
+  }
+  if (pending > 0 && tick) await tick(pending, 'measure');
+  at.visited = n;
+  at.spinsUpdated = spinsUpdated;
+  return false;
+}
+
+/** The start of chain `chain`: random spins from the sampling stream, nothing done. */
+function startOfChain(setup: SamplingSetup, chain: number): WalkPosition {
+  const rng = samplingStream(setup.config.seed, chain);
+  return {
+    state: { spins: randomSpins(setup.lattice, rng), rng, moves: 0 },
+    thermalized: 0,
+    visited: 0,
+    spinsUpdated: 0,
+  };
 }
 
 /**
@@ -43,35 +169,9 @@ export async function walkChain(
   /** Spins the sampler updated in those moves (the sum of the steps' returns). */
   spinsUpdated: number;
 }> {
-  const { lattice, hamiltonian } = setup;
-  const { seed, thermalize, interval } = setup.config;
-  const rng = samplingStream(seed, chain);
-  const state: ChainState = { spins: randomSpins(lattice, rng), rng, moves: 0 };
-  const kernel = setup.sampler.create(lattice, hamiltonian);
-  const tickEvery = Math.max(1, Math.ceil((thermalize + n * interval) / 100));
-  let pending = 0;
-  for (let i = 0; i < thermalize; i++) {
-    kernel.step(state);
-    if (++pending >= tickEvery && tick) {
-      await tick(pending, 'thermalize');
-      pending = 0;
-    }
-  }
-  if (pending > 0 && tick) await tick(pending, 'thermalize');
-  pending = 0;
-
-  let spinsUpdated = 0;
-  for (let k = 0; k < n; k++) {
-    for (let i = 0; i < interval; i++) spinsUpdated += kernel.step(state);
-    visit(state.spins, k);
-    pending += interval;
-    if (pending >= tickEvery && tick) {
-      await tick(pending, 'measure');
-      pending = 0;
-    }
-  }
-  if (pending > 0 && tick) await tick(pending, 'measure');
-  return { moves: n * interval, spinsUpdated };
+  const at = startOfChain(setup, chain);
+  await walk(setup, n, at, visit, tick);
+  return { moves: n * setup.config.interval, spinsUpdated: at.spinsUpdated };
 }
 
 /**
@@ -127,6 +227,43 @@ class ChainMeasurement {
     this.left--;
   }
 
+  /** A snapshot of a chain at `at`, this measurement's part copied (see `ChainSnapshot`). */
+  snapshot(chain: number, thermalize: number, at: WalkPosition): ChainSnapshot {
+    const streams = new Uint32Array(4 * this.streams.length);
+    for (let p = 0; p < this.streams.length; p++) streams.set(this.streams[p].s, 4 * p);
+    return {
+      chain,
+      phase: at.thermalized < thermalize ? 'thermalize' : 'measure',
+      thermalized: at.thermalized,
+      measured: this.k,
+      bin: this.bin,
+      left: this.left,
+      spins: at.state.spins.slice(),
+      rng: at.state.rng.s.slice(),
+      moves: at.state.moves,
+      streams,
+      accumulators: this.accumulators.map(cloneAccumulator),
+      energy: this.energy.slice(0, Math.min(this.k, this.energy.length)),
+      spinsUpdated: at.spinsUpdated,
+    };
+  }
+
+  /** Takes up a snapshot's measurement state (checked by `checkSnapshot` first). */
+  restore(s: ChainSnapshot): void {
+    this.k = s.measured;
+    this.bin = s.bin;
+    this.left = s.left;
+    for (let p = 0; p < this.streams.length; p++) this.streams[p].s.set(s.streams.subarray(4 * p, 4 * p + 4));
+    this.accumulators.forEach((a, p) => {
+      const from = s.accumulators[p];
+      a.count.set(from.count);
+      a.sum.set(from.sum);
+      a.sumSq.set(from.sumSq);
+      a.sumCross.set(from.sumCross);
+    });
+    this.energy.set(s.energy);
+  }
+
   result(chain: number, moves: number, spinsUpdated: number): ChainResult {
     const ac = this.hasEnergy
       ? integratedAutocorrelation(this.energy)
@@ -142,18 +279,94 @@ class ChainMeasurement {
   }
 }
 
+/** Options of `driveChain`. */
+export interface DriveChainOptions {
+  /** Called about every 1% of the chain's moves (of those still to do, when resumed). */
+  readonly tick?: ChainTick;
+  /** Where to start: a snapshot of this chain (see `ChainSnapshot`); default its beginning. */
+  readonly resume?: ChainSnapshot;
+  /** Where requests for snapshots, or to stop, come in. */
+  readonly control?: ChainControl;
+}
+
+/**
+ * Runs chain `chain` as `runChain` does, from `resume` when given, answering the requests of
+ * `control`: a `SNAPSHOT_REQUEST` hands the chain's snapshot to `control.onSnapshot` and goes
+ * on; a `STOP_REQUEST` ends the chain there with its snapshot (`status: 'stopped'`; a stop
+ * requested before the chain starts hands back `resume` unchanged). Requests are read once
+ * per measurement and about every 1% of the thermalization; answering one never changes the
+ * chain's draws, so a chain resumed from any of its snapshots ends with the same `ChainResult`
+ * as the chain that never stopped, bit for bit.
+ */
+export async function driveChain(
+  setup: McrgSetup,
+  chain: number,
+  options: DriveChainOptions = {},
+): Promise<ChainOutcome> {
+  const { tick, resume, control } = options;
+  const n = chainSamples(setup.config.samples, setup.config.chains, chain);
+  const { thermalize, interval } = setup.config;
+  if (control !== undefined && (Atomics.load(control.requests, control.slot) & STOP_REQUEST) !== 0) {
+    return resume === undefined
+      ? { status: 'stopped', chain }
+      : { status: 'stopped', chain, snapshot: resume };
+  }
+  const measurement = new ChainMeasurement(setup, chain, n);
+  let at: WalkPosition;
+  if (resume === undefined) {
+    at = startOfChain(setup, chain);
+  } else {
+    checkSnapshot(setup, chain, resume);
+    measurement.restore(resume);
+    at = {
+      state: { spins: resume.spins.slice(), rng: new Rng(resume.rng), moves: resume.moves },
+      thermalized: resume.thermalized,
+      visited: resume.measured,
+      spinsUpdated: resume.spinsUpdated,
+    };
+  }
+  control?.onStart?.();
+  let last: ChainSnapshot | undefined;
+  const stopped = await walk(
+    setup,
+    n,
+    at,
+    (spins) => measurement.add(spins),
+    tick,
+    control && {
+      requests: control.requests,
+      slot: control.slot,
+      checkPoint: async (position, bits) => {
+        Atomics.and(control.requests, control.slot, ~bits);
+        last = measurement.snapshot(chain, thermalize, position);
+        if ((bits & STOP_REQUEST) !== 0) return true;
+        await control.onSnapshot?.(last);
+        return false;
+      },
+    },
+  );
+  if (stopped) return { status: 'stopped', chain, snapshot: last };
+  return { status: 'done', chain, result: measurement.result(chain, n * interval, at.spinsUpdated) };
+}
+
 /**
  * Runs chain `chain`: the sampling stream `Rng.stream(seed, 2·chain)` drives the Markov chain
  * (see `walkChain`) and the projecting stream `Rng.stream(seed, 2·chain + 1)` the stochastic
  * projectors (level by level; each projector of the run draws from its own copy). The results
  * depend on (config, chain) only, never on which thread runs it, and the configurations do not
- * depend on the projectors. `tick` is called about every 1% of the chain's moves.
+ * depend on the projectors. `tick` is called about every 1% of the chain's moves. With
+ * `resume` (a snapshot of this chain, see `driveChain`) it continues from there, to the same
+ * result.
  */
-export async function runChain(setup: McrgSetup, chain: number, tick?: ChainTick): Promise<ChainResult> {
-  const n = chainSamples(setup.config.samples, setup.config.chains, chain);
-  const measurement = new ChainMeasurement(setup, chain, n);
-  const { moves, spinsUpdated } = await walkChain(setup, chain, n, (spins) => measurement.add(spins), tick);
-  return measurement.result(chain, moves, spinsUpdated);
+export async function runChain(
+  setup: McrgSetup,
+  chain: number,
+  tick?: ChainTick,
+  resume?: ChainSnapshot,
+): Promise<ChainResult> {
+  const outcome = await driveChain(setup, chain, { tick, resume });
+  if (outcome.status !== 'done') throw new Error(`internal: chain ${chain} stopped without a request`);
+  return outcome.result;
 }
 
 /**

@@ -4,7 +4,12 @@ export {
   accumulate,
   accumulatorBuffers,
   accumulatorCodec,
+  accumulatorFromData,
+  accumulatorToData,
+  cloneAccumulator,
   createAccumulator,
+  float64Bytes,
+  float64FromBytes,
   mergeAccumulators,
 } from './accumulator.js';
 export {
@@ -21,9 +26,14 @@ export {
   type Sector,
 } from './analysis.js';
 export {
+  type ChainControl,
+  type DriveChainOptions,
+  driveChain,
   measureConfigurations,
   projectingStream,
   runChain,
+  SNAPSHOT_REQUEST,
+  STOP_REQUEST,
   sampleEnsembleChain,
   samplingStream,
   TAU_SERIES_LENGTH,
@@ -62,9 +72,17 @@ export {
 } from './drivers/analyze-ensemble.js';
 export type { McrgHooks, McrgProgress } from './drivers/hooks.js';
 export {
+  ChainRequests,
+  type ChainsRun,
+  movesLeft,
+  type RunChainsOptions,
+  runChains,
+} from './drivers/run-chains.js';
+export {
   type McrgEnsembleSource,
   type McrgResult,
   type McrgSample,
+  mcrgResult,
   runMcrg,
   sampleMcrg,
 } from './drivers/run-mcrg.js';
@@ -80,4 +98,18 @@ export {
 export { MeasurementPipeline } from './measurement-pipeline.js';
 export { packageVersions } from './package-versions.js';
 export { bytesPerConfiguration, packConfiguration, unpackConfiguration } from './packed-configurations.js';
-export type { ChainPhase, ChainResult, ChainTick, EnsembleChain } from './protocol.js';
+export type {
+  ChainOutcome,
+  ChainPhase,
+  ChainResult,
+  ChainSnapshot,
+  ChainTick,
+  EnsembleChain,
+} from './protocol.js';
+export {
+  binPosition,
+  chainSnapshotCodec,
+  chainSnapshotFromData,
+  chainSnapshotToData,
+  checkSnapshot,
+} from './snapshot.js';

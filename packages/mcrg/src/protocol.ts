@@ -26,6 +26,22 @@ export interface ChainTask {
   readonly port: MessagePort;
 }
 
+/**
+ * One chain of a resumable run for a worker thread (`runChains`): like a `ChainTask`, started
+ * from `resume` when given, and answering the request bits in `requests[chain]` (see
+ * `ChainRequests`). It posts `ChainMessage`s on `port` and returns a `ChainOutcome`.
+ */
+export interface DriveTask {
+  readonly kind: 'drive';
+  readonly sources: readonly string[];
+  readonly config: ResolvedMcrgConfig;
+  readonly chain: number;
+  readonly resume?: ChainSnapshot;
+  /** One request word per chain of the run, on a SharedArrayBuffer. */
+  readonly requests: Int32Array;
+  readonly port: MessagePort;
+}
+
 /** One chain of `sampleEnsemble` for a worker thread. */
 export interface SampleTask {
   readonly kind: 'sample';
@@ -35,13 +51,23 @@ export interface SampleTask {
   readonly port: MessagePort;
 }
 
-export type WorkerTask = ChainTask | SampleTask;
+export type WorkerTask = ChainTask | DriveTask | SampleTask;
 
 /** A progress message: `moves` more sampler moves done in `phase`. */
 export interface ChainProgress {
+  readonly type: 'progress';
   readonly moves: number;
   readonly phase: ChainPhase;
 }
+
+/**
+ * What a worker posts about its chain: progress, that the chain has started (it now answers
+ * requests), and the snapshots it was asked for.
+ */
+export type ChainMessage =
+  | ChainProgress
+  | { readonly type: 'started' }
+  | { readonly type: 'snapshot'; readonly snapshot: ChainSnapshot };
 
 /**
  * Progress of one chain: `moves` more sampler moves are done, in `phase` (when measuring
@@ -65,6 +91,51 @@ export interface ChainResult {
   /** Spins updated by those moves. */
   readonly spinsUpdated: number;
 }
+
+/**
+ * The whole state of a measuring chain at a point where it can stop and go on later: at a
+ * measurement boundary (`measured` measurements done, after the thermalization) or at a
+ * check point of the thermalization (`thermalized` < thermalize, nothing measured). A chain
+ * resumed from it (`runChain`'s `resume`) continues draw for draw and hands back the same
+ * `ChainResult` as the chain that never stopped. Plain data (structured-cloneable; its typed
+ * arrays are its own), stored with `chainSnapshotCodec`.
+ */
+export interface ChainSnapshot {
+  /** The chain's index c. */
+  readonly chain: number;
+  /** 'thermalize' while `thermalized` < thermalize, else 'measure'. */
+  readonly phase: ChainPhase;
+  /** Thermalization moves done. */
+  readonly thermalized: number;
+  /** Measurements done, k (0 during thermalization). */
+  readonly measured: number;
+  /** The jackknife bin of the last measurement (0 before the first). */
+  readonly bin: number;
+  /** Measurements still to go into `bin` (0 at a bin boundary). */
+  readonly left: number;
+  /** The sampler's configuration σ (the `ChainState`'s spins). */
+  readonly spins: Int8Array;
+  /** The sampling stream's xoshiro128** state, 4 words. */
+  readonly rng: Uint32Array;
+  /** The `ChainState`'s move counter (thermalization included). */
+  readonly moves: number;
+  /** The projecting stream of every projector, in the run's order: 4 words each. */
+  readonly streams: Uint32Array;
+  /** The bins so far of every projector, in the run's order. */
+  readonly accumulators: readonly Accumulator[];
+  /** The τ_int energy series so far: its first min(measured, TAU_SERIES_LENGTH) values. */
+  readonly energy: Float64Array;
+  /** Spins updated by the measurement-phase moves so far. */
+  readonly spinsUpdated: number;
+}
+
+/**
+ * How a chain of a resumable run ended: done, with its result, or stopped on request, with
+ * its snapshot (none when it was stopped before it started, with nothing to resume from).
+ */
+export type ChainOutcome =
+  | { readonly status: 'done'; readonly chain: number; readonly result: ChainResult }
+  | { readonly status: 'stopped'; readonly chain: number; readonly snapshot?: ChainSnapshot };
 
 /** What one sampling chain of `sampleEnsemble` hands back. */
 export interface EnsembleChain {

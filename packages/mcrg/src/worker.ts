@@ -5,14 +5,16 @@
 import { Registry, RsrgError } from '@rsrg/core';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { accumulatorBuffers } from './accumulator.js';
-import { measureConfigurations, runChain, sampleEnsembleChain } from './chain.js';
+import { driveChain, measureConfigurations, runChain, sampleEnsembleChain } from './chain.js';
 import type { McrgSetup, SamplingSetup } from './config/types.js';
 import { prepareMcrg, prepareSampling } from './config/validate.js';
 import type {
   ChainFailure,
+  ChainMessage,
+  ChainOutcome,
   ChainPhase,
-  ChainProgress,
   ChainResult,
+  ChainSnapshot,
   EnsembleChain,
   WorkerTask,
 } from './protocol.js';
@@ -28,7 +30,7 @@ function setupFor(task: WorkerTask): Promise<McrgSetup | SamplingSetup> {
     cached = {
       key,
       setup:
-        task.kind === 'measure'
+        task.kind !== 'sample'
           ? registry.then((r) => prepareMcrg(r, task.config))
           : registry.then((r) => prepareSampling(r, task.config)),
     };
@@ -36,11 +38,48 @@ function setupFor(task: WorkerTask): Promise<McrgSetup | SamplingSetup> {
   return cached.setup;
 }
 
-async function runTask(task: WorkerTask): Promise<ChainResult | EnsembleChain> {
+/** The typed arrays of a snapshot (its own copies), for a transfer list. */
+function snapshotBuffers(s: ChainSnapshot): ArrayBuffer[] {
+  return [
+    s.spins.buffer,
+    s.rng.buffer,
+    s.streams.buffer,
+    s.energy.buffer,
+    ...s.accumulators.flatMap(accumulatorBuffers),
+  ] as ArrayBuffer[];
+}
+
+async function runTask(task: WorkerTask): Promise<ChainResult | ChainOutcome | EnsembleChain> {
   const setup = await setupFor(task);
-  const tick = (moves: number, phase: ChainPhase) => {
-    task.port.postMessage({ moves, phase } satisfies ChainProgress);
-  };
+  const post = (message: ChainMessage, transfer: ArrayBuffer[] = []) =>
+    task.port.postMessage(message, transfer);
+  const tick = (moves: number, phase: ChainPhase) => post({ type: 'progress', moves, phase });
+  if (task.kind === 'drive') {
+    const outcome = await driveChain(setup as McrgSetup, task.chain, {
+      tick,
+      resume: task.resume,
+      control: {
+        requests: task.requests,
+        slot: task.chain,
+        onStart: () => post({ type: 'started' }),
+        onSnapshot: (snapshot) => post({ type: 'snapshot', snapshot }, snapshotBuffers(snapshot)),
+      },
+    });
+    const buffers =
+      outcome.status === 'done'
+        ? outcome.result.accumulators.flatMap(accumulatorBuffers)
+        : outcome.snapshot && outcome.snapshot !== task.resume
+          ? snapshotBuffers(outcome.snapshot)
+          : [];
+    return move({
+      get [transferableSymbol]() {
+        return buffers;
+      },
+      get [valueSymbol]() {
+        return outcome;
+      },
+    }) as unknown as ChainOutcome;
+  }
   if (task.kind === 'sample') {
     const result = await sampleEnsembleChain(setup, task.chain, tick);
     return move({
@@ -70,7 +109,9 @@ async function runTask(task: WorkerTask): Promise<ChainResult | EnsembleChain> {
  * Piscina entry: runs one chain. A failure is thrown as plain data (`ChainFailure`), since a
  * structured clone drops an error's class, name and exit code.
  */
-export default async function runWorkerTask(task: WorkerTask): Promise<ChainResult | EnsembleChain> {
+export default async function runWorkerTask(
+  task: WorkerTask,
+): Promise<ChainResult | ChainOutcome | EnsembleChain> {
   try {
     return await runTask(task);
   } catch (err) {

@@ -6,7 +6,7 @@ import type { McrgConfig, McrgSetup, ResolvedMcrgConfig, ResolvedProjector } fro
 import { prepareMcrg } from '../config/validate.js';
 import { type EnsembleHeader, ensembleChunks } from '../ensemble-file.js';
 import { packageVersions } from '../package-versions.js';
-import { runInThisThread, runInWorkers } from '../pool.js';
+import { allChains, runInThisThread, runInWorkers } from '../pool.js';
 import type { ChainPhase, ChainResult, ChainTick } from '../protocol.js';
 import type { McrgHooks } from './hooks.js';
 
@@ -119,15 +119,15 @@ export async function sampleMcrg(
   const results =
     workers === 1
       ? await runInThisThread(
-          chains,
+          allChains(chains),
           (c: number, t: ChainTick) =>
             chunks ? measureConfigurations(setup, c, chunks[c], t) : runChain(setup, c, t),
           tick,
-          signal,
+          { signal },
         )
       : await runInWorkers<ChainResult>(
           Math.min(workers, chains),
-          chains,
+          allChains(chains),
           (chain, port) => ({
             task: {
               kind: 'measure',
@@ -140,7 +140,7 @@ export async function sampleMcrg(
             transfer: chunks ? [chunks[chain].buffer as ArrayBuffer] : [],
           }),
           tick,
-          signal,
+          { signal },
         );
   if (done < total) onProgress?.({ done: total, total, phase: 'measure' });
   const accumulators = setup.projectors.map((_, p) =>
@@ -185,6 +185,22 @@ export async function runMcrg(
 ): Promise<McrgResult> {
   const start = performance.now();
   const sample = await sampleMcrg(registry, config, hooks);
+  return mcrgResult(sample, { versions: packageVersions(registry.sources), start });
+}
+
+/**
+ * The report of a run from its merged bins: each projector's bins analyzed (`analyze`), τ_int
+ * over the chains, and what reproduces the run. `runMcrg` is `sampleMcrg` then this, so a
+ * sample put together otherwise (merged shards) gives the same report bit for bit, timing aside.
+ *
+ * @param options.versions the packages behind the run (`packageVersions(registry.sources)`)
+ * @param options.start when the run started (`performance.now()`); default: the sample's own
+ * wall-clock seconds are reported
+ */
+export function mcrgResult(
+  sample: McrgSample,
+  options: { readonly versions: Record<string, string>; readonly start?: number },
+): McrgResult {
   const { setup, accumulators } = sample;
   const estimates = setup.projectors.flatMap((p, i) => analyze(accumulators[i], { projector: p.label }));
   const taus = sample.chains.map((c) => c.tau);
@@ -212,7 +228,8 @@ export async function runMcrg(
     spinsUpdatedPerMove: moves > 0 ? spinsUpdated / moves : Number.NaN,
     ...(sample.ensemble && { ensemble: sample.ensemble }),
     rng: RNG_ALGORITHM,
-    wallSeconds: (performance.now() - start) / 1000,
-    versions: packageVersions(registry.sources),
+    wallSeconds:
+      options.start === undefined ? sample.wallSeconds : (performance.now() - options.start) / 1000,
+    versions: options.versions,
   };
 }

@@ -4,7 +4,7 @@ import type { SamplingConfig } from '../config/types.js';
 import { prepareSampling } from '../config/validate.js';
 import type { Ensemble } from '../ensemble-file.js';
 import { packageVersions } from '../package-versions.js';
-import { runInThisThread, runInWorkers } from '../pool.js';
+import { allChains, runInThisThread, runInWorkers } from '../pool.js';
 import type { ChainPhase, EnsembleChain } from '../protocol.js';
 import type { McrgHooks } from './hooks.js';
 
@@ -39,15 +39,15 @@ export async function sampleEnsemble(
   };
   const parts =
     workers === 1
-      ? await runInThisThread(chains, (c, t) => sampleEnsembleChain(setup, c, t), tick, signal)
+      ? await runInThisThread(allChains(chains), (c, t) => sampleEnsembleChain(setup, c, t), tick, { signal })
       : await runInWorkers<EnsembleChain>(
           Math.min(workers, chains),
-          chains,
+          allChains(chains),
           (chain, port) => ({
             task: { kind: 'sample', sources: registry.sources, config: setup.config, chain, port },
           }),
           tick,
-          signal,
+          { signal },
         );
   if (done < total) onProgress?.({ done: total, total, phase: 'measure' });
   const packed = new Uint8Array(parts.reduce((s, p) => s + p.packed.length, 0));

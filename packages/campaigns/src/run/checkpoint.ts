@@ -1,0 +1,258 @@
+/**
+ * Run checkpoints: the state of every chain of a shard, written atomically with a checksum to
+ * `<run-dir>/checkpoints/`, the newest and the previous one kept.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineCodec, describeSystemError, writeFileAtomic } from '@rsrg/core';
+import {
+  type ChainResult,
+  type ChainSnapshot,
+  chainSamples,
+  chainSnapshotFromData,
+  chainSnapshotToData,
+} from '@rsrg/mcrg';
+import type { Plan } from './plan.js';
+import {
+  chainResultFromData,
+  chainResultToData,
+  finishedChain,
+  numberField,
+  partialChain,
+  type ShardChain,
+  type ShardResult,
+  type ShardSpec,
+} from './shards.js';
+
+/** Where one chain of a shard stands in a checkpoint. */
+export type ChainEntry =
+  | { readonly chain: number; readonly status: 'pending' }
+  | { readonly chain: number; readonly status: 'running'; readonly snapshot: ChainSnapshot }
+  | { readonly chain: number; readonly status: 'done'; readonly result: ChainResult };
+
+/**
+ * The state of a shard's run (the whole run is shard 0/1): every chain pending, running
+ * (with its latest snapshot) or done (with its result). Resuming from it continues every
+ * chain where its entry left it, so the finished run equals the uninterrupted one bit for bit.
+ */
+export interface RunCheckpoint {
+  /** The plan's hash: a checkpoint resumes only its own plan. */
+  readonly planHash: string;
+  /** Which shard's chains. */
+  readonly shard: ShardSpec;
+  /** When it was written (ISO 8601). */
+  readonly writtenAt: string;
+  /** Seconds of running so far, over every session. */
+  readonly elapsed: number;
+  /** One entry per chain of the shard, in chain order. */
+  readonly chains: readonly ChainEntry[];
+}
+
+/** Measurements a checkpoint holds, and the plan's for its chains. */
+export function checkpointProgress(
+  plan: Plan,
+  checkpoint: RunCheckpoint,
+): { measured: number; planned: number; done: number; running: number; pending: number } {
+  let measured = 0;
+  let planned = 0;
+  const count = { done: 0, running: 0, pending: 0 };
+  for (const e of checkpoint.chains) {
+    const n = chainSamples(plan.config.samples, plan.config.chains, e.chain);
+    planned += n;
+    measured += e.status === 'done' ? n : e.status === 'running' ? e.snapshot.measured : 0;
+    count[e.status]++;
+  }
+  return { measured, planned, ...count };
+}
+
+/**
+ * A checkpoint as a shard result, for a partial merge: finished chains whole, running ones
+ * with their bins so far, pending ones left out.
+ */
+export function checkpointShard(plan: Plan, checkpoint: RunCheckpoint): ShardResult {
+  const chains: ShardChain[] = [];
+  for (const e of checkpoint.chains) {
+    if (e.status === 'done') chains.push(finishedChain(plan, e.result));
+    else if (e.status === 'running') chains.push(partialChain(plan, e.snapshot));
+  }
+  return {
+    planHash: checkpoint.planHash,
+    plan,
+    shard: checkpoint.shard,
+    complete: checkpoint.chains.every((e) => e.status === 'done'),
+    elapsed: checkpoint.elapsed,
+    chains,
+  };
+}
+
+function isMap(d: unknown): d is Record<string, unknown> {
+  return typeof d === 'object' && d !== null && !Array.isArray(d) && !ArrayBuffer.isView(d);
+}
+
+/** The checkpoint file (kind 'run-checkpoint'; snapshots and results as in their own files). */
+export const runCheckpointCodec = defineCodec<RunCheckpoint>({
+  kind: 'run-checkpoint',
+  version: 1,
+  toData: (c) => ({
+    planHash: c.planHash,
+    shard: { index: c.shard.index, count: c.shard.count },
+    writtenAt: c.writtenAt,
+    elapsed: c.elapsed,
+    chains: c.chains.map((e) =>
+      e.status === 'pending'
+        ? { chain: e.chain, status: e.status }
+        : e.status === 'running'
+          ? { chain: e.chain, status: e.status, snapshot: chainSnapshotToData(e.snapshot) }
+          : { chain: e.chain, status: e.status, result: chainResultToData(e.result) },
+    ),
+  }),
+  fromData: (d) => {
+    if (!isMap(d)) throw new Error('data is not a map');
+    if (typeof d.planHash !== 'string') throw new Error("field 'planHash' is not a string");
+    if (typeof d.writtenAt !== 'string') throw new Error("field 'writtenAt' is not a string");
+    if (!isMap(d.shard)) throw new Error("field 'shard' is not a map");
+    if (!Array.isArray(d.chains)) throw new Error("field 'chains' is not a list");
+    const chains = d.chains.map((e: unknown): ChainEntry => {
+      if (!isMap(e)) throw new Error('a chain entry is not a map');
+      const chain = numberField(e, 'chain', true);
+      if (e.status === 'pending') return { chain, status: 'pending' };
+      if (e.status === 'running')
+        return { chain, status: 'running', snapshot: chainSnapshotFromData(e.snapshot) };
+      if (e.status === 'done') return { chain, status: 'done', result: chainResultFromData(e.result) };
+      throw new Error(`chain ${chain} has status ${JSON.stringify(e.status)}`);
+    });
+    return {
+      planHash: d.planHash,
+      shard: { index: numberField(d.shard, 'index', true), count: numberField(d.shard, 'count', true) },
+      writtenAt: d.writtenAt,
+      elapsed: numberField(d, 'elapsed'),
+      chains,
+    };
+  },
+});
+
+/** Where a run keeps and finds its checkpoints (`runResumable`'s `checkpoint`). */
+export interface CheckpointStore {
+  /** Stores a checkpoint; a failure throws (the previous checkpoints stay as they were). */
+  write(checkpoint: RunCheckpoint): void | Promise<void>;
+  /** The newest good checkpoint, or undefined when there is none (start from the beginning). */
+  load(): RunCheckpoint | undefined | Promise<RunCheckpoint | undefined>;
+}
+
+/** A checkpoint file of a shard. */
+export interface CheckpointFile {
+  /** Its path. */
+  readonly path: string;
+  /** Its sequence number: later checkpoints have larger ones. */
+  readonly sequence: number;
+  /** When it was last modified (ms since the epoch). */
+  readonly mtimeMs: number;
+}
+
+/** The checkpoint directory of a run directory. */
+export function checkpointsDir(runDir: string): string {
+  return join(runDir, 'checkpoints');
+}
+
+/** File names of shard I/N's checkpoints: `shard-<I>-of-<N>.<sequence>.ckpt`. */
+function fileStem(shard: ShardSpec): string {
+  return `shard-${shard.index}-of-${shard.count}`;
+}
+
+/** The checkpoint files of a shard in a run directory, newest first. */
+export function checkpointFiles(runDir: string, shard: ShardSpec): CheckpointFile[] {
+  const dir = checkpointsDir(runDir);
+  if (!existsSync(dir)) return [];
+  const stem = fileStem(shard);
+  const pattern = new RegExp(`^${stem}\\.(\\d+)\\.ckpt$`);
+  const out: CheckpointFile[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = pattern.exec(name);
+    if (!m) continue;
+    const path = join(dir, name);
+    let mtimeMs = 0;
+    try {
+      mtimeMs = statSync(path).mtimeMs;
+    } catch {
+      continue; // removed meanwhile
+    }
+    out.push({ path, sequence: Number(m[1]), mtimeMs });
+  }
+  return out.sort((a, b) => b.sequence - a.sequence);
+}
+
+/** Options of `checkpointStore`. */
+export interface CheckpointStoreOptions {
+  /** Told about damaged checkpoints skipped, in one line each. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/**
+ * The checkpoints of shard `shard` in `<runDir>/checkpoints/`, as files
+ * `shard-<I>-of-<N>.<sequence>.ckpt` (`runCheckpointCodec`). `write` writes the next sequence
+ * number atomically (temp file, fsync, rename) and then removes every older file of the shard
+ * except the previous good one, so the newest and the previous are kept. `load` reads them
+ * newest first and takes the first whose checksum and contents check out: a damaged newest
+ * checkpoint (say, a disk that lost its last blocks) is reported through `onWarning` and the
+ * previous one used; with none left, the run starts over, and nothing good was removed.
+ */
+export function checkpointStore(
+  runDir: string,
+  shard: ShardSpec,
+  options: CheckpointStoreOptions = {},
+): CheckpointStore {
+  const dir = checkpointsDir(runDir);
+  const stem = fileStem(shard);
+  let next: number | undefined;
+  let previous: number | undefined; // the newest checkpoint known good
+  const scan = () => {
+    const files = checkpointFiles(runDir, shard);
+    next = Math.max(0, ...files.map((f) => f.sequence)) + 1;
+    return files;
+  };
+  const removeStaleTemps = () => {
+    // A writer killed mid-write leaves its temp file `.<name>.<pid>.<random>.tmp` behind.
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith(`.${stem}.`) && name.endsWith('.tmp')) {
+        try {
+          unlinkSync(join(dir, name));
+        } catch {
+          // gone already
+        }
+      }
+    }
+  };
+  return {
+    load() {
+      removeStaleTemps();
+      for (const f of scan()) {
+        try {
+          const checkpoint = runCheckpointCodec.decode(readFileSync(f.path), f.path);
+          previous = f.sequence;
+          return checkpoint;
+        } catch (err) {
+          options.onWarning?.(`${(err as Error).message}; trying the previous checkpoint`);
+        }
+      }
+      return undefined;
+    },
+    write(checkpoint) {
+      mkdirSync(dir, { recursive: true });
+      if (next === undefined) scan();
+      const sequence = next!;
+      const path = join(dir, `${stem}.${String(sequence).padStart(6, '0')}.ckpt`);
+      writeFileAtomic(path, runCheckpointCodec.encode(checkpoint), { label: `checkpoint ${path}` });
+      next = sequence + 1;
+      for (const f of checkpointFiles(runDir, shard)) {
+        if (f.sequence === sequence || f.sequence === previous) continue;
+        try {
+          unlinkSync(f.path);
+        } catch (err) {
+          options.onWarning?.(`cannot remove the old checkpoint ${f.path}: ${describeSystemError(err)}`);
+        }
+      }
+      previous = sequence;
+    },
+  };
+}

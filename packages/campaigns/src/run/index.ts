@@ -1,0 +1,53 @@
+/**
+ * Resumable, shardable MCRG runs: the plan of a run directory, checkpoints, shards and their
+ * merge (docs/campaigns.md, "Run directories and checkpoints" and "Shards and merge").
+ */
+export {
+  type ChainEntry,
+  type CheckpointFile,
+  type CheckpointStore,
+  type CheckpointStoreOptions,
+  checkpointFiles,
+  checkpointProgress,
+  checkpointShard,
+  checkpointStore,
+  checkpointsDir,
+  type RunCheckpoint,
+  runCheckpointCodec,
+} from './checkpoint.js';
+export {
+  canonicalJson,
+  comparePlan,
+  createPlan,
+  PLAN_FILE,
+  PLAN_FORMAT,
+  PLAN_FORMAT_VERSION,
+  type Plan,
+  type PlanConfig,
+  planConfig,
+  planHash,
+  planPath,
+  readPlan,
+  writePlan,
+} from './plan.js';
+export { type OpenRunDirOptions, openRunDir, type ShardProgress, shardProgress } from './run-dir.js';
+export { type ResumableOptions, type ResumableOutcome, runResumable } from './runner.js';
+export {
+  chainResultFromData,
+  chainResultToData,
+  finishedChain,
+  type MergedShards,
+  type MergeOptions,
+  mergedResult,
+  mergeShards,
+  parseShard,
+  partialChain,
+  type ShardChain,
+  type ShardResult,
+  type ShardSpec,
+  shardChains,
+  shardResultCodec,
+  shardResultFromData,
+  shardResultToData,
+  WHOLE_RUN,
+} from './shards.js';

@@ -1,0 +1,231 @@
+/**
+ * The plan of a run: every parameter that fixes its numbers, stored as `<run-dir>/plan.json`
+ * so that a resumed run, a shard on another node and a merge all work from the same one.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileFormatError, RsrgError, UsageError, writeFileAtomic } from '@rsrg/core';
+import type { ResolvedMcrgConfig } from '@rsrg/mcrg';
+
+/** The `format` field of every plan file. */
+export const PLAN_FORMAT = 'rsrg-plan';
+/** The plan format this build writes and reads; a plan of another version is refused. */
+export const PLAN_FORMAT_VERSION = 1;
+/** The plan's file name in a run directory. */
+export const PLAN_FILE = 'plan.json';
+
+/** A run's resolved configuration without the worker count, which never changes its numbers. */
+export type PlanConfig = Omit<ResolvedMcrgConfig, 'workers'>;
+
+/**
+ * What a run directory is for: the resolved configuration and where it came from. `planHash`
+ * identifies the numbers the plan produces (it covers the format version and the
+ * configuration, not the time, paths or versions), and every checkpoint and shard of the run
+ * carries it.
+ */
+export interface Plan {
+  /** 'rsrg-plan'. */
+  readonly format: typeof PLAN_FORMAT;
+  /** `PLAN_FORMAT_VERSION` of the build that wrote it. */
+  readonly formatVersion: number;
+  /** What the run computes: 'mcrg' (Swendsen's MCRG over sampled configurations). */
+  readonly kind: 'mcrg';
+  /** Every parameter, defaults filled in (the worker count left out). */
+  readonly config: PlanConfig;
+  /** The registry's plugin modules (file URLs), so that a worker or a merge can rebuild it. */
+  readonly sources: readonly string[];
+  /** Versions of the packages that wrote the plan. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** When the plan was written (ISO 8601). */
+  readonly createdAt: string;
+  /** SHA-256 (hex) of the canonical JSON of { formatVersion, kind, config }. */
+  readonly planHash: string;
+}
+
+/**
+ * JSON with the keys of every object sorted and no white space: the same value always gives
+ * the same text. Numbers are written as JSON.stringify writes them (shortest round trip).
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The configuration a plan stores: the resolved one less `workers`, projector options copied. */
+export function planConfig(config: ResolvedMcrgConfig | PlanConfig): PlanConfig {
+  const { workers: _, ...rest } = config as ResolvedMcrgConfig;
+  return JSON.parse(JSON.stringify(rest)) as PlanConfig;
+}
+
+/** The hash that identifies a plan's numbers (see `Plan.planHash`). */
+export function planHash(config: ResolvedMcrgConfig | PlanConfig): string {
+  return sha256(
+    canonicalJson({ formatVersion: PLAN_FORMAT_VERSION, kind: 'mcrg', config: planConfig(config) }),
+  );
+}
+
+/**
+ * The plan of a resolved configuration (`prepareMcrg(registry, config).config`).
+ *
+ * @param sources the registry's plugin modules (`registry.sources`)
+ * @param versions the packages behind the run (`packageVersions(registry.sources)`)
+ */
+export function createPlan(
+  config: ResolvedMcrgConfig | PlanConfig,
+  sources: readonly string[],
+  versions: Readonly<Record<string, string>>,
+): Plan {
+  return {
+    format: PLAN_FORMAT,
+    formatVersion: PLAN_FORMAT_VERSION,
+    kind: 'mcrg',
+    config: planConfig(config),
+    sources: [...sources],
+    versions: { ...versions },
+    createdAt: new Date().toISOString(),
+    planHash: planHash(config),
+  };
+}
+
+/** The plan file of a run directory. */
+export function planPath(runDir: string): string {
+  return join(runDir, PLAN_FILE);
+}
+
+/**
+ * Writes `plan` to `<runDir>/plan.json` (atomically, creating the directory), with a `sha256`
+ * field: the SHA-256 of the canonical JSON of the rest, so that an edit or damage is seen.
+ */
+export function writePlan(runDir: string, plan: Plan): void {
+  mkdirSync(runDir, { recursive: true });
+  const doc = { ...plan, sha256: sha256(canonicalJson(plan)) };
+  writeFileAtomic(planPath(runDir), `${JSON.stringify(doc, null, 2)}\n`, {
+    label: `the plan ${planPath(runDir)}`,
+  });
+}
+
+/**
+ * The plan of a run directory, its checksum and format checked. Throws a UsageError when the
+ * directory has no plan, and a FileFormatError, in one line, when the plan is damaged, edited,
+ * not a plan, or of another format version.
+ */
+export function readPlan(runDir: string): Plan {
+  const path = planPath(runDir);
+  if (!existsSync(path)) {
+    throw new UsageError(
+      `${runDir} holds no plan (${PLAN_FILE}): not a run directory, or its run was never started`,
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    if (err instanceof SyntaxError)
+      throw new FileFormatError(`${path} is damaged (not JSON: ${err.message})`);
+    throw new RsrgError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || (doc as Plan).format !== PLAN_FORMAT) {
+    throw new FileFormatError(`${path} is not an rsrg plan (no "format": "${PLAN_FORMAT}")`);
+  }
+  const { sha256: stored, ...plan } = doc as Plan & { sha256?: unknown };
+  if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
+    const newer = typeof plan.formatVersion === 'number' && plan.formatVersion > PLAN_FORMAT_VERSION;
+    throw new FileFormatError(
+      `${path} is plan format version ${JSON.stringify(plan.formatVersion)}; this build reads ${PLAN_FORMAT_VERSION} (${newer ? 'written by a newer rsrg: upgrade to run it' : 'an old format no longer read'})`,
+    );
+  }
+  if (stored !== sha256(canonicalJson(plan))) {
+    throw new FileFormatError(`${path}: checksum mismatch: the plan was edited or is damaged`);
+  }
+  if (plan.kind !== 'mcrg' || typeof plan.config !== 'object' || plan.config === null) {
+    throw new FileFormatError(`${path} is damaged (no mcrg configuration)`);
+  }
+  if (plan.planHash !== planHash(plan.config)) {
+    throw new FileFormatError(`${path}: its planHash does not match its configuration`);
+  }
+  return plan;
+}
+
+/** How a parameter is named on the command line. */
+const OPTION: Readonly<Record<string, string>> = {
+  model: '--model',
+  size: '--size',
+  coupling: '--coupling',
+  sampler: '--sampler',
+  interval: '--interval',
+  thermalize: '--thermalize',
+  samples: '--samples',
+  chains: '--chains',
+  binsPerChain: '--bins',
+  levels: '--levels',
+  seed: '--seed',
+};
+
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+function describeProjectors(config: PlanConfig): string {
+  return config.projectors
+    .map((p) => {
+      const options = Object.entries(p.options)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      const label = p.label === p.id ? '' : ` as ${p.label}`;
+      return `${p.id}${options ? `(${options})` : ''}${label}`;
+    })
+    .join(', ');
+}
+
+/**
+ * The first parameter in which `requested` differs from the `stored` plan, as one line in the
+ * words of the command line ("--samples 2000 differs from the run's 1000"), or undefined when
+ * they are the same run. The worker count is never compared (it does not change the numbers);
+ * the package versions are compared last, unless `versions` is false: a run resumed by other
+ * code may not continue bit for bit.
+ */
+export function comparePlan(
+  stored: Plan,
+  requested: Plan | ResolvedMcrgConfig | PlanConfig,
+  options: { readonly versions?: boolean } = {},
+): string | undefined {
+  const asPlan = 'planHash' in requested ? requested : undefined;
+  const a = stored.config;
+  const b = asPlan ? asPlan.config : planConfig(requested as PlanConfig);
+  for (const key of Object.keys(OPTION) as (keyof PlanConfig)[]) {
+    if (canonicalJson(a[key]) !== canonicalJson(b[key])) {
+      return `${OPTION[key]} ${show(b[key])} differs from the run's ${show(a[key])}`;
+    }
+  }
+  if (canonicalJson(a.projectors) !== canonicalJson(b.projectors)) {
+    const single = a.projectors.length === 1 && b.projectors.length === 1;
+    const [pa, pb] = [a.projectors[0], b.projectors[0]];
+    if (single && pa.id !== pb.id) return `--projector ${pb.id} differs from the run's ${pa.id}`;
+    if (single && canonicalJson(pa.options) !== canonicalJson(pb.options)) {
+      return `projector options ${describeProjectors(b)} differ from the run's ${describeProjectors(a)}`;
+    }
+    return `projectors ${describeProjectors(b)} differ from the run's ${describeProjectors(a)}`;
+  }
+  if (canonicalJson(a) !== canonicalJson(b)) {
+    const key = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+      .sort()
+      .find((k) => canonicalJson(a[k as keyof PlanConfig]) !== canonicalJson(b[k as keyof PlanConfig]));
+    return `${key} ${show(b[key as keyof PlanConfig])} differs from the run's ${show(a[key as keyof PlanConfig])}`;
+  }
+  if (asPlan && options.versions !== false) {
+    for (const name of Object.keys(stored.versions).sort()) {
+      const was = stored.versions[name];
+      const now = asPlan.versions[name];
+      if (now !== undefined && now !== was) {
+        return `${name} ${now} differs from the run's ${was} (resume with the version that started it)`;
+      }
+    }
+  }
+  return undefined;
+}

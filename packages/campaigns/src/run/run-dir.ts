@@ -1,0 +1,118 @@
+/**
+ * A run directory as the command line meets it: open (or start) its plan, and read how far a
+ * shard has got.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { type Registry, UsageError } from '@rsrg/core';
+import { chainSamples, type McrgConfig, packageVersions, prepareMcrg } from '@rsrg/mcrg';
+import { checkpointFiles, checkpointProgress, type RunCheckpoint, runCheckpointCodec } from './checkpoint.js';
+import { comparePlan, createPlan, type Plan, planPath, readPlan, writePlan } from './plan.js';
+import { type ShardSpec, shardChains } from './shards.js';
+
+/** Options of `openRunDir`. */
+export interface OpenRunDirOptions {
+  /** Accept a plan written by other package versions (default false: refused, naming the package). */
+  readonly otherVersions?: boolean;
+}
+
+/**
+ * The plan of run directory `runDir`, for `rsrg mcrg --run-dir`:
+ * - no plan yet: `config` is resolved through `registry`, and its plan written and returned
+ *   (a UsageError when `config` is not given: there is nothing to run);
+ * - a plan, and `config`: the plan, when `config` resolves to the same run; else a UsageError
+ *   naming the first parameter that differs ("--samples 2000 differs from the run's 1000");
+ * - a plan and no `config` (a scheduler's task): the plan.
+ * Either way the plan's package versions must be this build's, unless `otherVersions`.
+ */
+export async function openRunDir(
+  registry: Registry,
+  runDir: string,
+  config?: McrgConfig,
+  options: OpenRunDirOptions = {},
+): Promise<Plan> {
+  const versions = packageVersions(registry.sources);
+  if (!existsSync(planPath(runDir))) {
+    if (!config) readPlan(runDir); // throws: no plan here
+    const setup = await prepareMcrg(registry, config!);
+    if (config!.ensemble)
+      throw new UsageError('a run directory samples its configurations: it takes no ensemble');
+    const plan = createPlan(setup.config, registry.sources, versions);
+    writePlan(runDir, plan);
+    return plan;
+  }
+  const stored = readPlan(runDir);
+  const requested = config
+    ? createPlan((await prepareMcrg(registry, config)).config, registry.sources, versions)
+    : { ...stored, versions };
+  const why = comparePlan(stored, requested, { versions: !options.otherVersions });
+  if (why !== undefined) throw new UsageError(`${why} (run directory ${runDir})`);
+  return stored;
+}
+
+/** How far a shard has got, from its checkpoints: what `rsrg status` shows per shard. */
+export interface ShardProgress {
+  /** Checkpoints on disk (0: the shard has not checkpointed yet). */
+  readonly checkpoints: number;
+  /** Measurements in the newest good checkpoint (0 without one). */
+  readonly measured: number;
+  /** Measurements the plan gives the shard's chains. */
+  readonly planned: number;
+  /** Whether every chain of the newest good checkpoint is done. */
+  readonly done: boolean;
+  /** Measurements per second of running, between the two newest checkpoints (else overall); NaN when unknown. */
+  readonly rate: number;
+  /** Seconds of running still needed at that rate (NaN when unknown, 0 when done). */
+  readonly eta: number;
+  /** Seconds since the newest checkpoint file was written (NaN without one). */
+  readonly age: number;
+  /** The newest good checkpoint. */
+  readonly checkpoint?: RunCheckpoint;
+}
+
+/**
+ * The progress of shard `shard` of `plan` in `runDir`, from the newest good checkpoint and
+ * the one before it. Damaged checkpoints are skipped, as a resume would skip them.
+ */
+export function shardProgress(runDir: string, plan: Plan, shard: ShardSpec, now = Date.now()): ShardProgress {
+  const files = checkpointFiles(runDir, shard);
+  const good: { c: RunCheckpoint; mtimeMs: number }[] = [];
+  for (const f of files) {
+    try {
+      good.push({ c: runCheckpointCodec.decode(readFileSync(f.path), f.path), mtimeMs: f.mtimeMs });
+    } catch {
+      // damaged: a resume skips it too
+    }
+    if (good.length === 2) break;
+  }
+  const newest = good[0]?.c;
+  if (!newest) {
+    const { samples, chains } = plan.config;
+    return {
+      checkpoints: files.length,
+      measured: 0,
+      planned: shardChains(chains, shard.index, shard.count).reduce(
+        (s, c) => s + chainSamples(samples, chains, c),
+        0,
+      ),
+      done: false,
+      rate: Number.NaN,
+      eta: Number.NaN,
+      age: Number.NaN,
+    };
+  }
+  const p = checkpointProgress(plan, newest);
+  const before = good[1] ? checkpointProgress(plan, good[1].c) : { measured: 0 };
+  const dt = newest.elapsed - (good[1]?.c.elapsed ?? 0);
+  const rate = dt > 0 ? (p.measured - before.measured) / dt : Number.NaN;
+  const done = p.running === 0 && p.pending === 0;
+  return {
+    checkpoints: files.length,
+    measured: p.measured,
+    planned: p.planned,
+    done,
+    rate,
+    eta: done ? 0 : rate > 0 ? (p.planned - p.measured) / rate : Number.NaN,
+    age: (now - good[0].mtimeMs) / 1000,
+    checkpoint: newest,
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * Chain snapshots as data: the check that one fits a run, and their file format.
+ */
+import { defineCodec, packSpins, UsageError, unpackSpins } from '@rsrg/core';
+import { accumulatorFromData, accumulatorToData, float64Bytes, float64FromBytes } from './accumulator.js';
+import { binSamples, chainSamples } from './config/partition.js';
+import type { McrgSetup } from './config/types.js';
+import type { ChainSnapshot } from './protocol.js';
+
+/** The energy series kept per chain for τ_int (the first values). */
+export const TAU_SERIES_LENGTH = 65_536;
+
+/**
+ * The jackknife bin a chain of `n` measurements is in after `k` of them, and the measurements
+ * still to go into it: where `runChain`'s measurement stands after k measurements.
+ */
+export function binPosition(n: number, bins: number, k: number): { bin: number; left: number } {
+  let bin = 0;
+  let left = binSamples(n, bins, 0);
+  let rest = k;
+  while (rest > 0 && bin < bins) {
+    if (left === 0) {
+      left = binSamples(n, bins, ++bin);
+      continue;
+    }
+    const take = Math.min(left, rest);
+    left -= take;
+    rest -= take;
+  }
+  return { bin, left };
+}
+
+/**
+ * Checks that `s` is a snapshot of chain `chain` of the run `setup` describes: the lattice,
+ * the projectors and their bins, positions within the chain, and the bin position they imply.
+ * Throws a UsageError naming the first mismatch.
+ */
+export function checkSnapshot(setup: McrgSetup, chain: number, s: ChainSnapshot): void {
+  const { thermalize, binsPerChain, samples, chains, levels } = setup.config;
+  const n = chainSamples(samples, chains, chain);
+  const fail = (what: string) => {
+    throw new UsageError(`the snapshot of chain ${s.chain} does not fit chain ${chain} of this run: ${what}`);
+  };
+  if (s.chain !== chain) fail('another chain');
+  if (s.spins.length !== setup.lattice.volume)
+    fail(`${s.spins.length} spins, the lattice has ${setup.lattice.volume}`);
+  if (s.rng.length !== 4) fail('the sampling stream is not 4 words');
+  const p = setup.projectors.length;
+  if (s.streams.length !== 4 * p || s.accumulators.length !== p)
+    fail(`${s.accumulators.length} projectors, the run has ${p}`);
+  const m = setup.couplings.even.length + setup.couplings.odd.length;
+  for (const a of s.accumulators) {
+    if (
+      a.levels !== levels ||
+      a.blockSize !== setup.blockSize ||
+      a.nEven + a.nOdd !== m ||
+      a.nEven !== setup.couplings.even.length ||
+      a.bins !== binsPerChain
+    )
+      fail('bins of another shape (levels, block size, couplings or bins per chain differ)');
+  }
+  const whole = (v: number) => Number.isSafeInteger(v) && v >= 0;
+  if (!whole(s.thermalized) || s.thermalized > thermalize)
+    fail(`${s.thermalized} thermalization moves done, of ${thermalize}`);
+  if (!whole(s.measured) || s.measured > n) fail(`${s.measured} measurements done, of ${n}`);
+  if (s.measured > 0 && s.thermalized !== thermalize)
+    fail('measurements before the end of the thermalization');
+  if (s.phase !== (s.thermalized < thermalize ? 'thermalize' : 'measure')) fail(`phase '${s.phase}'`);
+  const expected = binPosition(n, binsPerChain, s.measured);
+  if (s.bin !== expected.bin || s.left !== expected.left)
+    fail(`bin ${s.bin} with ${s.left} left, expected bin ${expected.bin} with ${expected.left} left`);
+  if (s.energy.length !== Math.min(s.measured, TAU_SERIES_LENGTH))
+    fail('an energy series of the wrong length');
+  if (!whole(s.moves) || !whole(s.spinsUpdated)) fail('move counters are not non-negative integers');
+}
+
+function isMap(d: unknown): d is Record<string, unknown> {
+  return typeof d === 'object' && d !== null && !Array.isArray(d) && !ArrayBuffer.isView(d);
+}
+
+function wholeField(o: Record<string, unknown>, name: string): number {
+  const v = o[name];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new Error(`field '${name}' is ${JSON.stringify(v)}, not a non-negative integer`);
+  return v;
+}
+
+function words(o: Record<string, unknown>, name: string, count?: number): Uint32Array {
+  const v = o[name];
+  if (
+    !Array.isArray(v) ||
+    (count !== undefined && v.length !== count) ||
+    !v.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)
+  )
+    throw new Error(`field '${name}' is not ${count ?? 'a list of'} unsigned 32-bit words`);
+  return Uint32Array.from(v as number[]);
+}
+
+/**
+ * A snapshot as a msgpack payload: spins bit-packed when every one is ±1 (else one byte
+ * each), float arrays little-endian, RNG states as lists of words. For files that embed
+ * snapshots (run checkpoints); `chainSnapshotCodec` is the file of one.
+ */
+export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
+  const ising = s.spins.every((v) => v === 1 || v === -1);
+  return {
+    chain: s.chain,
+    phase: s.phase,
+    thermalized: s.thermalized,
+    measured: s.measured,
+    bin: s.bin,
+    left: s.left,
+    volume: s.spins.length,
+    spinEncoding: ising ? 'bits' : 'int8',
+    spins: ising ? packSpins(s.spins) : new Uint8Array(s.spins.buffer, s.spins.byteOffset, s.spins.length),
+    rng: Array.from(s.rng),
+    moves: s.moves,
+    streams: Array.from(s.streams),
+    accumulators: s.accumulators.map(accumulatorToData),
+    energy: float64Bytes(s.energy),
+    spinsUpdated: s.spinsUpdated,
+  };
+}
+
+/** The inverse of `chainSnapshotToData`; throws an Error naming a malformed field. */
+export function chainSnapshotFromData(d: unknown): ChainSnapshot {
+  if (!isMap(d)) throw new Error('snapshot is not a map');
+  const volume = wholeField(d, 'volume');
+  const raw = d.spins;
+  let spins: Int8Array;
+  if (d.spinEncoding === 'bits') {
+    if (!(raw instanceof Uint8Array) || raw.length !== (volume + 7) >> 3)
+      throw new Error(`field 'spins' does not hold ${volume} packed spins`);
+    spins = unpackSpins(raw, volume);
+  } else if (d.spinEncoding === 'int8') {
+    if (!(raw instanceof Uint8Array) || raw.length !== volume)
+      throw new Error(`field 'spins' does not hold ${volume} spins`);
+    spins = new Int8Array(raw.slice().buffer);
+  } else {
+    throw new Error(`field 'spinEncoding' is ${JSON.stringify(d.spinEncoding)}, not 'bits' or 'int8'`);
+  }
+  if (d.phase !== 'thermalize' && d.phase !== 'measure')
+    throw new Error(`field 'phase' is ${JSON.stringify(d.phase)}, not 'thermalize' or 'measure'`);
+  if (!Array.isArray(d.accumulators)) throw new Error("field 'accumulators' is not a list");
+  const accumulators = d.accumulators.map(accumulatorFromData);
+  const streams = words(d, 'streams');
+  if (streams.length !== 4 * accumulators.length)
+    throw new Error(`field 'streams' does not hold one stream per projector`);
+  const measured = wholeField(d, 'measured');
+  const energyBytes = d.energy;
+  if (!(energyBytes instanceof Uint8Array) || energyBytes.length % 8 !== 0)
+    throw new Error("field 'energy' is not a list of float64");
+  return {
+    chain: wholeField(d, 'chain'),
+    phase: d.phase,
+    thermalized: wholeField(d, 'thermalized'),
+    measured,
+    bin: wholeField(d, 'bin'),
+    left: wholeField(d, 'left'),
+    spins,
+    rng: words(d, 'rng', 4),
+    moves: wholeField(d, 'moves'),
+    streams,
+    accumulators,
+    energy: float64FromBytes(energyBytes, energyBytes.length / 8, 'energy'),
+    spinsUpdated: wholeField(d, 'spinsUpdated'),
+  };
+}
+
+/** The file of one chain snapshot (kind 'chain-snapshot', checksummed like every rsrg file). */
+export const chainSnapshotCodec = defineCodec<ChainSnapshot>({
+  kind: 'chain-snapshot',
+  version: 1,
+  toData: chainSnapshotToData,
+  fromData: chainSnapshotFromData,
+});
