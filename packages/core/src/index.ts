@@ -41,6 +41,7 @@ export { type EstimateKey, estimateKey, type Sector } from './estimate.js';
 export { boltzmannDistribution, interactionTable, MAX_ENUMERATION_SITES } from './exact/enumerate.js';
 export {
   type AtomicWriteOptions,
+  type AtomicWriterOptions,
   assertDistinctPaths,
   describeSystemError,
   type NamedPath,
@@ -48,6 +49,7 @@ export {
   readCodecFile,
   readFileChecked,
   writeFileAtomic,
+  writeFileAtomicWith,
 } from './files/index.js';
 export * from './guards/index.js';
 export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './hamiltonian.js';

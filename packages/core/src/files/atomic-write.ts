@@ -5,6 +5,7 @@ import {
   fsyncSync,
   lstatSync,
   openSync,
+  readFileSync,
   realpathSync,
   renameSync,
   type Stats,
@@ -143,5 +144,79 @@ export function writeFileAtomic(
       }
     }
     throw err instanceof RsrgError ? err : fail(label, err);
+  }
+}
+
+/** Options of `writeFileAtomicWith`. */
+export interface AtomicWriterOptions {
+  /** How the file is named in an error message (default: the path as given). */
+  readonly label?: string;
+  /** The reason for a writer's own errors, when it has a better one than the system's (e.g. HDF5's). */
+  readonly reason?: (cause: unknown) => string | undefined;
+}
+
+/**
+ * `writeFileAtomic` for writers that must write a file of their own (h5wasm opens its file by
+ * name, a large .npy is streamed): `write` gets a fresh temporary path in the same directory
+ * as `path` and fills it; the file is then synced to disk and renamed over `path`, and the
+ * directory synced. A reader sees the old file or the new one, never a part; a failure leaves
+ * the old file as it was and removes the temporary one. Errors are one-line RsrgErrors naming
+ * `label` (an RsrgError thrown by `write` passes unchanged). A device or pipe is written in
+ * place (the temporary file copied into it); a directory is refused.
+ *
+ * @example
+ * await writeFileAtomicWith('result.h5', (temp) => writeHdf5(temp, contents), { label: 'result.h5' });
+ */
+export async function writeFileAtomicWith(
+  path: string,
+  write: (temp: string) => void | Promise<void>,
+  options: AtomicWriterOptions = {},
+): Promise<void> {
+  const label = options.label ?? path;
+  const failure = (cause: unknown, what = '') => {
+    const reason = options.reason?.(cause);
+    return reason === undefined
+      ? fail(label, cause, what)
+      : new RsrgError(`cannot write ${label}: ${what}${reason}`);
+  };
+  const target = targetOf(path);
+  const dir = dirname(target);
+  let st: Stats | undefined;
+  try {
+    st = statSync(target);
+  } catch (err) {
+    if (systemErrorCode(err) !== 'ENOENT') throw failure(err);
+  }
+  if (st?.isDirectory()) throw new RsrgError(`cannot write ${label}: it is a directory`);
+  try {
+    if (!statSync(dir).isDirectory()) throw new RsrgError(`${dir} is not a directory`);
+  } catch (err) {
+    if (systemErrorCode(err) === 'ENOENT') throw failure(err, `the directory ${dir} does not exist: `);
+    throw failure(err);
+  }
+  const temp = tempName(target);
+  try {
+    await write(temp);
+    if (st && !st.isFile()) {
+      writeFileSync(target, readFileSync(temp));
+      unlinkSync(temp);
+      return;
+    }
+    const fd = openSync(temp, 'r+');
+    try {
+      if (st) fchmodSync(fd, st.mode & 0o7777);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+    syncDirectory(dir);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // not created, or already renamed: nothing to remove
+    }
+    throw err instanceof RsrgError ? err : failure(err);
   }
 }

@@ -1,4 +1,9 @@
-export { type AtomicWriteOptions, writeFileAtomic } from './atomic-write.js';
+export {
+  type AtomicWriteOptions,
+  type AtomicWriterOptions,
+  writeFileAtomic,
+  writeFileAtomicWith,
+} from './atomic-write.js';
 export { assertDistinctPaths, type NamedPath } from './distinct-paths.js';
 export { type ReadCheckedOptions, readCodecFile, readFileChecked } from './read-checked.js';
 export { describeSystemError } from './system-error.js';
