@@ -37,7 +37,7 @@ export {
   termOrbit,
 } from './couplings.js';
 export * from './errors/index.js';
-export { type EstimateKey, estimateKey, type Sector } from './estimate.js';
+export { type EstimateKey, type EstimateRow, estimateKey, estimateRow, type Sector } from './estimate.js';
 export { boltzmannDistribution, interactionTable, MAX_ENUMERATION_SITES } from './exact/enumerate.js';
 export {
   type AtomicWriteOptions,

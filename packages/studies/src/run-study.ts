@@ -1,4 +1,5 @@
 import {
+  estimateRow,
   type PluginOptions,
   type ProjectorTrainer,
   type Registry,
@@ -323,16 +324,7 @@ export async function runStudy(
   );
   const tMeasure = seconds(t);
 
-  const estimates = measurement.estimates.map((e) => ({
-    projector: e.projector,
-    sector: e.sector,
-    nr: e.nr,
-    nc: e.nc,
-    y: e.y,
-    error: e.error,
-    lambda: e.lambda,
-    lambdaError: e.lambdaError,
-  }));
+  const estimates = measurement.estimates.map((e) => estimateRow(e) as StudyRun['estimates'][number]);
   return {
     study,
     scaleId,

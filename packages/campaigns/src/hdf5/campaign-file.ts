@@ -5,7 +5,14 @@
  * Carlo.jl-style binned observables for readers in Python.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { FileFormatError, type ProjectorOptions, RsrgError, readFileChecked, UsageError } from '@rsrg/core';
+import {
+  type EstimateRow as CoreEstimateRow,
+  FileFormatError,
+  type ProjectorOptions,
+  RsrgError,
+  readFileChecked,
+  UsageError,
+} from '@rsrg/core';
 import { type Accumulator, createAccumulator } from '@rsrg/mcrg';
 import type { File, Group } from 'h5wasm/node';
 import { writeAtomically } from '../files/atomic-output.js';
@@ -55,25 +62,8 @@ export interface CampaignProjector {
   readonly accumulator: Accumulator;
 }
 
-/** One row of `/estimates`. */
-export interface EstimateRow {
-  /** The projector's label. */
-  readonly projector: string;
-  /** 'even' (y_t) or 'odd' (y_h). */
-  readonly sector: 'even' | 'odd';
-  /** RG step N_r. */
-  readonly nr: number;
-  /** Couplings kept N_c. */
-  readonly nc: number;
-  /** y = ln λ / ln b (NaN when undefined). */
-  readonly y: number;
-  /** Jackknife error of y. */
-  readonly error: number;
-  /** The eigenvalue λ. */
-  readonly lambda: number;
-  /** Jackknife error of λ. */
-  readonly lambdaError: number;
-}
+/** One row of `/estimates`: core's estimate row, always with its projector. */
+export type EstimateRow = CoreEstimateRow & { readonly projector: string };
 
 /** A binned observable, as Carlo.jl stores one: `/observables/<name>/samples` and `bin_length`. */
 export interface BinnedObservable {

@@ -1,4 +1,4 @@
-import { UsageError } from '@rsrg/core';
+import { estimateRow, UsageError } from '@rsrg/core';
 import type { Accumulator, McrgResult } from '@rsrg/mcrg';
 import {
   type BinnedObservable,
@@ -65,16 +65,7 @@ export function resultContents(
   }
   const { config } = result;
   const chains = options.chains ?? Array.from({ length: config.chains }, (_, c) => c);
-  const estimates: EstimateRow[] = result.estimates.map((e) => ({
-    projector: e.projector,
-    sector: e.sector,
-    nr: e.nr,
-    nc: e.nc,
-    y: e.y,
-    error: e.error,
-    lambda: e.lambda,
-    lambdaError: e.lambdaError,
-  }));
+  const estimates = result.estimates.map((e) => estimateRow(e) as EstimateRow);
   return {
     parameters: options.parameters ?? config,
     seed: config.seed,

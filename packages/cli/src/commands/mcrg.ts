@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { assertDistinctPaths, type Registry } from '@rsrg/core';
+import { assertDistinctPaths, estimateRow, type Registry } from '@rsrg/core';
 import type { McrgConfig, McrgResult, ResolvedMcrgConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
@@ -233,16 +233,7 @@ export function mcrgJson(result: McrgResult, cliVersion: string) {
     blockSize: result.blockSize,
     lattices: result.lattices,
     couplings: result.couplings,
-    estimates: result.estimates.map((e) => ({
-      ...(several && { projector: e.projector }),
-      sector: e.sector,
-      nr: e.nr,
-      nc: e.nc,
-      y: e.y,
-      error: e.error,
-      lambda: e.lambda,
-      lambdaError: e.lambdaError,
-    })),
+    estimates: result.estimates.map((e) => estimateRow(e, several)),
     samples: result.samples,
     bins: result.bins,
     tauInt: result.tauInt,
