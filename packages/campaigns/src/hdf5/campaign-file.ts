@@ -63,7 +63,10 @@ export interface CampaignProjector {
 }
 
 /** One row of `/estimates`: core's estimate row, always with its projector. */
-export type EstimateRow = CoreEstimateRow & { readonly projector: string };
+export type EstimateRow = CoreEstimateRow & {
+  /** The projector's label. */
+  readonly projector: string;
+};
 
 /** A binned observable, as Carlo.jl stores one: `/observables/<name>/samples` and `bin_length`. */
 export interface BinnedObservable {
