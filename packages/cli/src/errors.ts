@@ -9,6 +9,11 @@ export const EXIT = {
   failure: 1,
   /** It was called wrongly (a UsageError): an unknown option or id, a bad value, an unsupported request. */
   usage: 2,
+  /**
+   * A resumable run (`--run-dir`) wrote a checkpoint and stopped on a signal (SIGINT, SIGTERM,
+   * SIGUSR1): EX_TEMPFAIL, "try again later"; the same command resumes it.
+   */
+  checkpointed: 75,
   /** It was interrupted (SIGINT, or its abort signal): 128 + 2, as shells report it. */
   interrupted: 130,
 } as const;
@@ -32,7 +37,12 @@ function commanderMessage(err: CommanderError): string {
   return err.message.replace(/^error:\s*/, '');
 }
 
-const KNOWN_CODES: ReadonlySet<number> = new Set([EXIT.failure, EXIT.usage, EXIT.interrupted]);
+const KNOWN_CODES: ReadonlySet<number> = new Set([
+  EXIT.failure,
+  EXIT.usage,
+  EXIT.checkpointed,
+  EXIT.interrupted,
+]);
 
 function exitCode(err: unknown): number {
   if (err instanceof CommanderError) return EXIT.usage;

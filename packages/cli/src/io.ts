@@ -20,10 +20,16 @@ export interface CliIo {
   readonly cwd: string;
   /** Aborts a running command (the binary wires it to SIGINT). */
   readonly signal?: AbortSignal;
+  /**
+   * Called by a command that can checkpoint (`rsrg mcrg --run-dir`): from then on SIGINT,
+   * SIGTERM and SIGUSR1 no longer interrupt the process but abort the returned signal, which
+   * asks the run to write a checkpoint and stop (exit 75). Undefined: no such signals arrive.
+   */
+  readonly checkpointOnSignals?: () => AbortSignal;
 }
 
 /** The process's own streams; progress only when stderr is a terminal. */
-export function processIo(signal?: AbortSignal): CliIo {
+export function processIo(signal?: AbortSignal, checkpointOnSignals?: () => AbortSignal): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -31,6 +37,7 @@ export function processIo(signal?: AbortSignal): CliIo {
     env: process.env,
     cwd: process.cwd(),
     signal,
+    checkpointOnSignals,
   };
 }
 

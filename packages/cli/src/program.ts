@@ -3,8 +3,10 @@ import { Command, Option } from 'commander';
 import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
 import { mcrgCommand } from './commands/mcrg.js';
+import { mergeCommand } from './commands/merge.js';
 import { reproduceCommand } from './commands/reproduce.js';
 import { sampleCommand } from './commands/sample.js';
+import { statusCommand } from './commands/status.js';
 import { submitCommand } from './commands/submit.js';
 import { trainCommand } from './commands/train.js';
 import type { CommandContext } from './context.js';
@@ -55,7 +57,9 @@ export function buildProgram(io: CliIo, version: string): Command {
   ]) {
     add(program, ctx).helpOption('-h, --help', 'show help').exitOverride().configureOutput(QUIET(io));
   }
-  submitCommand(program, ctx).helpOption('-h, --help', 'show help').exitOverride().configureOutput(QUIET(io));
+  for (const add of [submitCommand, mergeCommand, statusCommand]) {
+    add(program, ctx).helpOption('-h, --help', 'show help').exitOverride().configureOutput(QUIET(io));
+  }
   program
     .command('help')
     .argument('[command]', 'the command to explain')

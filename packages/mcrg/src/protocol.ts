@@ -134,8 +134,22 @@ export interface ChainSnapshot {
  * its snapshot (none when it was stopped before it started, with nothing to resume from).
  */
 export type ChainOutcome =
-  | { readonly status: 'done'; readonly chain: number; readonly result: ChainResult }
-  | { readonly status: 'stopped'; readonly chain: number; readonly snapshot?: ChainSnapshot };
+  | {
+      /** The chain ran to its end. */
+      readonly status: 'done';
+      /** The chain's index in the run. */
+      readonly chain: number;
+      /** Its bins and numbers. */
+      readonly result: ChainResult;
+    }
+  | {
+      /** The chain stopped on request before its end. */
+      readonly status: 'stopped';
+      /** The chain's index in the run. */
+      readonly chain: number;
+      /** Where it stood, to resume from (none when it stopped before its first check point). */
+      readonly snapshot?: ChainSnapshot;
+    };
 
 /** What one sampling chain of `sampleEnsemble` hands back. */
 export interface EnsembleChain {

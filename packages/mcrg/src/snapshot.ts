@@ -14,7 +14,16 @@ export const TAU_SERIES_LENGTH = 65_536;
  * The jackknife bin a chain of `n` measurements is in after `k` of them, and the measurements
  * still to go into it: where `runChain`'s measurement stands after k measurements.
  */
-export function binPosition(n: number, bins: number, k: number): { bin: number; left: number } {
+export function binPosition(
+  n: number,
+  bins: number,
+  k: number,
+): {
+  /** The bin (0..bins−1) the next measurement goes into. */
+  bin: number;
+  /** Measurements still to go into that bin. */
+  left: number;
+} {
   let bin = 0;
   let left = binSamples(n, bins, 0);
   let rest = k;

@@ -26,9 +26,28 @@ import {
 
 /** Where one chain of a shard stands in a checkpoint. */
 export type ChainEntry =
-  | { readonly chain: number; readonly status: 'pending' }
-  | { readonly chain: number; readonly status: 'running'; readonly snapshot: ChainSnapshot }
-  | { readonly chain: number; readonly status: 'done'; readonly result: ChainResult };
+  | {
+      /** The chain's index in the run. */
+      readonly chain: number;
+      /** Not started yet. */
+      readonly status: 'pending';
+    }
+  | {
+      /** The chain's index in the run. */
+      readonly chain: number;
+      /** Started, not finished. */
+      readonly status: 'running';
+      /** Its latest snapshot: where it resumes. */
+      readonly snapshot: ChainSnapshot;
+    }
+  | {
+      /** The chain's index in the run. */
+      readonly chain: number;
+      /** Finished. */
+      readonly status: 'done';
+      /** Its bins and numbers. */
+      readonly result: ChainResult;
+    };
 
 /**
  * The state of a shard's run (the whole run is shard 0/1): every chain pending, running
@@ -52,7 +71,18 @@ export interface RunCheckpoint {
 export function checkpointProgress(
   plan: Plan,
   checkpoint: RunCheckpoint,
-): { measured: number; planned: number; done: number; running: number; pending: number } {
+): {
+  /** Measurements done over the checkpoint's chains. */
+  measured: number;
+  /** Measurements the plan gives those chains. */
+  planned: number;
+  /** Chains finished. */
+  done: number;
+  /** Chains started, not finished. */
+  running: number;
+  /** Chains not started. */
+  pending: number;
+} {
   let measured = 0;
   let planned = 0;
   const count = { done: 0, running: 0, pending: 0 };

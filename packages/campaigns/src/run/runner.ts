@@ -55,6 +55,7 @@ export interface ResumableOptions extends McrgHooks {
 /** How `runResumable` ended: every chain done, or stopped on request with its last checkpoint. */
 export type ResumableOutcome =
   | {
+      /** Every chain of the shard ran to its end. */
       readonly status: 'done';
       /** The shard's chains, finished. */
       readonly shard: ShardResult;
@@ -62,11 +63,13 @@ export type ResumableOutcome =
       readonly resumedFrom?: RunCheckpoint;
     }
   | {
+      /** Stopped on request (`stop`), after a last checkpoint. */
       readonly status: 'stopped';
       /** The checkpoint written last: run again to resume from it. */
       readonly checkpoint: RunCheckpoint;
-      /** Measurements done over the shard's chains, and planned. */
+      /** Measurements done over the shard's chains. */
       readonly measured: number;
+      /** Measurements the plan gives the shard's chains. */
       readonly planned: number;
     };
 

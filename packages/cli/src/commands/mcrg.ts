@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { assertDistinctPaths, estimateRow, type Registry } from '@rsrg/core';
+import { parseShard, type ShardSpec } from '@rsrg/campaigns';
+import { assertDistinctPaths, estimateRow, type Registry, UsageError } from '@rsrg/core';
 import type { McrgConfig, McrgResult, ResolvedMcrgConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
@@ -9,6 +10,7 @@ import { renderFields, renderTable } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
 import { integerAtLeast, keyValue, real } from '../options.js';
 import { progressBar } from '../progress.js';
+import { runInRunDir } from '../run-dir.js';
 import { addResourceOptions, chooseWorkers, guardMemory, type ResourceOptions } from '../sampling.js';
 
 /** Defaults that do not depend on the model; the rest come from the model and runMcrg. */
@@ -39,6 +41,40 @@ interface McrgOptions extends ResourceOptions {
   json?: boolean;
   out?: string;
   ensemble?: string;
+  runDir?: string;
+  checkpointEvery: number;
+  planOnly?: boolean;
+  shard?: ShardSpec;
+}
+
+/** The options that make up a run's configuration: given none, `--run-dir` runs the stored plan. */
+const MODEL_OPTIONS: readonly (keyof McrgOptions)[] = [
+  'model',
+  'size',
+  'coupling',
+  'sampler',
+  'projector',
+  'weights',
+  'projectorOption',
+  'samples',
+  'thermalize',
+  'interval',
+  'levels',
+  'chains',
+  'bins',
+  'seed',
+];
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** A number of seconds > 0, as an option value. */
+function positiveSeconds(option: string): (text: string) => number {
+  return (text) => {
+    const x = Number(text);
+    if (text.trim() === '' || !Number.isFinite(x) || x <= 0)
+      throw new UsageError(`${option} must be a number of seconds > 0, got '${text}'`);
+    return x;
+  };
 }
 
 /** `rsrg mcrg`: Swendsen's MCRG exponents y_t and y_h with jackknife errors. */
@@ -129,6 +165,23 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         'measure the configurations of an ensemble file (rsrg sample) instead of sampling; the sampling options then come from it',
       ),
     )
+    .addOption(
+      opt(
+        '--run-dir <dir>',
+        'run in this directory: write its plan (or check it), checkpoint, resume after a stop; without model options, run the stored plan',
+      ),
+    )
+    .addOption(
+      opt(
+        '--checkpoint-every <seconds>',
+        'with --run-dir: seconds between checkpoints',
+        positiveSeconds('--checkpoint-every'),
+      ).default(60),
+    )
+    .addOption(opt('--plan-only', 'with --run-dir: write the plan and stop'))
+    .addOption(
+      opt('--shard <I/N>', 'with --run-dir: run only shard I of N (its chains), for rsrg merge', parseShard),
+    )
     .addOption(opt('--json', 'print one JSON object instead of text'))
     .addOption(
       opt(
@@ -138,6 +191,15 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     )
     .action(async (opts: McrgOptions, command: Command) => {
       const { io } = ctx;
+      const runDirOnly = ['checkpointEvery', 'planOnly', 'shard'] as const;
+      if (opts.runDir === undefined) {
+        const stray = runDirOnly.find((k) => command.getOptionValueSource(k) === 'cli');
+        if (stray) throw new UsageError(`--${kebab(stray)} needs --run-dir`);
+      } else if (opts.ensemble !== undefined) {
+        throw new UsageError(
+          '--ensemble cannot be used with --run-dir: a run directory samples its configurations',
+        );
+      }
       // Nothing runs when an output would overwrite an input.
       assertDistinctPaths(
         [namedPath(io.cwd, '--ensemble', opts.ensemble), namedPath(io.cwd, '--weights', opts.weights)],
@@ -165,7 +227,13 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         ...((opts.weights !== undefined || opts.projectorOption !== undefined) && {
           projectorOptions: {
             ...opts.projectorOption,
-            ...(opts.weights !== undefined && { weights: weightsFile(io, opts.weights) }),
+            ...(opts.weights !== undefined && {
+              // Absolute in a plan: a scheduler's task runs it from another directory.
+              weights: weightsFile(
+                io,
+                opts.runDir === undefined ? opts.weights : resolve(io.cwd, opts.weights),
+              ),
+            }),
           },
         }),
         ...(opts.interval !== undefined && { interval: opts.interval }),
@@ -173,6 +241,28 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         ...(opts.chains !== undefined && { chains: opts.chains }),
         ...(opts.bins !== undefined && { binsPerChain: opts.bins }),
       };
+      if (opts.runDir !== undefined) {
+        const modelGiven = MODEL_OPTIONS.some((k) => command.getOptionValueSource(k) === 'cli');
+        await runInRunDir(
+          ctx,
+          registry,
+          {
+            runDir: resolve(io.cwd, opts.runDir),
+            config: modelGiven ? config : undefined,
+            checkpointEvery: opts.checkpointEvery,
+            planOnly: opts.planOnly === true,
+            shard: opts.shard,
+            workers: chooseWorkers(io, opts.workers, Number.POSITIVE_INFINITY, opts.forceWorkers),
+          },
+          {
+            json: (r) => mcrgJson(r, ctx.version),
+            text: (r) => renderMcrg(r, registry),
+            asJson: opts.json === true,
+            out,
+          },
+        );
+        return;
+      }
       // Loaded here so that help, list and parse errors do not pay for the analyzer's imports.
       const { assertRunArraysFit, estimateMcrgMemory, prepareMcrg, runMcrg } = await import('@rsrg/mcrg');
       // Checked before anything is allocated: the configuration, the worker threads, the memory.

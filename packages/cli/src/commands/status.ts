@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readPlan, type ShardSpec, shardChains, shardProgress } from '@rsrg/campaigns';
+import { UsageError } from '@rsrg/core';
+import { type Command, Option } from 'commander';
+import type { CommandContext } from '../context.js';
+import { toJson } from '../format/json.js';
+import { renderTable } from '../format/table.js';
+import { checkpointedShards } from './merge.js';
+
+interface StatusOptions {
+  json?: boolean;
+  checkpointEvery: number;
+}
+
+/**
+ * A shard's state, by a heuristic: `done` when its result file exists (the whole run: when
+ * result.json does or its last checkpoint has every chain done), `running` when its newest
+ * checkpoint is younger than 2 checkpoint intervals + 30 s, `stalled` when older (stopped,
+ * killed, failed or queued again: the logs say which), `pending` without a checkpoint.
+ */
+export type ShardState = 'pending' | 'running' | 'stalled' | 'done';
+
+/** The shards (I/N) of a run directory: from its shard files, checkpoints and Slurm script. */
+function shardsOf(runDir: string, chains: number): ShardSpec[] {
+  const specs = new Map<string, ShardSpec>();
+  const add = (s: ShardSpec) => specs.set(`${s.index}/${s.count}`, s);
+  const script = join(runDir, 'slurm', 'array.sh');
+  if (existsSync(script)) {
+    const m = /^SHARDS=(\d+)$/m.exec(readFileSync(script, 'utf8'));
+    const n = m ? Number(m[1]) : 0;
+    for (let i = 0; i < n && n <= chains; i++) add({ index: i, count: n });
+  }
+  for (const s of checkpointedShards(runDir)) add(s);
+  if (specs.size === 0) add({ index: 0, count: 1 });
+  return [...specs.values()].sort((a, b) => a.count - b.count || a.index - b.index);
+}
+
+const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '—';
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/** `rsrg status <run-dir>`: one row per shard, from the checkpoints and the shard files. */
+export function statusCommand(program: Command, ctx: CommandContext): Command {
+  return program
+    .command('status')
+    .description('show how far each shard of a run directory has got')
+    .argument('<run-dir>', 'the run directory')
+    .addOption(
+      new Option(
+        '--checkpoint-every <seconds>',
+        'the runs’ checkpoint interval: a shard whose last checkpoint is older than 2 intervals + 30 s is stalled',
+      )
+        .argParser((t) => {
+          const x = Number(t);
+          if (!Number.isFinite(x) || x <= 0)
+            throw new UsageError(`--checkpoint-every must be a number of seconds > 0, got '${t}'`);
+          return x;
+        })
+        .default(60),
+    )
+    .addOption(new Option('--json', 'print one JSON object instead of text'))
+    .action((given: string, opts: StatusOptions) => {
+      const runDir = resolve(ctx.io.cwd, given);
+      const plan = readPlan(runDir);
+      const now = Date.now();
+      const rows = shardsOf(runDir, plan.config.chains).map((spec) => {
+        const p = shardProgress(runDir, plan, spec, now);
+        const chains = shardChains(plan.config.chains, spec.index, spec.count);
+        const file =
+          spec.count === 1 ? join(runDir, 'result.json') : join(runDir, 'shards', `${spec.index}.rsrg`);
+        const state: ShardState =
+          existsSync(file) || p.done
+            ? 'done'
+            : p.checkpoints === 0 || !Number.isFinite(p.age)
+              ? 'pending'
+              : p.age <= 2 * opts.checkpointEvery + 30
+                ? 'running'
+                : 'stalled';
+        return {
+          shard: `${spec.index}/${spec.count}`,
+          chains: [chains[0], chains[chains.length - 1]],
+          measured: state === 'done' ? p.planned : p.measured,
+          planned: p.planned,
+          rate: p.rate,
+          eta: state === 'done' ? 0 : p.eta,
+          checkpointAge: p.age,
+          state,
+        };
+      });
+      if (opts.json) {
+        ctx.io.stdout(
+          toJson({
+            command: 'status',
+            version: ctx.version,
+            runDir,
+            planHash: plan.planHash,
+            shards: rows.map((r) => ({
+              ...r,
+              rate: Number.isFinite(r.rate) ? r.rate : null,
+              eta: Number.isFinite(r.eta) ? r.eta : null,
+              checkpointAge: Number.isFinite(r.checkpointAge) ? r.checkpointAge : null,
+            })),
+          }),
+        );
+        return;
+      }
+      const table = renderTable(
+        ['shard', 'chains', 'measurements', 'rate /s', 'ETA', 'last checkpoint', 'state'],
+        rows.map((r) => [
+          r.shard,
+          `${r.chains[0]}–${r.chains[1]}`,
+          `${r.measured} / ${r.planned}`,
+          fmt(r.rate, 1),
+          duration(r.eta),
+          Number.isFinite(r.checkpointAge) ? `${duration(r.checkpointAge)} ago` : '—',
+          r.state,
+        ]),
+        ['right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      );
+      ctx.io.stdout(
+        `${runDir}: ${plan.config.chains} chains, ${plan.config.samples} measurements\n${table}\n`,
+      );
+    });
+}
