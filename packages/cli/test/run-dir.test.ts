@@ -2,7 +2,16 @@
 // directory, stopped by signals or killed at random moments and resumed, or split into shards
 // and merged, gives the estimates of the plain `rsrg mcrg --json`, bit for bit.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +44,7 @@ const LONG = [
   '--size',
   '16',
   '--samples',
-  '80000',
+  '240000',
   '--chains',
   '4',
   '--thermalize',
@@ -85,6 +94,22 @@ function started(args: string[]) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The modification time (ms) of the newest checkpoint in a run directory, 0 when none. */
+function newestCheckpoint(dir: string): number {
+  const checkpoints = join(dir, 'checkpoints');
+  if (!existsSync(checkpoints)) return 0;
+  let newest = 0;
+  for (const name of readdirSync(checkpoints)) {
+    if (!name.endsWith('.ckpt')) continue;
+    try {
+      newest = Math.max(newest, statSync(join(checkpoints, name)).mtimeMs);
+    } catch {
+      // replaced between the listing and the stat: the next poll sees its successor
+    }
+  }
+  return newest;
+}
+
 describe('rsrg mcrg --run-dir', () => {
   it('uninterrupted: the estimates of rsrg mcrg --json, and result.json and result.h5', async () => {
     const dir = fresh('whole');
@@ -106,23 +131,25 @@ describe('rsrg mcrg --run-dir', () => {
     const dir = fresh('signal');
     const args = ['mcrg', ...LONG, '--run-dir', dir, '--checkpoint-every', '0.2', '--json'];
     for (const signal of ['SIGTERM', 'SIGUSR1'] as const) {
+      // Signalled once this run has written a checkpoint of its own: it is under way, far from done.
+      const since = Date.now();
       const run = started(args);
-      await sleep(signal === 'SIGTERM' ? 900 : 1300);
+      await until(() => newestCheckpoint(dir) > since);
       run.child.kill(signal);
       const end = await run.exited;
       expect(end.code, end.stderr).toBe(75);
       expect(end.stderr).toMatch(
-        new RegExp(`^rsrg: error: stopped by ${signal}: checkpointed at \\d+ of 80000`),
+        new RegExp(`^rsrg: error: stopped by ${signal}: checkpointed at \\d+ of 240000`),
       );
     }
     const status = await rsrg(tmp, ['status', dir, '--json']);
     expect(status.code, status.stderr).toBe(0);
     const row = JSON.parse(status.stdout).shards[0];
-    expect(row).toMatchObject({ shard: '0/1', planned: 80000 });
+    expect(row).toMatchObject({ shard: '0/1', planned: 240000 });
     expect(row.measured).toBeGreaterThan(0);
     const partial = await rsrg(tmp, ['merge', dir, '--partial', '--json']);
     expect(partial.code, partial.stderr).toBe(0);
-    expect(partial.stderr).toMatch(/^rsrg: partial merge: \d+ of 80000 measurements/);
+    expect(partial.stderr).toMatch(/^rsrg: partial merge: \d+ of 240000 measurements/);
     const r = await rsrg(tmp, args);
     expect(r.code, r.stderr).toBe(0);
     expect(estimates(r.stdout)).toEqual(reference.get('long'));
