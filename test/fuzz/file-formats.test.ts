@@ -18,8 +18,8 @@
 //   point of these cases is that everything else is a clean error naming the file, and that the
 //   CLI names the file when a damaged header reaches it (a model id, a size).
 //
-// Result JSON (rsrg mcrg --out) has no checksum and nothing in the CLI reads it back: its cases
-// are a test.todo until the project decides on a reader. It still serves as a wrong-kind input.
+// Result JSON (rsrg mcrg --out, result.json of run directories and studies) carries a SHA-256 of
+// the rest of the document; its cases go through core's reader (`readChecksummedJson`).
 //
 // FUZZ_KEEP=1 keeps the generated files, to rerun a failing case's command by hand;
 // FUZZ_VERBOSE=1 adds every distinct error message to the summary.
@@ -27,7 +27,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chainStateCodec, Rng, readCodecFile, readFileChecked } from '@rsrg/core';
+import {
+  chainStateCodec,
+  Rng,
+  RsrgError,
+  readChecksummedJson,
+  readCodecFile,
+  readFileChecked,
+} from '@rsrg/core';
 import { ensembleCodec } from '@rsrg/mcrg';
 import { type RbmFilter, rbmProjectorCodec, readWeightDat } from '@rsrg/projectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -621,7 +628,42 @@ describe('file-format fuzz (issue 12): damaged, foreign, empty and missing input
     expect(total).toBeGreaterThanOrEqual(200);
   });
 
-  it.todo(
-    'result JSON (rsrg mcrg --out, reproduce result.json): no checksum and no reader in the CLI yet; cut, flipped, empty and directory cases wait for one',
-  );
+  it('result JSON (rsrg mcrg --out): cut at ≥ 20 offsets, flipped at ≥ 50 bytes, empty, a directory', () => {
+    const path = fx.real.resultJson;
+    const bytes = readFileSync(path);
+    const original = readChecksummedJson(path);
+    expect(original.checksum).toBe('verified');
+    const rng = Rng.stream(2024, 12);
+    const dir = mkdtempSync(join(fx.dir, 'result-json-'));
+    const damaged: Uint8Array[] = [new Uint8Array(0)];
+    for (let k = 0; k < 24; k++) damaged.push(bytes.subarray(0, Math.floor((k / 24) * bytes.length)));
+    for (let k = 0; k < 60; k++) {
+      const at = rng.nextU32() % bytes.length;
+      for (const mask of [0x01, 0xff]) {
+        const b = Uint8Array.from(bytes);
+        b[at] ^= mask;
+        damaged.push(b);
+      }
+    }
+    let named = 0;
+    let harmless = 0;
+    damaged.forEach((b, k) => {
+      const file = join(dir, `case-${k}.json`);
+      writeFileSync(file, b);
+      try {
+        const read = readChecksummedJson(file, { option: '--result' });
+        // Only a change JSON ignores may pass: the same document, the checksum verified.
+        expect(read.checksum).toBe('verified');
+        expect(read.value).toEqual(original.value);
+        harmless++;
+      } catch (err) {
+        expect(RsrgError.isInstance(err), String(err)).toBe(true);
+        expect((err as Error).message).toContain(file);
+        named++;
+      }
+    });
+    expect(() => readChecksummedJson(dir, { option: '--result' })).toThrow(/--result/);
+    expect(named + harmless).toBeGreaterThanOrEqual(140);
+    expect(named).toBeGreaterThan(harmless);
+  });
 });

@@ -20,7 +20,7 @@ import {
   writeCampaignFile,
   writeResultH5,
 } from '@rsrg/campaigns';
-import { type Registry, RsrgError, UsageError, writeFileAtomic } from '@rsrg/core';
+import { checksummedJson, type Registry, RsrgError, UsageError, writeFileAtomic } from '@rsrg/core';
 import type { McrgConfig, McrgResult } from '@rsrg/mcrg';
 import type { CommandContext } from './context.js';
 import { toJson } from './format/json.js';
@@ -160,9 +160,13 @@ export async function writeRunResult(
   plan: Plan,
   report: Pick<RunDirReport, 'json'>,
 ): Promise<void> {
-  writeFileAtomic(join(runDir, 'result.json'), toJson(report.json(result)), {
-    label: `${join(runDir, 'result.json')}`,
-  });
+  writeFileAtomic(
+    join(runDir, 'result.json'),
+    checksummedJson(report.json(result) as Record<string, unknown>),
+    {
+      label: `${join(runDir, 'result.json')}`,
+    },
+  );
   await writeResultH5(join(runDir, 'result.h5'), result, accumulators, { parameters: plan });
 }
 

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Registry, type Study } from '@rsrg/core';
+import { parseChecksummedJson, Registry, type Study } from '@rsrg/core';
 import { ensembleCodec } from '@rsrg/mcrg';
 import { chungKao2019, plugin as models } from '@rsrg/models';
 import { plugin as projectors, rbmPresets, rbmProjectorCodec } from '@rsrg/projectors';
@@ -121,7 +121,10 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
     for (const name of names) expect(existsSync(join(outDir, name)), name).toBe(true);
     // A finished run leaves neither the lock nor the INCOMPLETE marker.
     expect(readdirSync(outDir).sort()).toEqual(names.sort());
-    expect(JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8'))).toEqual(doc);
+    // result.json is the printed document and its checksum.
+    const written = parseChecksummedJson(readFileSync(join(outDir, 'result.json'), 'utf8'), 'result.json');
+    expect(written.checksum).toBe('verified');
+    expect(written.value).toEqual(doc);
     // The training data are not kept unless asked for.
     expect(existsSync(join(outDir, 'training-data.rsrg'))).toBe(false);
   });

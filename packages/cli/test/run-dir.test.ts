@@ -131,9 +131,11 @@ describe('rsrg mcrg --run-dir', () => {
     const dir = fresh('signal');
     const args = ['mcrg', ...LONG, '--run-dir', dir, '--checkpoint-every', '0.2', '--json'];
     for (const signal of ['SIGTERM', 'SIGUSR1'] as const) {
-      // Signalled once this run has written a checkpoint of its own: it is under way, far from done.
-      const since = Date.now();
+      // Signalled once this run has measured a while and written a checkpoint since: under way,
+      // with bins enough for a partial merge, and far from done.
       const run = started(args);
+      await sleep(800);
+      const since = Date.now();
       await until(() => newestCheckpoint(dir) > since);
       run.child.kill(signal);
       const end = await run.exited;

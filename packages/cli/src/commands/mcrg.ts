@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseShard, type ShardSpec } from '@rsrg/campaigns';
-import { assertDistinctPaths, estimateRow, type Registry, UsageError } from '@rsrg/core';
+import { assertDistinctPaths, checksummedJson, estimateRow, type Registry, UsageError } from '@rsrg/core';
 import type { McrgConfig, McrgResult, ResolvedMcrgConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
@@ -288,7 +288,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
       }
       io.signal?.throwIfAborted();
       const doc = mcrgJson(result, ctx.version);
-      if (out) writeOutFile(out, toJson(doc));
+      if (out) writeOutFile(out, checksummedJson(doc));
       io.stdout(opts.json ? toJson(doc) : renderMcrg(result, registry));
     });
   return addResourceOptions(mcrg);

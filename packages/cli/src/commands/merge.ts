@@ -11,7 +11,7 @@ import {
   shardProgress,
   shardResultCodec,
 } from '@rsrg/campaigns';
-import { UsageError } from '@rsrg/core';
+import { checksummedJson, UsageError } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { prepareOutFile, writeOutFile } from '../files.js';
@@ -143,7 +143,7 @@ export function mergeCommand(program: Command, ctx: CommandContext): Command {
       const result = withWorkers(await mergedResult(registry, merged), 1);
       const doc = mcrgJson(result, ctx.version);
       if (out) {
-        writeOutFile(out, toJson(doc));
+        writeOutFile(out, checksummedJson(doc));
         const h5 = `${out.endsWith('.json') ? out.slice(0, -'.json'.length) : out}.h5`;
         const { writeResultH5 } = await import('@rsrg/campaigns');
         await writeResultH5(h5, result, merged.accumulators, { parameters: plan });

@@ -1,4 +1,4 @@
-import { RNG_ALGORITHM } from '@rsrg/core';
+import { checksummedJson, RNG_ALGORITHM } from '@rsrg/core';
 import {
   type CurveLine,
   STUDY_FILES,
@@ -9,7 +9,6 @@ import {
   studyResult,
   studySummary,
 } from '@rsrg/studies';
-import { toJson } from '../format/json.js';
 import { formatPlain, formatValueError } from '../format/value-error.js';
 import { renderComparisonMarkdown } from './comparison.js';
 import { formatMetric } from './epoch-line.js';
@@ -295,6 +294,6 @@ export async function writeStudyReport(run: StudyRun, out: StudyOutput, cliVersi
   const done: StudyRun = { ...run, seconds: { ...run.seconds, report, total: run.seconds.total + report } };
   const doc = studyResult(done, { outDir: out.path, versions: { '@rsrg/cli': cliVersion } });
   out.write(STUDY_FILES.report, reportMarkdown(done, doc.versions));
-  out.write(STUDY_FILES.result, toJson(doc));
+  out.write(STUDY_FILES.result, checksummedJson(doc));
   return { run: done, doc };
 }
