@@ -1,6 +1,7 @@
 // Ctrl-C (SIGINT) stops every command within a second, with exit code 130, and leaves no output
 // file, whole or partial, nor a temporary file: sampling, sampling an ensemble, measuring one
-// (in worker threads and in the main thread), and listing while a plugin is still loading.
+// (in worker threads and in the main thread), training, a study, an export, and listing while a
+// plugin is still loading.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -132,6 +133,37 @@ describe('SIGINT', () => {
       expectNothingWritten(dir);
     },
   );
+
+  it('stops rsrg train (training in its own thread) with exit 130 and no projector file', async () => {
+    const dir = outDir();
+    const r = await interrupt(
+      dir,
+      ['train', '--data', join(tmp, 'e.rsrg'), '--width', '4', '--epochs', '1000', '--out', 'p.rsrg'],
+      1500,
+    );
+    expectInterrupted(r);
+    expectNothingWritten(dir);
+  });
+
+  it('stops rsrg reproduce with exit 130: no result, only the INCOMPLETE marker', async () => {
+    const dir = outDir();
+    const out = join(dir, 'run');
+    const r = await interrupt(dir, ['reproduce', 'chung-kao-2019', '--scale', 'quick', '--out', out]);
+    expectInterrupted(r);
+    expect(readdirSync(dir).sort()).toEqual(['earlier.json', 'run']);
+    // Nothing of the study's output: the marker that the directory holds no finished run, and the lock.
+    expect(readdirSync(out).filter((f) => f !== 'INCOMPLETE' && f !== '.rsrg-lock')).toEqual([]);
+    expect(readdirSync(out)).toContain('INCOMPLETE');
+  });
+
+  it('stops rsrg export with exit 130 and no output file', async () => {
+    const dir = outDir();
+    const r = await interrupt(dir, ['export', join(tmp, 'e.rsrg'), '--format', 'hdf5', '--out', 'e.h5'], 300);
+    // Loading HDF5 alone takes most of a second, so the signal comes first; were the export
+    // done by then, its file would be whole (written atomically) and this test would say so.
+    expectInterrupted(r);
+    expectNothingWritten(dir);
+  });
 
   it('stops rsrg list while a plugin is still loading', async () => {
     const r = await interrupt(tmp, ['--plugin', './slow-plugin.mjs', 'list'], 700);
