@@ -33,9 +33,9 @@ describe('result files carry a checksum', () => {
       expect(() => parseChecksummedJson(text.slice(0, cut), 'r.json')).toThrow(FileFormatError);
     }
     expect(() => parseChecksummedJson('[1,2]', 'r.json')).toThrow(/^r\.json is not a JSON result file/);
-    expect(() => parseChecksummedJson(text.replace(/"sha256": "[0-9a-f]+"/, '"sha256": 7'), 'r.json')).toThrow(
-      /checksum mismatch/,
-    );
+    expect(() =>
+      parseChecksummedJson(text.replace(/"sha256": "[0-9a-f]+"/, '"sha256": 7'), 'r.json'),
+    ).toThrow(/checksum mismatch/);
   });
 
   it('a result file of an earlier version (no checksum) reads, marked absent; read errors name the option', () => {
