@@ -111,24 +111,6 @@ export async function readEnsembleFile(
 }
 
 /**
- * Reads an ensemble file: `path` absolute, `given` as typed. Errors name the option and the
- * file as typed; `warn` gets the line for a file without a checksum. (`readEnsembleFile` is
- * the same with the command's I/O.)
- */
-export async function readEnsemble(
-  path: string,
-  given: string,
-  option = '--ensemble',
-  warn?: (text: string) => void,
-): Promise<Ensemble> {
-  const { ensembleCodec } = await import('@rsrg/mcrg');
-  const shown = resolve(given) === path ? given : path;
-  const { value, checksum } = readCodecFile(shown, ensembleCodec, { option });
-  if (checksum === 'absent' && warn) noteUnverified(warn, option, shown);
-  return value;
-}
-
-/**
  * A `--weights` file, checked before a run starts: it must be a readable file (a missing
  * file or a directory is a usage error naming the option); an rsrg file without a checksum
  * gets one warning. The projector reads and checks its contents. Returns the absolute path.

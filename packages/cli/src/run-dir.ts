@@ -143,7 +143,9 @@ export async function runInRunDir(
   const result = withWorkers(await mergedResult(registry, merged), request.workers);
   await writeRunResult(runDir, result, merged.accumulators, plan, report);
   if (report.out)
-    writeFileAtomic(report.out, toJson(report.json(result)), { label: `--out file ${report.out}` });
+    writeFileAtomic(report.out, checksummedJson(report.json(result) as Record<string, unknown>), {
+      label: `--out file ${report.out}`,
+    });
   io.stdout(report.asJson ? toJson(report.json(result)) : report.text(result));
 }
 

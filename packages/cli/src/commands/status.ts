@@ -4,7 +4,7 @@ import { readPlan, type ShardSpec, shardChains, shardProgress } from '@rsrg/camp
 import { UsageError } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
-import { toJson } from '../format/json.js';
+import { jsonHead, toJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import { checkpointedShards } from './merge.js';
 
@@ -96,7 +96,7 @@ export function statusCommand(program: Command, ctx: CommandContext): Command {
       if (opts.json) {
         ctx.io.stdout(
           toJson({
-            command: 'status',
+            ...jsonHead('status'),
             version: ctx.version,
             runDir,
             planHash: plan.planHash,

@@ -15,7 +15,7 @@ import {
 import { RsrgError, UsageError } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
-import { toJson } from '../format/json.js';
+import { jsonHead, toJson } from '../format/json.js';
 import { collect, integerAtLeast } from '../options.js';
 
 interface SubmitOptions {
@@ -113,7 +113,7 @@ export function submitCommand(program: Command, ctx: CommandContext): Command {
         sbatchArgs: opts.sbatchArg,
         signalBefore: opts.signalBefore,
       };
-      const base = { command: 'submit', version: ctx.version, scheduler: opts.scheduler };
+      const base = { ...jsonHead('submit'), version: ctx.version, scheduler: opts.scheduler };
 
       if (opts.dryRun) {
         const plan = planSlurm(spec);
