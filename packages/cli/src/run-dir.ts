@@ -8,13 +8,16 @@ import { join, resolve } from 'node:path';
 import {
   checkpointStore,
   EXIT_CHECKPOINTED,
+  extendRunDir,
   mergedResult,
   mergeShards,
   openRunDir,
   type Plan,
+  planShardChains,
+  readBase,
+  readPlan,
   type ShardResult,
   type ShardSpec,
-  shardChains,
   shardResultCodec,
   WHOLE_RUN,
   writeCampaignFile,
@@ -38,6 +41,10 @@ export interface RunDirRequest {
   readonly runDir: string;
   /** The configuration from the model options; undefined when none was given (run the stored plan). */
   readonly config?: McrgConfig;
+  /** Only the options the user typed (checked against a stored plan; the rest come from it). */
+  readonly typed?: McrgConfig;
+  /** Extend the finished run to `typed.chains` chains first (`--extend`). */
+  readonly extend?: boolean;
   /** Seconds between checkpoints. */
   readonly checkpointEvery: number;
   /** Write the plan and stop. */
@@ -90,7 +97,20 @@ export async function runInRunDir(
   const { io } = ctx;
   const { runDir } = request;
   if (request.config) checkWritable(runDir);
-  const plan = await openRunDir(registry, runDir, request.config);
+  if (request.extend) {
+    const before = readPlan(runDir).config;
+    // Every other parameter typed must be the run's, before anything changes.
+    const { chains: _, samples: __, ...others } = request.typed ?? {};
+    await openRunDir(registry, runDir, request.config, { typed: others });
+    const next = extendRunDir(registry, runDir, {
+      chains: request.typed?.chains ?? Number.NaN,
+      samples: request.typed?.samples,
+    });
+    io.stderr(
+      `rsrg: extended ${runDir} from ${before.chains} to ${next.config.chains} chains (${before.samples} → ${next.config.samples} measurements)${request.planOnly ? '' : '; the new chains run now'}\n`,
+    );
+  }
+  const plan = await openRunDir(registry, runDir, request.config, { typed: request.typed });
   if (request.planOnly) {
     io.stderr(
       `rsrg: plan written to ${join(runDir, 'plan.json')} (${plan.config.chains} chains, ${plan.config.samples} measurements)\n`,
@@ -99,7 +119,7 @@ export async function runInRunDir(
   }
   checkWritable(runDir);
   const shard = request.shard ?? WHOLE_RUN;
-  const chains = shardChains(plan.config.chains, shard.index, shard.count);
+  const chains = planShardChains(plan, shard);
   const stop = io.checkpointOnSignals?.();
   const { runResumable } = await import('@rsrg/campaigns');
   const progress = progressBar(io);
@@ -139,7 +159,8 @@ export async function runInRunDir(
     );
     return;
   }
-  const merged = mergeShards(plan, [outcome.shard]);
+  const base = readBase(runDir, plan);
+  const merged = mergeShards(plan, base ? [base.shard, outcome.shard] : [outcome.shard]);
   const result = withWorkers(await mergedResult(registry, merged), request.workers);
   await writeRunResult(runDir, result, merged.accumulators, plan, report);
   if (report.out)

@@ -15,6 +15,16 @@ export {
   type RunCheckpoint,
   runCheckpointCodec,
 } from './checkpoint.js';
+export { type ExtendRequest, extendRunDir } from './extend.js';
+export {
+  baseFile,
+  checkpointedShards,
+  type NamedShard,
+  readBase,
+  readShardFile,
+  runDirResults,
+  shardFiles,
+} from './finished.js';
 export {
   canonicalJson,
   comparePlan,
@@ -23,6 +33,7 @@ export {
   PLAN_FORMAT,
   PLAN_FORMAT_VERSION,
   type Plan,
+  type PlanBase,
   type PlanConfig,
   planConfig,
   planHash,
@@ -42,6 +53,7 @@ export {
   mergeShards,
   parseShard,
   partialChain,
+  planShardChains,
   type ShardChain,
   type ShardResult,
   type ShardSpec,

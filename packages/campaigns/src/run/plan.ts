@@ -41,6 +41,19 @@ export interface Plan {
   readonly createdAt: string;
   /** SHA-256 (hex) of the canonical JSON of { formatVersion, kind, config }. */
   readonly planHash: string;
+  /** Of an extended run (`rsrg mcrg --extend`): the chains it was extended from. */
+  readonly base?: PlanBase;
+}
+
+/**
+ * Where an extended run came from: chains 0 … `chains` − 1 finished under the earlier plans
+ * `from` (oldest first), and are kept in `base/<planHash>.rsrg`; the run's shards run the rest.
+ */
+export interface PlanBase {
+  /** How many chains were finished before the extension. */
+  readonly chains: number;
+  /** The plan hashes the run had before, oldest first. */
+  readonly from: readonly string[];
 }
 
 /**
@@ -149,6 +162,19 @@ export function readPlan(runDir: string): Plan {
   }
   if (plan.planHash !== planHash(plan.config)) {
     throw new FileFormatError(`${path}: its planHash does not match its configuration`);
+  }
+  const base = plan.base;
+  if (
+    base !== undefined &&
+    !(
+      Number.isSafeInteger(base.chains) &&
+      base.chains > 0 &&
+      base.chains < plan.config.chains &&
+      Array.isArray(base.from) &&
+      base.from.every((h) => typeof h === 'string')
+    )
+  ) {
+    throw new FileFormatError(`${path} is damaged (a bad "base")`);
   }
   return plan;
 }

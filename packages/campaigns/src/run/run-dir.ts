@@ -7,12 +7,26 @@ import { type Registry, UsageError } from '@rsrg/core';
 import { chainSamples, type McrgConfig, packageVersions, prepareMcrg } from '@rsrg/mcrg';
 import { checkpointFiles, checkpointProgress, type RunCheckpoint, runCheckpointCodec } from './checkpoint.js';
 import { comparePlan, createPlan, type Plan, planPath, readPlan, writePlan } from './plan.js';
-import { type ShardSpec, shardChains } from './shards.js';
+import { planShardChains, type ShardSpec } from './shards.js';
 
 /** Options of `openRunDir`. */
 export interface OpenRunDirOptions {
   /** Accept a plan written by other package versions (default false: refused, naming the package). */
   readonly otherVersions?: boolean;
+  /**
+   * Only the parameters the user typed. Against a stored plan they are laid over it, so the
+   * ones left out take the plan's values rather than their defaults, and a changed parameter
+   * is named as typed.
+   */
+  readonly typed?: McrgConfig;
+}
+
+/** The stored plan's configuration with `typed` laid over it (a typed projector replaces the plan's). */
+function overPlan(stored: Plan, typed: McrgConfig): McrgConfig {
+  const { projectors, ...rest } = stored.config;
+  const ownProjector =
+    typed.projector !== undefined || typed.projectorOptions !== undefined || typed.projectors !== undefined;
+  return { ...rest, ...(!ownProjector && { projectors }), ...typed };
 }
 
 /**
@@ -41,8 +55,9 @@ export async function openRunDir(
     return plan;
   }
   const stored = readPlan(runDir);
-  const requested = config
-    ? createPlan((await prepareMcrg(registry, config)).config, registry.sources, versions)
+  const asked = config && options.typed ? overPlan(stored, options.typed) : config;
+  const requested = asked
+    ? createPlan((await prepareMcrg(registry, asked)).config, registry.sources, versions)
     : { ...stored, versions };
   const why = comparePlan(stored, requested, { versions: !options.otherVersions });
   if (why !== undefined) throw new UsageError(`${why} (run directory ${runDir})`);
@@ -90,10 +105,7 @@ export function shardProgress(runDir: string, plan: Plan, shard: ShardSpec, now 
     return {
       checkpoints: files.length,
       measured: 0,
-      planned: shardChains(chains, shard.index, shard.count).reduce(
-        (s, c) => s + chainSamples(samples, chains, c),
-        0,
-      ),
+      planned: planShardChains(plan, shard).reduce((s, c) => s + chainSamples(samples, chains, c), 0),
       done: false,
       rate: Number.NaN,
       eta: Number.NaN,

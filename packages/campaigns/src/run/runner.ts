@@ -21,7 +21,7 @@ import {
   type RunCheckpoint,
 } from './checkpoint.js';
 import { comparePlan, createPlan, type Plan, planHash } from './plan.js';
-import { finishedChain, type ShardResult, type ShardSpec, shardChains, WHOLE_RUN } from './shards.js';
+import { finishedChain, planShardChains, type ShardResult, type ShardSpec, WHOLE_RUN } from './shards.js';
 
 /** Options of `runResumable`. */
 export interface ResumableOptions extends McrgHooks {
@@ -134,7 +134,7 @@ export async function runResumable(
   }
   const plan = options.plan ?? createPlan(setup.config, registry.sources, packageVersions(registry.sources));
   const shard = options.shard ?? WHOLE_RUN;
-  const chains = shardChains(setup.config.chains, shard.index, shard.count);
+  const chains = planShardChains(plan, shard);
 
   const loaded = store ? await store.load() : undefined;
   if (loaded) checkCheckpoint(loaded, hash, shard, chains);

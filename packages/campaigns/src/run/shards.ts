@@ -64,6 +64,15 @@ export function shardChains(chains: number, index: number, count: number): numbe
   return Array.from({ length: to - from }, (_, k) => from + k);
 }
 
+/**
+ * The chains shard I/N of a plan runs: `shardChains` over the plan's chains, or, for an
+ * extended run, over the chains added by the extension (the base's are finished).
+ */
+export function planShardChains(plan: Plan, shard: ShardSpec): number[] {
+  const first = plan.base?.chains ?? 0;
+  return shardChains(plan.config.chains - first, shard.index, shard.count).map((c) => c + first);
+}
+
 /** One chain of a shard: its `ChainResult`, and how much of it is done. */
 export interface ShardChain extends ChainResult {
   /** Measurements in its bins. */

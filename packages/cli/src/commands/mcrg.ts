@@ -45,6 +45,7 @@ interface McrgOptions extends ResourceOptions {
   checkpointEvery: number;
   planOnly?: boolean;
   shard?: ShardSpec;
+  extend?: boolean;
 }
 
 /** The options that make up a run's configuration: given none, `--run-dir` runs the stored plan. */
@@ -180,6 +181,12 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     )
     .addOption(opt('--plan-only', 'with --run-dir: write the plan and stop'))
     .addOption(
+      opt(
+        '--extend',
+        'with --run-dir and --chains M: add chains to the finished run, as long as its own; done, it equals a run of M chains from the start',
+      ),
+    )
+    .addOption(
       opt('--shard <I/N>', 'with --run-dir: run only shard I of N (its chains), for rsrg merge', parseShard),
     )
     .addOption(opt('--json', 'print one JSON object instead of text'))
@@ -191,7 +198,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     )
     .action(async (opts: McrgOptions, command: Command) => {
       const { io } = ctx;
-      const runDirOnly = ['checkpointEvery', 'planOnly', 'shard'] as const;
+      const runDirOnly = ['checkpointEvery', 'planOnly', 'shard', 'extend'] as const;
       if (opts.runDir === undefined) {
         const stray = runDirOnly.find((k) => command.getOptionValueSource(k) === 'cli');
         if (stray) throw new UsageError(`--${kebab(stray)} needs --run-dir`);
@@ -212,8 +219,9 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         opts.ensemble === undefined
           ? undefined
           : await readEnsembleFile(io, opts.ensemble, '--ensemble', registry);
-      const given = (key: keyof McrgOptions) => !ensemble || command.getOptionValueSource(key) === 'cli';
-      const config: McrgConfig = {
+      const typed = (key: keyof McrgOptions) => command.getOptionValueSource(key) === 'cli';
+      // The configuration from the options for which `given` holds (those with defaults).
+      const configOf = (given: (key: keyof McrgOptions) => boolean): McrgConfig => ({
         ...(given('model') && { model: opts.model }),
         ...(given('size') && { size: opts.size }),
         ...(given('samples') && { samples: opts.samples }),
@@ -240,15 +248,20 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         ...(opts.levels !== undefined && { levels: opts.levels }),
         ...(opts.chains !== undefined && { chains: opts.chains }),
         ...(opts.bins !== undefined && { binsPerChain: opts.bins }),
-      };
+      });
+      const config = configOf((key) => !ensemble || typed(key));
       if (opts.runDir !== undefined) {
-        const modelGiven = MODEL_OPTIONS.some((k) => command.getOptionValueSource(k) === 'cli');
+        const modelGiven = MODEL_OPTIONS.some(typed);
+        if (opts.extend && !typed('chains'))
+          throw new UsageError('--extend needs --chains: the number of chains to extend the run to');
         await runInRunDir(
           ctx,
           registry,
           {
             runDir: resolve(io.cwd, opts.runDir),
             config: modelGiven ? config : undefined,
+            typed: modelGiven ? configOf(typed) : undefined,
+            extend: opts.extend === true,
             checkpointEvery: opts.checkpointEvery,
             planOnly: opts.planOnly === true,
             shard: opts.shard,

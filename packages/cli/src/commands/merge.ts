@@ -1,15 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
-  checkpointShard,
   mergedResult,
   mergeShards,
+  type NamedShard,
   type Plan,
   readPlan,
-  type ShardResult,
-  type ShardSpec,
-  shardProgress,
-  shardResultCodec,
+  readShardFile,
+  runDirResults,
 } from '@rsrg/campaigns';
 import { checksummedJson, UsageError } from '@rsrg/core';
 import { type Command, Option } from 'commander';
@@ -23,68 +21,6 @@ interface MergeOptions {
   json?: boolean;
   out?: string;
   partial?: boolean;
-}
-
-/** A shard's result with the name messages give it (its file). */
-interface NamedShard {
-  readonly name: string;
-  readonly shard: ShardResult;
-}
-
-/** Reads a shard file: `<I>.rsrg`, or `<I>.h5` whose lossless `<I>.rsrg` lies beside it. */
-function readShardFile(path: string): NamedShard {
-  let file = path;
-  if (extname(path) === '.h5') {
-    file = join(resolve(path, '..'), `${basename(path, '.h5')}.rsrg`);
-    if (!existsSync(file))
-      throw new UsageError(
-        `${path}: merge reads the lossless shard file ${file} beside it, and it is missing`,
-      );
-  }
-  if (!existsSync(file)) throw new UsageError(`${path}: no such file`);
-  return { name: path, shard: shardResultCodec.decode(readFileSync(file), file) };
-}
-
-/** The shard files of a run directory (`shards/<I>.rsrg`), in index order. */
-export function shardFiles(runDir: string): string[] {
-  const dir = join(runDir, 'shards');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => /^\d+\.rsrg$/.test(n))
-    .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10))
-    .map((n) => join(dir, n));
-}
-
-/** The shards (I/N) that have checkpoints in a run directory, from the file names. */
-export function checkpointedShards(runDir: string): ShardSpec[] {
-  const dir = join(runDir, 'checkpoints');
-  if (!existsSync(dir)) return [];
-  const seen = new Map<string, ShardSpec>();
-  for (const name of readdirSync(dir)) {
-    const m = /^shard-(\d+)-of-(\d+)\.\d+\.ckpt$/.exec(name);
-    if (m) seen.set(`${m[1]}/${m[2]}`, { index: Number(m[1]), count: Number(m[2]) });
-  }
-  return [...seen.values()].sort((a, b) => a.count - b.count || a.index - b.index);
-}
-
-/**
- * The shards of a run directory to merge: every finished shard file, then, for each shard
- * with checkpoints but no file, its newest good checkpoint when it is finished (a whole run
- * of `rsrg mcrg --run-dir`) or when `partial`.
- */
-function runDirShards(runDir: string, plan: Plan, partial: boolean): NamedShard[] {
-  const shards = shardFiles(runDir).map(readShardFile);
-  const have = new Set(shards.map((s) => `${s.shard.shard.index}/${s.shard.shard.count}`));
-  for (const spec of checkpointedShards(runDir)) {
-    if (have.has(`${spec.index}/${spec.count}`)) continue;
-    const progress = shardProgress(runDir, plan, spec);
-    if (!progress.checkpoint || !(progress.done || partial)) continue;
-    shards.push({
-      name: `shard ${spec.index}/${spec.count} (checkpoint)`,
-      shard: checkpointShard(plan, progress.checkpoint),
-    });
-  }
-  return shards;
 }
 
 /**
@@ -121,7 +57,7 @@ export function mergeCommand(program: Command, ctx: CommandContext): Command {
         if (paths.length > 1) throw new UsageError('merge takes one run directory, or shard files');
         runDir = paths[0];
         plan = readPlan(runDir);
-        shards = runDirShards(runDir, plan, opts.partial === true);
+        shards = runDirResults(runDir, plan, { partial: opts.partial === true });
         if (shards.length === 0)
           throw new UsageError(`${runDir}: no finished shard to merge (--partial merges checkpoints too)`);
       } else {

@@ -1,12 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readPlan, type ShardSpec, shardChains, shardProgress } from '@rsrg/campaigns';
+import {
+  checkpointedShards,
+  planShardChains,
+  readPlan,
+  type ShardSpec,
+  shardProgress,
+} from '@rsrg/campaigns';
 import { UsageError } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { jsonHead, toJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
-import { checkpointedShards } from './merge.js';
 
 interface StatusOptions {
   json?: boolean;
@@ -69,9 +74,9 @@ export function statusCommand(program: Command, ctx: CommandContext): Command {
       const runDir = resolve(ctx.io.cwd, given);
       const plan = readPlan(runDir);
       const now = Date.now();
-      const rows = shardsOf(runDir, plan.config.chains).map((spec) => {
+      const rows = shardsOf(runDir, plan.config.chains - (plan.base?.chains ?? 0)).map((spec) => {
         const p = shardProgress(runDir, plan, spec, now);
-        const chains = shardChains(plan.config.chains, spec.index, spec.count);
+        const chains = planShardChains(plan, spec);
         const file =
           spec.count === 1 ? join(runDir, 'result.json') : join(runDir, 'shards', `${spec.index}.rsrg`);
         const state: ShardState =
@@ -100,6 +105,7 @@ export function statusCommand(program: Command, ctx: CommandContext): Command {
             version: ctx.version,
             runDir,
             planHash: plan.planHash,
+            ...(plan.base && { baseChains: plan.base.chains }),
             shards: rows.map((r) => ({
               ...r,
               rate: Number.isFinite(r.rate) ? r.rate : null,
@@ -124,7 +130,7 @@ export function statusCommand(program: Command, ctx: CommandContext): Command {
         ['right', 'right', 'right', 'right', 'right', 'right', 'left'],
       );
       ctx.io.stdout(
-        `${runDir}: ${plan.config.chains} chains, ${plan.config.samples} measurements\n${table}\n`,
+        `${runDir}: ${plan.config.chains} chains, ${plan.config.samples} measurements${plan.base ? ` (chains 0–${plan.base.chains - 1} done before --extend)` : ''}\n${table}\n`,
       );
     });
 }
