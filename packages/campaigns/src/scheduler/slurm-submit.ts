@@ -278,18 +278,19 @@ export function jobExitCode(state: string, exitCode: string): number {
   return state === 'COMPLETED' ? 0 : 1;
 }
 
+// The abort listener goes when the sleep ends: a long --wait polls thousands of times.
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((done, fail) => {
     if (signal?.aborted) return fail(signal.reason);
-    const t = setTimeout(done, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        fail(signal.reason);
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(t);
+      fail(signal?.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      done();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
