@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseShard, type ShardSpec } from '@rsrg/campaigns';
 import { assertDistinctPaths, checksummedJson, estimateRow, type Registry, UsageError } from '@rsrg/core';
 import type { McrgConfig, McrgResult, ResolvedMcrgConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
@@ -10,7 +9,6 @@ import { renderFields, renderTable } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
 import { integerAtLeast, keyValue, real } from '../options.js';
 import { progressBar } from '../progress.js';
-import { runInRunDir } from '../run-dir.js';
 import { addResourceOptions, chooseWorkers, guardMemory, type ResourceOptions } from '../sampling.js';
 
 /** Defaults that do not depend on the model; the rest come from the model and runMcrg. */
@@ -44,7 +42,7 @@ interface McrgOptions extends ResourceOptions {
   runDir?: string;
   checkpointEvery: number;
   planOnly?: boolean;
-  shard?: ShardSpec;
+  shard?: string;
   extend?: boolean;
 }
 
@@ -186,9 +184,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         'with --run-dir and --chains M: add chains to the finished run, as long as its own; done, it equals a run of M chains from the start',
       ),
     )
-    .addOption(
-      opt('--shard <I/N>', 'with --run-dir: run only shard I of N (its chains), for rsrg merge', parseShard),
-    )
+    .addOption(opt('--shard <I/N>', 'with --run-dir: run only shard I of N (its chains), for rsrg merge'))
     .addOption(opt('--json', 'print one JSON object instead of text'))
     .addOption(
       opt(
@@ -254,6 +250,9 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         const modelGiven = MODEL_OPTIONS.some(typed);
         if (opts.extend && !typed('chains'))
           throw new UsageError('--extend needs --chains: the number of chains to extend the run to');
+        // Loaded here, not at start-up: the campaign layer is only for run directories.
+        const { parseShard } = await import('@rsrg/campaigns');
+        const { runInRunDir } = await import('../run-dir.js');
         await runInRunDir(
           ctx,
           registry,
@@ -264,7 +263,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
             extend: opts.extend === true,
             checkpointEvery: opts.checkpointEvery,
             planOnly: opts.planOnly === true,
-            shard: opts.shard,
+            shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
             workers: chooseWorkers(io, opts.workers, Number.POSITIVE_INFINITY, opts.forceWorkers),
           },
           {

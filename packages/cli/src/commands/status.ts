@@ -1,12 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  checkpointedShards,
-  planShardChains,
-  readPlan,
-  type ShardSpec,
-  shardProgress,
-} from '@rsrg/campaigns';
+import type { ShardSpec } from '@rsrg/campaigns';
 import { UsageError } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
@@ -27,7 +21,7 @@ interface StatusOptions {
 export type ShardState = 'pending' | 'running' | 'stalled' | 'done';
 
 /** The shards (I/N) of a run directory: from its shard files, checkpoints and Slurm script. */
-function shardsOf(runDir: string, chains: number): ShardSpec[] {
+function shardsOf(runDir: string, chains: number, checkpointed: readonly ShardSpec[]): ShardSpec[] {
   const specs = new Map<string, ShardSpec>();
   const add = (s: ShardSpec) => specs.set(`${s.index}/${s.count}`, s);
   const script = join(runDir, 'slurm', 'array.sh');
@@ -36,7 +30,7 @@ function shardsOf(runDir: string, chains: number): ShardSpec[] {
     const n = m ? Number(m[1]) : 0;
     for (let i = 0; i < n && n <= chains; i++) add({ index: i, count: n });
   }
-  for (const s of checkpointedShards(runDir)) add(s);
+  for (const s of checkpointed) add(s);
   if (specs.size === 0) add({ index: 0, count: 1 });
   return [...specs.values()].sort((a, b) => a.count - b.count || a.index - b.index);
 }
@@ -70,11 +64,16 @@ export function statusCommand(program: Command, ctx: CommandContext): Command {
         .default(60),
     )
     .addOption(new Option('--json', 'print one JSON object instead of text'))
-    .action((given: string, opts: StatusOptions) => {
+    .action(async (given: string, opts: StatusOptions) => {
+      // Loaded here, not at start-up: every other command starts faster without the campaign layer.
+      const { checkpointedShards, planShardChains, readPlan, shardProgress } = await import(
+        '@rsrg/campaigns'
+      );
       const runDir = resolve(ctx.io.cwd, given);
       const plan = readPlan(runDir);
       const now = Date.now();
-      const rows = shardsOf(runDir, plan.config.chains - (plan.base?.chains ?? 0)).map((spec) => {
+      const newChains = plan.config.chains - (plan.base?.chains ?? 0);
+      const rows = shardsOf(runDir, newChains, checkpointedShards(runDir)).map((spec) => {
         const p = shardProgress(runDir, plan, spec, now);
         const chains = planShardChains(plan, spec);
         const file =

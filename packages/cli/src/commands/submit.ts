@@ -1,17 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  checkRunDir,
-  DEFAULT_SIGNAL_BEFORE,
-  EXIT_CHECKPOINTED,
-  planSlurm,
-  renderSlurmPlan,
-  type SlurmJobEnd,
-  type SlurmJobSpec,
-  submitSlurm,
-  waitForSlurmJob,
-} from '@rsrg/campaigns';
+import type { SlurmJobEnd, SlurmJobSpec } from '@rsrg/campaigns';
 import { RsrgError, UsageError } from '@rsrg/core';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
@@ -89,15 +79,16 @@ export function submitCommand(program: Command, ctx: CommandContext): Command {
     .addOption(
       new Option(
         '--signal-before <seconds>',
-        `seconds before the time limit at which a task is told to checkpoint (SIGUSR1), requeued and resumed`,
-      )
-        .argParser(integerAtLeast('--signal-before', 1))
-        .default(DEFAULT_SIGNAL_BEFORE),
+        'seconds before the time limit at which a task is told to checkpoint (SIGUSR1), requeued and resumed (default: 120)',
+      ).argParser(integerAtLeast('--signal-before', 1)),
     )
     .addOption(new Option('--dry-run', 'print the two job scripts and the sbatch commands; submit nothing'))
     .addOption(new Option('--wait', 'wait for the merge job to end and exit with its exit code'))
     .addOption(new Option('--json', 'print one JSON object instead of text'))
     .action(async (runDir: string, opts: SubmitOptions) => {
+      // Loaded here, not at start-up: every other command starts faster without the campaign layer.
+      const { checkRunDir, EXIT_CHECKPOINTED, planSlurm, renderSlurmPlan, submitSlurm, waitForSlurmJob } =
+        await import('@rsrg/campaigns');
       if (!SCHEDULERS.includes(opts.scheduler)) {
         throw new UsageError(
           `--scheduler: unknown scheduler '${opts.scheduler}' (known: ${SCHEDULERS.join(', ')})`,
