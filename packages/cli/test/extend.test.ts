@@ -55,7 +55,12 @@ describe('rsrg mcrg --extend', () => {
     const merged = await rsrg(tmp, ['merge', dir, '--json']);
     expect(merged.code, merged.stderr).toBe(0);
     expect(numbers(merged.stdout)).toEqual(reference.get(12));
+    // A finished shard run again (a task resubmitted) ends at once and keeps its rate.
+    const rerun = await rsrg(tmp, ['mcrg', '--run-dir', dir, '--shard', '0/2']);
+    expect(rerun.code, rerun.stderr).toBe(0);
     const status = await rsrg(tmp, ['status', dir]);
+    for (const row of status.stdout.split('\n').filter((l) => /done$/.test(l)))
+      expect(Number(row.trim().split(/\s+/)[5]), row).toBeGreaterThan(0);
     expect(status.stdout).toMatch(/12 chains, 3600 measurements \(chains 0–7 done before --extend\)/);
     expect(status.stdout).toMatch(/0\/2\s+8–9\s+600 \/ 600.*done/);
   }, 120_000);

@@ -74,7 +74,7 @@ export interface ShardProgress {
   readonly planned: number;
   /** Whether every chain of the newest good checkpoint is done. */
   readonly done: boolean;
-  /** Measurements per second of running, between the two newest checkpoints (else overall); NaN when unknown. */
+  /** Measurements per second of running, between the two newest checkpoints (else overall; of a finished shard, over its whole run); NaN when unknown. */
   readonly rate: number;
   /** Seconds of running still needed at that rate (NaN when unknown, 0 when done). */
   readonly eta: number;
@@ -115,8 +115,15 @@ export function shardProgress(runDir: string, plan: Plan, shard: ShardSpec, now 
   const p = checkpointProgress(plan, newest);
   const before = good[1] ? checkpointProgress(plan, good[1].c) : { measured: 0 };
   const dt = newest.elapsed - (good[1]?.c.elapsed ?? 0);
-  const rate = dt > 0 ? (p.measured - before.measured) / dt : Number.NaN;
   const done = p.running === 0 && p.pending === 0;
+  // A finished shard's rate is its whole run's: its last checkpoints may add nothing (a rerun).
+  const rate = done
+    ? newest.elapsed > 0
+      ? p.measured / newest.elapsed
+      : Number.NaN
+    : dt > 0
+      ? (p.measured - before.measured) / dt
+      : Number.NaN;
   return {
     checkpoints: files.length,
     measured: p.measured,
