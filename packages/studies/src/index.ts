@@ -5,6 +5,14 @@ export {
   comparisonSummary,
   type LabelledEstimate,
 } from './comparison.js';
+export {
+  type ComparisonInput,
+  type ComparisonSeries,
+  crossModelComparison,
+  type ExponentName,
+  type ResultDocument,
+  type ResultEstimate,
+} from './cross-model.js';
 export { ensembleDescription, trainingData } from './data.js';
 export { type EvaluationPoint, type EvaluationSetup, evaluateProjector } from './evaluation.js';
 export { STUDY_FILE_NAMES, STUDY_FILES } from './files.js';
