@@ -3,7 +3,14 @@ import { decode, encode } from '@msgpack/msgpack';
 import { FileFormatError } from './errors/index.js';
 import { Rng } from './rng.js';
 import type { ChainState } from './sampler.js';
-import { packConfigurationBits, packedBytes, packSpins, stateSpins, unpackConfigurationBits, unpackSpins } from './spins.js';
+import {
+  packConfigurationBits,
+  packedBytes,
+  packSpins,
+  stateSpins,
+  unpackConfigurationBits,
+  unpackSpins,
+} from './spins.js';
 
 const MAGIC = 'rsrg';
 
@@ -289,7 +296,10 @@ export const chainStateCodec = defineCodec<ChainState>({
     if (typeof volume !== 'number' || !Number.isInteger(volume) || volume < 1)
       throw new Error(`field 'volume' is ${JSON.stringify(volume)}, not a positive integer`);
     const states = o.states;
-    if (states !== undefined && (typeof states !== 'number' || !Number.isInteger(states) || states < 2 || states > 256))
+    if (
+      states !== undefined &&
+      (typeof states !== 'number' || !Number.isInteger(states) || states < 2 || states > 256)
+    )
       throw new Error(`field 'states' is ${JSON.stringify(states)}, not an integer in [2, 256]`);
     const encoding = states === undefined ? undefined : stateSpins(states);
     const bytes = encoding === undefined ? (volume + 7) >> 3 : packedBytes(volume, encoding);
@@ -305,7 +315,9 @@ export const chainStateCodec = defineCodec<ChainState>({
     if (typeof o.moves !== 'number' || !Number.isInteger(o.moves) || o.moves < 0)
       throw new Error("field 'moves' is not a non-negative integer");
     const spins =
-      encoding === undefined ? unpackSpins(o.spins, volume) : unpackConfigurationBits(o.spins, volume, encoding);
+      encoding === undefined
+        ? unpackSpins(o.spins, volume)
+        : unpackConfigurationBits(o.spins, volume, encoding);
     return { spins, rng: new Rng(rng as number[]), moves: o.moves };
   },
 });

@@ -86,12 +86,20 @@ export function coupling(name: string, terms: readonly Term[], operator?: Coupli
   }
   if (operator?.kind === 'state') {
     const { state, states } = operator;
-    if (!Number.isInteger(states) || states < 2 || states > 256 || !Number.isInteger(state) || state < 0 || state >= states)
+    if (
+      !Number.isInteger(states) ||
+      states < 2 ||
+      states > 256 ||
+      !Number.isInteger(state) ||
+      state < 0 ||
+      state >= states
+    )
       throw new UsageError(`coupling '${name}': state ${state} of ${states} states is not a state`);
   }
   const frozenTerms = Object.freeze(terms.map((t) => Object.freeze(t.map((o) => Object.freeze([...o])))));
   // The Ising product stays implicit, so Ising couplings are the objects they always were.
-  if (operator === undefined || operator.kind === 'product') return Object.freeze({ name, terms: frozenTerms });
+  if (operator === undefined || operator.kind === 'product')
+    return Object.freeze({ name, terms: frozenTerms });
   return Object.freeze({ name, terms: frozenTerms, operator: Object.freeze({ ...operator }) });
 }
 
@@ -302,7 +310,11 @@ export class SiteCouplings implements CouplingEvaluator {
       const k = this.kind[c];
       // Integer counts until here, so the sums are exact; only the 1/q term rounds.
       out[outOffset + c] =
-        k === 0 ? counts[2 * c] : k === 1 ? counts[2 * c + 1] : counts[2 * c] - counts[2 * c + 1] * this.inverseStates[c];
+        k === 0
+          ? counts[2 * c]
+          : k === 1
+            ? counts[2 * c + 1]
+            : counts[2 * c] - counts[2 * c + 1] * this.inverseStates[c];
     }
   }
 }

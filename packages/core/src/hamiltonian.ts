@@ -1,4 +1,4 @@
-import { compileCouplings, type Coupling } from './couplings.js';
+import { type Coupling, compileCouplings } from './couplings.js';
 import { UsageError } from './errors/index.js';
 import type { Lattice } from './lattice.js';
 import type { SpinEncoding, Spins } from './spins.js';

@@ -25,8 +25,8 @@ export {
   type CouplingEvaluator,
   type CouplingOperator,
   type CouplingSet,
-  compileCouplings,
   canonicalTerm,
+  compileCouplings,
   coupling,
   couplingFromOrbit,
   couplingParity,
@@ -35,8 +35,8 @@ export {
   hypercubicPointGroup,
   isProductCouplings,
   type Offset,
-  PRODUCT,
   type Parity,
+  PRODUCT,
   packPadded,
   SiteCouplings,
   type Term,
@@ -76,7 +76,13 @@ export {
   writeFileAtomicWith,
 } from './files/index.js';
 export * from './guards/index.js';
-export { energy, type Hamiltonian, hamiltonian, hamiltonianStates, isFerromagneticPair } from './hamiltonian.js';
+export {
+  energy,
+  type Hamiltonian,
+  hamiltonian,
+  hamiltonianStates,
+  isFerromagneticPair,
+} from './hamiltonian.js';
 export { Lattice } from './lattice.js';
 export { defaultCoupling, type Model, resolveModel, sectorNames } from './model.js';
 export { type OptionSpec, type ParsedOptions, type PluginOptions, readOptions } from './options.js';

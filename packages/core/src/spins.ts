@@ -139,7 +139,12 @@ export function unpackConfigurationBits(
 }
 
 /** Configuration k of q^N in enumeration order, q-state encoding: digit i (base q) of k is the state of site i. */
-export function statesFromIndex(k: number, volume: number, q: number, out: Spins = new Int8Array(volume)): Spins {
+export function statesFromIndex(
+  k: number,
+  volume: number,
+  q: number,
+  out: Spins = new Int8Array(volume),
+): Spins {
   const u = stateView(out);
   for (let i = 0; i < volume; i++) {
     u[i] = k % q;

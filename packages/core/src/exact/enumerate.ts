@@ -23,7 +23,12 @@ function configurationCount(N: number, encoding: SpinEncoding): number {
 }
 
 /** Configuration `c` of the enumeration order of `encoding` (`spinsFromIndex` or `statesFromIndex`). */
-export function configurationFromIndex(c: number, N: number, encoding: SpinEncoding, out: Int8Array): Int8Array {
+export function configurationFromIndex(
+  c: number,
+  N: number,
+  encoding: SpinEncoding,
+  out: Int8Array,
+): Int8Array {
   return encoding.kind === 'sign' ? spinsFromIndex(c, N, out) : statesFromIndex(c, N, encoding.states, out);
 }
 

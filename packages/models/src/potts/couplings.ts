@@ -1,9 +1,9 @@
 import {
   type CouplingOperator,
   type CouplingSet,
-  type CouplingOperator as Operator,
   couplingFromOrbit,
   couplingSet,
+  type CouplingOperator as Operator,
   type Term,
 } from '@rsrg/core';
 
