@@ -2,6 +2,8 @@ import { FileFormatError, Rng, randomConfiguration, randomSpins, stateSpins } fr
 import { describe, expect, it } from 'vitest';
 import {
   bytesPerConfiguration,
+  chainSnapshotFromData,
+  chainSnapshotToData,
   checkEnsembleHeader,
   ensembleCodec,
   ensembleConfiguration,
@@ -79,5 +81,35 @@ describe('potts2d ensembles', () => {
     expect(() => checkEnsembleHeader(registry, { ...e, header: isingHeader }, 'f.rsrg')).toThrow(
       FileFormatError,
     );
+  });
+});
+
+describe('chain snapshots of q-state spins', () => {
+  const snapshot = (spins: Int8Array) => ({
+    chain: 0,
+    phase: 'measure' as const,
+    thermalized: 10,
+    measured: 3,
+    bin: 0,
+    left: 2,
+    spins,
+    rng: Uint32Array.of(1, 2, 3, 4),
+    moves: 13,
+    streams: new Uint32Array(0),
+    accumulators: [],
+    energy: new Float64Array(0),
+    spinsUpdated: 5,
+  });
+
+  it('store ⌈log₂ q⌉ bits per spin and round-trip; Ising ones keep one bit', () => {
+    const spins = randomConfiguration({ volume: 50 } as never, Rng.stream(9), stateSpins(6));
+    const data = chainSnapshotToData(snapshot(spins));
+    expect(data.spinEncoding).toBe('states');
+    expect((data.spins as Uint8Array).length).toBe(Math.ceil((50 * 3) / 8));
+    expect(chainSnapshotFromData(data).spins).toEqual(spins);
+    const ising = randomSpins({ volume: 50 } as never, Rng.stream(10));
+    const isingData = chainSnapshotToData(snapshot(ising));
+    expect(isingData.spinEncoding).toBe('bits');
+    expect(chainSnapshotFromData(isingData).spins).toEqual(ising);
   });
 });
