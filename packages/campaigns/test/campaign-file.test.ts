@@ -316,9 +316,10 @@ describe('writeResultH5', () => {
     const again = result.projectors.flatMap((p, i) => analyze(back.accumulators[i], { projector: p.label }));
     expect(again).toEqual(result.estimates);
     expect(back.estimates).toEqual(
-      result.estimates.map(({ projector, sector, nr, nc, y, error, lambda, lambdaError }) => ({
+      result.estimates.map(({ projector, sector, exponent, nr, nc, y, error, lambda, lambdaError }) => ({
         projector,
         sector,
+        exponent,
         nr,
         nc,
         y,
