@@ -84,7 +84,7 @@ export {
   isFerromagneticPair,
 } from './hamiltonian.js';
 export { Lattice } from './lattice.js';
-export { defaultCoupling, type Model, resolveModel, sectorNames } from './model.js';
+export { defaultCoupling, type Model, resolveModel, type SectorNames, sectorNames } from './model.js';
 export { type OptionSpec, type ParsedOptions, type PluginOptions, readOptions } from './options.js';
 export type { Projector, ProjectorFactory, ProjectorKernel, ProjectorOptions } from './projector.js';
 export { type Plugin, Registry } from './registry.js';

@@ -94,7 +94,15 @@ export function resolveModel(model: Model, options: PluginOptions | undefined): 
   return model.withOptions(options ?? {});
 }
 
+/** A model's names of its two symmetry sectors. */
+export interface SectorNames {
+  /** The name of the y_t sector (the coupling set `couplingSets.even`), e.g. 'thermal'. */
+  readonly even: string;
+  /** The name of the y_h sector (the coupling set `couplingSets.odd`), e.g. 'magnetic'. */
+  readonly odd: string;
+}
+
 /** The names of a model's two sectors (y_t first), 'even' and 'odd' unless it names them. */
-export function sectorNames(model: Model): { readonly even: string; readonly odd: string } {
+export function sectorNames(model: Model): SectorNames {
   return model.sectors ?? { even: 'even', odd: 'odd' };
 }

@@ -1,4 +1,11 @@
-import { type EstimateKey, type Exponent, jackknife, type Sector, UsageError } from '@rsrg/core';
+import {
+  type EstimateKey,
+  type Exponent,
+  jackknife,
+  type Sector,
+  type SectorNames,
+  UsageError,
+} from '@rsrg/core';
 import { EigenvalueDecomposition, LuDecomposition, Matrix } from 'ml-matrix';
 import type { Accumulator } from './accumulator.js';
 
@@ -52,7 +59,7 @@ export interface AnalyzeOptions {
   /** Projector label to put on every estimate. */
   readonly projector?: string;
   /** The model's names of the y_t and y_h sectors (default 'even' and 'odd'). */
-  readonly sectors?: { readonly even: Sector; readonly odd: Sector };
+  readonly sectors?: SectorNames;
 }
 
 /** Smallest eigenvalue of A's correlation matrix below which A counts as singular. */

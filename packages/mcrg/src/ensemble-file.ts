@@ -211,12 +211,31 @@ export function ensembleChunks(e: Ensemble, samples: number, chunks: number): Ui
   return out;
 }
 
+/** The sampling settings stored in an ensemble header. */
+export interface EnsembleSamplingSettings {
+  /** Model id. */
+  readonly model: string;
+  /** The model's options, when it has any. */
+  readonly modelOptions?: Readonly<Record<string, string | number | boolean>>;
+  /** Linear size L. */
+  readonly size: number;
+  /** The coupling K. */
+  readonly coupling: number;
+  /** Sampler id. */
+  readonly sampler: string;
+  /** Sampler moves between stored configurations. */
+  readonly interval: number;
+  /** Sampler moves per chain before the first stored configuration. */
+  readonly thermalize: number;
+  /** Independent Markov chains. */
+  readonly chains: number;
+}
+
 /** How an ensemble was sampled, as sampling settings: sample more of the same with these. */
-export function ensembleSamplingSettings(h: EnsembleHeader) {
+export function ensembleSamplingSettings(h: EnsembleHeader): EnsembleSamplingSettings {
   return {
     /** Model id. */
     model: h.model,
-    /** The model's options, when it has any. */
     ...(h.modelOptions !== undefined && { modelOptions: h.modelOptions }),
     /** Linear size L. */
     size: h.size,

@@ -96,6 +96,7 @@ export { sampleEnsemble } from './drivers/sample-ensemble.js';
 export {
   type Ensemble,
   type EnsembleHeader,
+  type EnsembleSamplingSettings,
   ensembleChunks,
   ensembleCodec,
   ensembleConfiguration,

@@ -1,4 +1,4 @@
-import { type Registry, RNG_ALGORITHM, sectorNames } from '@rsrg/core';
+import { type Registry, RNG_ALGORITHM, type SectorNames, sectorNames } from '@rsrg/core';
 import { type Accumulator, mergeAccumulators } from '../accumulator.js';
 import { analyze, type ProjectorEstimate } from '../analysis.js';
 import { measureConfigurations, runChain } from '../chain.js';
@@ -43,7 +43,7 @@ export interface McrgResult {
     /** Spatial dimension d. */
     readonly dimension: number;
     /** The names of its y_t and y_h sectors; absent for the Ising 'even' and 'odd'. */
-    readonly sectors?: { readonly even: string; readonly odd: string };
+    readonly sectors?: SectorNames;
     /** States per site q; absent for Ising spins. */
     readonly states?: number;
     /** Exact or best-known exponents (empty when the model declares none). */

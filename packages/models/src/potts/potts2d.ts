@@ -1,3 +1,4 @@
+import type { Model } from '@rsrg/core';
 import { potts2dMagnetic, potts2dThermal } from './couplings.js';
 import { hypercubicPotts } from './model.js';
 
@@ -7,7 +8,7 @@ export function potts2dCriticalCoupling(q: number): number {
 }
 
 /** Exact square-lattice exponents at q = 2, 3, 4 (y_t = 1/ν, y_h = 2 − β/ν); none for q > 4 (first order). */
-export function potts2dExponents(q: number): { readonly yt: number; readonly yh: number } | undefined {
+export function potts2dExponents(q: number): Model['exponents'] | undefined {
   if (q === 2) return { yt: 1, yh: 15 / 8 };
   if (q === 3) return { yt: 6 / 5, yh: 28 / 15 };
   if (q === 4) return { yt: 3 / 2, yh: 15 / 8 };
