@@ -218,5 +218,8 @@ describe('potts kernels: edge cases', () => {
     expect(() => createPottsWolffKernel(lattice, 3, -0.1)).toThrow(/K ≥ 0/);
     expect(() => createPottsSwendsenWangKernel(lattice, 3, -0.1)).toThrow(/K ≥ 0/);
     expect(() => createPottsHeatBathKernel(lattice, 3, -0.1)).not.toThrow();
+    expect(() => createPottsHeatBathKernel(lattice, 3, 176)).toThrow(UsageError);
+    expect(() => createPottsHeatBathKernel(lattice, 3, -176)).toThrow(UsageError);
+    expect(() => createPottsHeatBathKernel(lattice, 3, 174)).not.toThrow();
   });
 });

@@ -6,13 +6,19 @@ import { checkStates, pottsBonds } from './neighbours.js';
  * Heat-bath (Gibbs) updates for the q-state Potts model at any finite coupling K on a periodic
  * hypercubic lattice: each site in turn (typewriter order) draws its state c with probability
  * ∝ exp(K n_c), n_c the number of its neighbours in state c. One step is one sweep; it returns
- * the volume.
+ * the volume. |K| × (number of neighbours) ≤ 700, so that no site's weights all underflow.
  */
 export function createPottsHeatBathKernel(lattice: Lattice, q: number, K: number): SamplerKernel {
   checkStates(q);
   if (!Number.isFinite(K)) throw new UsageError(`potts heat-bath: coupling K = ${K} is not finite`);
   const { degree, neighbours } = pottsBonds(lattice);
-  // exp(K n) scaled so the largest weight is 1: no overflow at large |K|.
+  // Beyond this, every weight at a site could underflow to 0 (and it is zero temperature anyway).
+  if (Math.abs(K) * degree > 700) {
+    throw new UsageError(
+      `potts heat-bath: |K| = ${Math.abs(K)} is too large (|K| × ${degree} neighbours > 700)`,
+    );
+  }
+  // exp(K n) scaled so that the largest weight is 1: no overflow.
   const top = K > 0 ? degree : 0;
   const boltzmann = Float64Array.from({ length: degree + 1 }, (_, n) => Math.exp(K * (n - top)));
   const counts = new Int32Array(q);
