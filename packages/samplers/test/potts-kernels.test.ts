@@ -14,6 +14,9 @@ import {
   createPottsWolffKernel,
   pottsBondLimit,
   pottsBonds,
+  pottsHeatBathSweep,
+  pottsHeatBathSweep4,
+  pottsHeatBathSweep6,
   pottsWolffCluster,
   pottsWolffCluster4,
   pottsWolffCluster6,
@@ -110,6 +113,51 @@ describe('potts wolff: the unrolled kernels', () => {
   );
 });
 
+describe('potts heat-bath: the unrolled sweeps', () => {
+  it.each([
+    {
+      name: 'pottsHeatBathSweep4, 2D 16², q = 3 at K_c',
+      unrolled: pottsHeatBathSweep4,
+      sizes: [16, 16],
+      q: 3,
+      K: 1.0051,
+    },
+    {
+      name: 'pottsHeatBathSweep4, 2D 12², q = 5 at K = −0.8',
+      unrolled: pottsHeatBathSweep4,
+      sizes: [12, 12],
+      q: 5,
+      K: -0.8,
+    },
+    {
+      name: 'pottsHeatBathSweep6, 3D 6³, q = 3 at K = 0.55',
+      unrolled: pottsHeatBathSweep6,
+      sizes: [6, 6, 6],
+      q: 3,
+      K: 0.55,
+    },
+  ])('$name draws the same chain as the general sweep', ({ unrolled, sizes, q, K }) => {
+    const lattice = new Lattice(sizes);
+    const { degree, neighbours } = pottsBonds(lattice);
+    const top = K > 0 ? degree : 0;
+    const boltzmann = Float64Array.from({ length: degree + 1 }, (_, n) => Math.exp(K * (n - top)));
+    const rng = Rng.stream(4, 0);
+    const a = Int8Array.from({ length: lattice.volume }, () => rng.nextInt(q));
+    const b = a.slice();
+    const rngA = rng.s.slice();
+    const rngB = rng.s.slice();
+    const countsA = new Int32Array(q);
+    const countsB = new Int32Array(q);
+    for (let i = 0; i < 200; i++) {
+      pottsHeatBathSweep(a, neighbours, degree, q, boltzmann, countsA, rngA);
+      unrolled(b, neighbours, degree, q, boltzmann, countsB, rngB);
+      if (a.some((s, x) => s !== b[x]) || rngA.some((w, k) => w !== rngB[k]))
+        expect.fail(`state differs after sweep ${i}`);
+    }
+    expect(countsA.every((c) => c === 0) && countsB.every((c) => c === 0)).toBe(true);
+  });
+});
+
 describe('potts kernels: edge cases', () => {
   it('wolff at K = 0 moves one site to another state per step', () => {
     const lattice = new Lattice([6, 6]);
@@ -170,5 +218,8 @@ describe('potts kernels: edge cases', () => {
     expect(() => createPottsWolffKernel(lattice, 3, -0.1)).toThrow(/K ≥ 0/);
     expect(() => createPottsSwendsenWangKernel(lattice, 3, -0.1)).toThrow(/K ≥ 0/);
     expect(() => createPottsHeatBathKernel(lattice, 3, -0.1)).not.toThrow();
+    expect(() => createPottsHeatBathKernel(lattice, 3, 176)).toThrow(UsageError);
+    expect(() => createPottsHeatBathKernel(lattice, 3, -176)).toThrow(UsageError);
+    expect(() => createPottsHeatBathKernel(lattice, 3, 174)).not.toThrow();
   });
 });
