@@ -3,6 +3,7 @@ import {
   createPottsHeatBathKernel,
   createPottsSwendsenWangKernel,
   createPottsWolffKernel,
+  createPottsWolffWasmKernel,
 } from './potts/index.js';
 import { assertSupported } from './support.js';
 
@@ -69,6 +70,15 @@ export const pottsWolff: Sampler = pottsSampler(
   'cluster flip',
   true,
   createPottsWolffKernel,
+);
+
+/** The same Wolff chain from the WebAssembly kernel (`potts-wolff-wasm`): same clusters, same draws. */
+export const pottsWolffWasm: Sampler = pottsSampler(
+  'potts-wolff-wasm',
+  'Wolff single-cluster updates of the q-state Potts model in WebAssembly (the chain of potts-wolff, draw for draw)',
+  'cluster flip',
+  true,
+  createPottsWolffWasmKernel,
 );
 
 /** Swendsen–Wang sweeps of the q-state Potts model (`potts-swendsen-wang`). */

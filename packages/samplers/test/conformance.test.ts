@@ -184,7 +184,12 @@ describe('the registered samplers', () => {
       'heat-bath',
       'wolff-wasm',
     ]);
-    expect(pottsSamplers.map((s) => s.id)).toEqual(['potts-wolff', 'potts-swendsen-wang', 'potts-heat-bath']);
+    expect(pottsSamplers.map((s) => s.id)).toEqual([
+      'potts-wolff',
+      'potts-swendsen-wang',
+      'potts-heat-bath',
+      'potts-wolff-wasm',
+    ]);
   });
 
   it('cover every test case: cluster samplers the ferromagnetic pair ones, local samplers all', () => {

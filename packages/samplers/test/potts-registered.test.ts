@@ -16,7 +16,7 @@ import { plugin } from '../src/index.js';
 // The registered Potts samplers (adapters over the kernels of src/potts/) driven as a run
 // drives them: through the registry, with q and K read off the model's Hamiltonian.
 const registry = new Registry().use(plugin);
-const POTTS = ['potts-wolff', 'potts-swendsen-wang', 'potts-heat-bath'];
+const POTTS = ['potts-wolff', 'potts-swendsen-wang', 'potts-heat-bath', 'potts-wolff-wasm'];
 
 /** S_nn after each of `steps` moves (after `burnIn`) of `sampler` on potts2d at q, L, K. */
 function energySeries(sampler: Sampler, q: number, L: number, K: number, seed: number, steps: number) {
@@ -42,6 +42,23 @@ function energySeries(sampler: Sampler, q: number, L: number, K: number, seed: n
 }
 
 describe('registered Potts samplers', () => {
+  it('potts-wolff-wasm runs the chain of potts-wolff, draw for draw', () => {
+    const model = potts2d.withOptions({ q: 3 });
+    const lattice = model.lattice(16);
+    const h = model.hamiltonian(model.criticalCoupling ?? 1);
+    const run = (id: string) => {
+      const kernel = registry.samplers.get(id).create(lattice, h);
+      const state = {
+        spins: randomConfiguration(lattice, Rng.stream(5, 0), model.spins),
+        rng: Rng.stream(5, 1),
+        moves: 0,
+      };
+      for (let i = 0; i < 200; i++) kernel.step(state);
+      return [Array.from(state.spins), Array.from(state.rng.s)];
+    };
+    expect(run('potts-wolff-wasm')).toEqual(run('potts-wolff'));
+  });
+
   it('read q and K off the Hamiltonian; the Ising samplers refuse q-state spins and the Potts ones Ising spins', () => {
     const potts = potts2d.withOptions({ q: 3 });
     const lattice = potts.lattice(4);
