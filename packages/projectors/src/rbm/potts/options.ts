@@ -4,7 +4,8 @@ import type { PottsRbmKernelId } from './kernel/types.js';
 
 /**
  * Training settings of the q-state RBM: those of the Ising RBM (`TrainOptions`, the same presets
- * `chung-kao-2019` and `nmcrg`) plus q. Anything left out comes from the preset.
+ * `chung-kao-2019` and `nmcrg`) plus q. Anything left out comes from the preset. One difference:
+ * the initial weights are uniform in [0, initScale] (see `trainPottsRbm`).
  */
 export interface PottsTrainOptions extends Omit<TrainOptions, 'kernel'> {
   /** Number of states per site of the data and of the hidden units (2 ≤ q ≤ 256). */

@@ -271,7 +271,7 @@ export const pottsRbmTrainer: ProjectorTrainer = {
       ],
       [
         'filter',
-        `${o.width}^${d} weights, stride b = ${o.blockSize}, q = ${o.q}, initial weights uniform in ±${o.initScale}${o.symmetrize ? ', symmetrized' : ''}`,
+        `${o.width}^${d} weights, stride b = ${o.blockSize}, q = ${o.q}, initial weights uniform in [0, ${o.initScale}]${o.symmetrize ? ', symmetrized' : ''}`,
       ],
     ];
   },

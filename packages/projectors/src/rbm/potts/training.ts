@@ -88,8 +88,15 @@ function checkData(data: PottsTrainingData, q: number): void {
  * same loop as the Ising `trainRbm`: stream 0 draws the initial filter (uniform in [−a, a], in
  * weight order) and each epoch's shuffle (Fisher–Yates, from the top); the chain of the s-th
  * configuration of a minibatch uses stream 1 + s; per-configuration gradients are summed in
- * minibatch order. Unlike the Ising filter, W and −W are different weight factors (δ is not
- * odd), so no sign gauge is fixed.
+ * minibatch order.
+ *
+ * Unlike the Ising filter, W and −W are different weight factors (δ is not odd), and the
+ * likelihood has two basins. W = 0 is a stationary point (there G_k = hidden/q for every σ),
+ * and along W ∝ (1, …, 1) the likelihood rises both ways: W > 0 gives the plurality-like
+ * weight factor (μ follows the states that dominate the window), W < 0 an "anti-plurality" one
+ * (μ avoids them), a worse local optimum that forgets which state ordered a block. So the
+ * initial weights are uniform in [0, initScale] (not [−initScale, initScale] as for Ising),
+ * which starts training in the plurality basin (test/potts-rbm-training.test.ts shows both).
  *
  * @example
  * const result = trainPottsRbm({ lattice: new Lattice([16, 16]), configs }, { q: 3, seed: 1, preset: 'nmcrg' });
@@ -144,7 +151,8 @@ export function* pottsTrainingSteps(
     }
     W.set(f.weights);
   } else {
-    for (let k = 0; k < size; k++) W[k] = (2 * master.nextFloat() - 1) * o.initScale;
+    // Uniform in [0, a], not [−a, a]: see `trainPottsRbm`.
+    for (let k = 0; k < size; k++) W[k] = master.nextFloat() * o.initScale;
   }
   if (orbits) symmetrizeInPlace(W, orbits);
 
