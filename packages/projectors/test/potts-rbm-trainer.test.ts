@@ -7,6 +7,7 @@ import {
   type ProjectorSnapshot,
   Rng,
   type TrainingEpoch,
+  UnsupportedError,
   UsageError,
 } from '@rsrg/core';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +100,10 @@ describe('q-state RBM projector files and the potts-rbm projector', () => {
     expect(() => pottsRbm.create({ weights: path, q: 1 })).toThrow(UsageError);
     expect(p.supports(Lattice.cubic(2, 7))).toMatch(/not divisible/);
     expect(p.supports(lattice)).toBeUndefined();
+    expect(p.supports(lattice, { kind: 'state', states: 3 })).toBeUndefined();
+    expect(p.supports(lattice, { kind: 'sign', states: 2 })).toMatch(/takes q-state spins/);
+    expect(p.supports(lattice, { kind: 'state', states: 4 })).toMatch(/q = 3 states; the model has q = 4/);
+    expect(() => p.create(lattice, { kind: 'sign', states: 2 })).toThrow(UnsupportedError);
     const k = p.create(lattice);
     expect(k.coarse.sizes).toEqual([4, 4]);
     expect(() => k.apply(new Int8Array(63), new Int8Array(16), Rng.stream(1, 0))).toThrow(/64 → 16/);

@@ -24,7 +24,12 @@ export {
   type ResolvedPottsTrainOptions,
   resolvePottsTrainOptions,
 } from './options.js';
-export { type PottsRbmProjector, type PottsRbmProjectorOptions, pottsRbmProjector } from './projector.js';
+export {
+  type PottsRbmProjector,
+  type PottsRbmProjectorOptions,
+  type PottsSpinStorage,
+  pottsRbmProjector,
+} from './projector.js';
 export { PottsPseudoLikelihood } from './pseudo-likelihood.js';
 export { POTTS_RBM_TRAINER_OPTIONS, pottsRbmTrainer, pottsRbmTrainOptions } from './trainer.js';
 export {

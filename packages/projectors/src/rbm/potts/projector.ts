@@ -4,6 +4,7 @@ import {
   type ProjectorKernel,
   type Rng,
   type Spins,
+  UnsupportedError,
   UsageError,
 } from '@rsrg/core';
 import { cloneFilter, type RbmFilter } from '../filter.js';
@@ -19,6 +20,10 @@ export interface PottsRbmProjector extends Projector {
   readonly q: number;
   /** A private copy of the filter; changing it does not change the projector. */
   readonly filter: RbmFilter;
+  /** Undefined when it can block `lattice` with spins stored as `spins` (absent: states 0..q−1), else why not. */
+  supports(lattice: Lattice, spins?: PottsSpinStorage): string | undefined;
+  /** The kernel for configurations on `fine` stored as `spins`; UnsupportedError where `supports` gives a reason. */
+  create(fine: Lattice, spins?: PottsSpinStorage): ProjectorKernel;
   /** P(μ|σ) = Π_J e^{φ_{J,μ_J}} / Σ_a e^{φ_{J,a}}, exact. */
   probability(fine: Lattice, sigma: Spins, mu: Spins): number;
   /** The hidden fields φ_{J,a} = Σ_k W_k δ(σ_{b·X_J+k}, a) of σ, at J·q + a. */
@@ -27,6 +32,27 @@ export interface PottsRbmProjector extends Projector {
   logY(fine: Lattice, sigma: Spins): number;
   /** ∂ log Y(σ)/∂W_k = Σ_J P(μ_J = σ_{b·X_J+k} | σ), w^d entries. */
   logYGradient(fine: Lattice, sigma: Spins, out?: Float64Array): Float64Array;
+}
+
+/**
+ * How the configurations a projector is given store a site: `kind` 'sign' for Ising ±1,
+ * 'state' for the states 0..`states`−1 as unsigned bytes (the shape of a model's spin encoding).
+ */
+export interface PottsSpinStorage {
+  /** 'sign' (±1) or 'state' (0..states−1). */
+  readonly kind: string;
+  /** States per site. */
+  readonly states: number;
+}
+
+/** Why a projector for q states cannot block configurations stored as `spins`, or undefined. */
+function storageUnsupported(q: number, spins: PottsSpinStorage | undefined): string | undefined {
+  if (spins === undefined) return undefined;
+  if (spins.kind !== 'state')
+    return `projector 'potts-rbm' takes q-state spins (states 0..q−1), not ${spins.kind} spins`;
+  if (spins.states !== q)
+    return `projector 'potts-rbm' has a filter for q = ${q} states; the model has q = ${spins.states}`;
+  return undefined;
 }
 
 /** How a q-state RBM projector runs. */
@@ -42,6 +68,10 @@ export interface PottsRbmProjectorOptions {
  * uniform u = nextU32·2^-32 per hidden unit in coarse-site order; equal fields are a uniform
  * choice, and a large filter on the block (`blockFilter`) is the plurality rule with uniform
  * ties. At q = 2 it is the Ising RBM with filter W/2 (state 0 ↔ +1, 1 ↔ −1).
+ *
+ * `supports` and `create` take the storage of the configurations as an optional second
+ * argument: Ising ±1 spins or another q are refused; without it, the configurations are taken
+ * to hold states 0..q−1 of this projector's q.
  *
  * @example
  * const projector = pottsRbmProjector({ q: 3, filter: trainPottsRbm(data, { q: 3, seed: 1 }).filter });
@@ -80,8 +110,11 @@ export function pottsRbmProjector(
     blockSize: f.blockSize,
     q,
     filter: f,
-    supports: (lattice) => layoutUnsupported(lattice, f),
-    create(fine: Lattice): ProjectorKernel {
+    supports: (lattice: Lattice, spins?: PottsSpinStorage) =>
+      storageUnsupported(q, spins) ?? layoutUnsupported(lattice, f),
+    create(fine: Lattice, spins?: PottsSpinStorage): ProjectorKernel {
+      const reason = storageUnsupported(q, spins);
+      if (reason) throw new UnsupportedError(reason);
       const u = kernel.units(new PottsRbmLayout(fine, f), q, f.weights);
       const { layout } = u;
       return {
