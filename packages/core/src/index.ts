@@ -22,23 +22,42 @@ export {
 export {
   CompiledCouplings,
   type Coupling,
+  type CouplingEvaluator,
+  type CouplingOperator,
   type CouplingSet,
   canonicalTerm,
+  compileCouplings,
   coupling,
   couplingFromOrbit,
   couplingParity,
   couplingSet,
   evaluateCouplings,
   hypercubicPointGroup,
+  isProductCouplings,
   type Offset,
   type Parity,
+  PRODUCT,
   packPadded,
+  SiteCouplings,
   type Term,
   termOrbit,
 } from './couplings.js';
 export * from './errors/index.js';
-export { type EstimateKey, type EstimateRow, estimateKey, estimateRow, type Sector } from './estimate.js';
-export { boltzmannDistribution, interactionTable, MAX_ENUMERATION_SITES } from './exact/enumerate.js';
+export {
+  type EstimateKey,
+  type EstimateRow,
+  type Exponent,
+  estimateKey,
+  estimateRow,
+  type Sector,
+} from './estimate.js';
+export {
+  boltzmannDistribution,
+  configurationFromIndex,
+  interactionTable,
+  MAX_ENUMERATION_SITES,
+  MAX_ENUMERATION_STATES,
+} from './exact/enumerate.js';
 export {
   type AtomicWriteOptions,
   type AtomicWriterOptions,
@@ -57,9 +76,15 @@ export {
   writeFileAtomicWith,
 } from './files/index.js';
 export * from './guards/index.js';
-export { energy, type Hamiltonian, hamiltonian, isFerromagneticPair } from './hamiltonian.js';
+export {
+  energy,
+  type Hamiltonian,
+  hamiltonian,
+  hamiltonianStates,
+  isFerromagneticPair,
+} from './hamiltonian.js';
 export { Lattice } from './lattice.js';
-export { defaultCoupling, type Model } from './model.js';
+export { defaultCoupling, type Model, resolveModel, sectorNames } from './model.js';
 export { type OptionSpec, type ParsedOptions, type PluginOptions, readOptions } from './options.js';
 export type { Projector, ProjectorFactory, ProjectorKernel, ProjectorOptions } from './projector.js';
 export { type Plugin, Registry } from './registry.js';
@@ -67,11 +92,23 @@ export { RNG_ALGORITHM, Rng, U32_TO_UNIT } from './rng.js';
 export type { ChainState, Sampler, SamplerKernel } from './sampler.js';
 export {
   allUp,
+  bitsPerSpin,
+  ISING_SPINS,
   indexFromSpins,
+  indexFromStates,
+  isSignEncoding,
+  packConfigurationBits,
+  packedBytes,
   packSpins,
+  randomConfiguration,
   randomSpins,
+  type SpinEncoding,
   type Spins,
   spinsFromIndex,
+  stateSpins,
+  statesFromIndex,
+  stateView,
+  unpackConfigurationBits,
   unpackSpins,
 } from './spins.js';
 export * from './stats.js';

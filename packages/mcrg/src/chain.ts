@@ -2,7 +2,7 @@
  * The work of one Markov chain, the same in any thread: walking it, measuring it with every
  * projector of a run, or storing its configurations. Results depend on (config, chain) only.
  */
-import { type ChainState, integratedAutocorrelation, Rng, randomSpins, type Spins } from '@rsrg/core';
+import { type ChainState, integratedAutocorrelation, Rng, randomConfiguration, type Spins } from '@rsrg/core';
 import { type Accumulator, accumulate, cloneAccumulator, createAccumulator } from './accumulator.js';
 import { binSamples, chainSamples } from './config/partition.js';
 import type { McrgSetup, SamplingSetup } from './config/types.js';
@@ -142,7 +142,7 @@ async function walk(
 function startOfChain(setup: SamplingSetup, chain: number): WalkPosition {
   const rng = samplingStream(setup.config.seed, chain);
   return {
-    state: { spins: randomSpins(setup.lattice, rng), rng, moves: 0 },
+    state: { spins: randomConfiguration(setup.lattice, rng, setup.model.spins), rng, moves: 0 },
     thermalized: 0,
     visited: 0,
     spinsUpdated: 0,
@@ -196,7 +196,7 @@ class ChainMeasurement {
     const { config, lattice, couplings } = setup;
     const { levels, binsPerChain, seed } = config;
     this.pipelines = setup.projectors.map(
-      ({ projector }) => new MeasurementPipeline(lattice, projector, couplings, levels),
+      ({ projector }) => new MeasurementPipeline(lattice, projector, couplings, levels, setup.model.spins),
     );
     this.streams = setup.projectors.map(() => projectingStream(seed, chain));
     const shape = {

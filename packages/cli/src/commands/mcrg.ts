@@ -24,6 +24,7 @@ export const MCRG_DEFAULTS = {
 
 interface McrgOptions extends ResourceOptions {
   model: string;
+  modelOption?: Record<string, string>;
   size: number;
   coupling?: number;
   sampler?: string;
@@ -50,6 +51,7 @@ interface McrgOptions extends ResourceOptions {
 /** The options that make up a run's configuration: given none, `--run-dir` runs the stored plan. */
 const MODEL_OPTIONS: readonly (keyof McrgOptions)[] = [
   'model',
+  'modelOption',
   'size',
   'coupling',
   'sampler',
@@ -87,6 +89,13 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     .command('mcrg')
     .description('estimate the RG eigenvalue exponents y_t and y_h by Monte Carlo renormalization group')
     .addOption(opt('--model <id>', 'model to simulate (see rsrg list)').default(MCRG_DEFAULTS.model))
+    .addOption(
+      opt(
+        '--model-option <key=value>',
+        'an option of the model, e.g. q=3 for potts2d (repeatable)',
+        keyValue('--model-option'),
+      ),
+    )
     .addOption(
       opt('--size <L>', 'linear lattice size', integerAtLeast('--size', 1)).default(MCRG_DEFAULTS.size),
     )
@@ -215,6 +224,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
       const given = (key: keyof McrgOptions) => !ensemble || command.getOptionValueSource(key) === 'cli';
       const config: McrgConfig = {
         ...(given('model') && { model: opts.model }),
+        ...(opts.modelOption !== undefined && { modelOptions: opts.modelOption }),
         ...(given('size') && { size: opts.size }),
         ...(given('samples') && { samples: opts.samples }),
         ...(given('thermalize') && { thermalize: opts.thermalize }),
@@ -346,7 +356,10 @@ export function renderMcrg(r: McrgResult, registry: Registry): string {
   const several = r.projectors.length > 1;
   const named = r.projectors.map((p) => (p.label === p.id ? p.id : `${p.label} (${p.id})`)).join(', ');
   const fields: [string, string][] = [
-    ['model', `${r.model.id} (d = ${r.model.dimension})`],
+    [
+      'model',
+      `${r.model.id} (d = ${r.model.dimension}${r.model.states === undefined ? '' : `, q = ${r.model.states}`})`,
+    ],
     ['lattice', r.lattices[0]],
     ['K', String(c.coupling)],
     ['sampler', c.sampler],
@@ -360,26 +373,27 @@ export function renderMcrg(r: McrgResult, registry: Registry): string {
     ['τ_int', `${formatValueError(r.tauInt.value, r.tauInt.error)} ${r.tauInt.unit}`],
     ['wall time', `${r.wallSeconds.toFixed(r.wallSeconds < 10 ? 2 : 1)} s on ${plural(c.workers, 'worker')}`],
   ];
+  const sectorName = r.model.sectors ?? { even: 'even', odd: 'odd' };
   const sectors = [
     {
-      sector: 'even' as const,
-      title: 'y_t from the even couplings',
+      exponent: 'y_t' as const,
+      title: `y_t from the ${sectorName.even} couplings`,
       known: r.model.exponents?.yt,
       names: r.couplings.even,
     },
     {
-      sector: 'odd' as const,
-      title: 'y_h from the odd couplings',
+      exponent: 'y_h' as const,
+      title: `y_h from the ${sectorName.odd} couplings`,
       known: r.model.exponents?.yh,
       names: r.couplings.odd,
     },
   ];
   let missing = false;
   const tables = r.projectors.flatMap(({ label }) =>
-    sectors.map(({ sector, title, known, names }) => {
+    sectors.map(({ exponent, title, known, names }) => {
       const cell = new Map(
         r.estimates
-          .filter((e) => e.projector === label && e.sector === sector)
+          .filter((e) => e.projector === label && e.exponent === exponent)
           .map((e) => [`${e.nr}:${e.nc}`, e]),
       );
       const levels = Array.from({ length: c.levels }, (_, i) => i + 1);
