@@ -1,4 +1,4 @@
-import { chiSquare, Lattice, Rng } from '@rsrg/core';
+import { chiSquare, Lattice, Rng, stateSpins } from '@rsrg/core';
 import { describe, expect, it } from 'vitest';
 import { blockFilter, type RbmFilter, rbmFilter, rbmProjector } from '../src/rbm/index.js';
 import {
@@ -130,7 +130,7 @@ for (const id of Object.keys(pottsRbmKernels) as PottsRbmKernelId[]) {
       const q = 3;
       const { lattice, filter, configs } = setup([4, 4], 3, 2, q, 4);
       const sigma = configs.subarray(0, 16);
-      const k = pottsRbmProjector({ q, filter }, { kernel: id }).create(lattice);
+      const k = pottsRbmProjector({ q, filter }, { kernel: id }).create(lattice, stateSpins(q));
       const rng = Rng.stream(4, 1);
       const mu = new Int8Array(4);
       const counts = new Float64Array(81);
@@ -246,7 +246,7 @@ for (const id of Object.keys(pottsRbmKernels) as PottsRbmKernelId[]) {
         const ising = rbmProjector(rbmFilter({ ...filter, weights: filter.weights.map((v) => v / 2) }));
         const V = lattice.volume;
         const spin = (s: number) => 1 - 2 * s;
-        const kp = potts.create(lattice);
+        const kp = potts.create(lattice, stateSpins(2));
         const ki = ising.create(lattice);
         const rp = Rng.stream(9, 1);
         const ri = Rng.stream(9, 1);
@@ -287,8 +287,8 @@ for (const id of Object.keys(pottsRbmKernels) as PottsRbmKernelId[]) {
           { q, filter: blockFilter({ dimension: 2, blockSize: 2, width: 3, value }) },
           { kernel: id },
         );
-      const saturated = projectorOf(50).create(lattice);
-      const soft = projectorOf(0.5).create(lattice);
+      const saturated = projectorOf(50).create(lattice, stateSpins(q));
+      const soft = projectorOf(0.5).create(lattice, stateSpins(q));
       const block = lattice.window(2, 2);
       const sigma = new Int8Array(64);
       const mu = new Int8Array(16);

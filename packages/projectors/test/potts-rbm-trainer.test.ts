@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   FileFormatError,
+  ISING_SPINS,
   Lattice,
   type ProjectorSnapshot,
   Rng,
+  stateSpins,
   type TrainingEpoch,
   UnsupportedError,
   UsageError,
@@ -98,13 +100,15 @@ describe('q-state RBM projector files and the potts-rbm projector', () => {
     expect(() => pottsRbm.create({})).toThrow(/needs option 'weights'/);
     expect(() => pottsRbm.create({ weights: join(dir, 'missing.rsrg') })).toThrow(UsageError);
     expect(() => pottsRbm.create({ weights: path, q: 1 })).toThrow(UsageError);
-    expect(p.supports(Lattice.cubic(2, 7))).toMatch(/not divisible/);
-    expect(p.supports(lattice)).toBeUndefined();
-    expect(p.supports(lattice, { kind: 'state', states: 3 })).toBeUndefined();
-    expect(p.supports(lattice, { kind: 'sign', states: 2 })).toMatch(/takes q-state spins/);
-    expect(p.supports(lattice, { kind: 'state', states: 4 })).toMatch(/q = 3 states; the model has q = 4/);
-    expect(() => p.create(lattice, { kind: 'sign', states: 2 })).toThrow(UnsupportedError);
-    const k = p.create(lattice);
+    expect(p.supports(Lattice.cubic(2, 7), stateSpins(3))).toMatch(/not divisible/);
+    expect(p.supports(lattice, stateSpins(3))).toBeUndefined();
+    expect(p.supports(lattice, ISING_SPINS)).toMatch(/takes q-state spins/);
+    // An absent encoding means Ising ±1.
+    expect(p.supports(lattice)).toMatch(/takes q-state spins/);
+    expect(p.supports(lattice, stateSpins(4))).toMatch(/q = 3 states; the model has q = 4/);
+    expect(() => p.create(lattice, ISING_SPINS)).toThrow(UnsupportedError);
+    expect(() => p.create(lattice)).toThrow(UnsupportedError);
+    const k = p.create(lattice, stateSpins(3));
     expect(k.coarse.sizes).toEqual([4, 4]);
     expect(() => k.apply(new Int8Array(63), new Int8Array(16), Rng.stream(1, 0))).toThrow(/64 → 16/);
   });

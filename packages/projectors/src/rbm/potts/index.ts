@@ -27,7 +27,6 @@ export {
 export {
   type PottsRbmProjector,
   type PottsRbmProjectorOptions,
-  type PottsSpinStorage,
   pottsRbmProjector,
 } from './projector.js';
 export { PottsPseudoLikelihood } from './pseudo-likelihood.js';

@@ -1,8 +1,10 @@
 import {
+  isSignEncoding,
   type Lattice,
   type Projector,
   type ProjectorKernel,
   type Rng,
+  type SpinEncoding,
   type Spins,
   UnsupportedError,
   UsageError,
@@ -20,10 +22,6 @@ export interface PottsRbmProjector extends Projector {
   readonly q: number;
   /** A private copy of the filter; changing it does not change the projector. */
   readonly filter: RbmFilter;
-  /** Undefined when it can block `lattice` with spins stored as `spins` (absent: states 0..q−1), else why not. */
-  supports(lattice: Lattice, spins?: PottsSpinStorage): string | undefined;
-  /** The kernel for configurations on `fine` stored as `spins`; UnsupportedError where `supports` gives a reason. */
-  create(fine: Lattice, spins?: PottsSpinStorage): ProjectorKernel;
   /** P(μ|σ) = Π_J e^{φ_{J,μ_J}} / Σ_a e^{φ_{J,a}}, exact. */
   probability(fine: Lattice, sigma: Spins, mu: Spins): number;
   /** The hidden fields φ_{J,a} = Σ_k W_k δ(σ_{b·X_J+k}, a) of σ, at J·q + a. */
@@ -34,22 +32,10 @@ export interface PottsRbmProjector extends Projector {
   logYGradient(fine: Lattice, sigma: Spins, out?: Float64Array): Float64Array;
 }
 
-/**
- * How the configurations a projector is given store a site: `kind` 'sign' for Ising ±1,
- * 'state' for the states 0..`states`−1 as unsigned bytes (the shape of a model's spin encoding).
- */
-export interface PottsSpinStorage {
-  /** 'sign' (±1) or 'state' (0..states−1). */
-  readonly kind: string;
-  /** States per site. */
-  readonly states: number;
-}
-
 /** Why a projector for q states cannot block configurations stored as `spins`, or undefined. */
-function storageUnsupported(q: number, spins: PottsSpinStorage | undefined): string | undefined {
-  if (spins === undefined) return undefined;
-  if (spins.kind !== 'state')
-    return `projector 'potts-rbm' takes q-state spins (states 0..q−1), not ${spins.kind} spins`;
+function storageUnsupported(q: number, spins: SpinEncoding | undefined): string | undefined {
+  if (spins === undefined || isSignEncoding(spins))
+    return `projector 'potts-rbm' takes q-state spins (states 0..q−1), not Ising ±1 spins`;
   if (spins.states !== q)
     return `projector 'potts-rbm' has a filter for q = ${q} states; the model has q = ${spins.states}`;
   return undefined;
@@ -69,13 +55,13 @@ export interface PottsRbmProjectorOptions {
  * choice, and a large filter on the block (`blockFilter`) is the plurality rule with uniform
  * ties. At q = 2 it is the Ising RBM with filter W/2 (state 0 ↔ +1, 1 ↔ −1).
  *
- * `supports` and `create` take the storage of the configurations as an optional second
- * argument: Ising ±1 spins or another q are refused; without it, the configurations are taken
- * to hold states 0..q−1 of this projector's q.
+ * `supports` and `create` take the model's spin encoding: it blocks q-state spins of its own q
+ * (`stateSpins(q)`) and refuses Ising ±1 spins (also when the encoding is absent, which means
+ * Ising) and any other q.
  *
  * @example
  * const projector = pottsRbmProjector({ q: 3, filter: trainPottsRbm(data, { q: 3, seed: 1 }).filter });
- * const kernel = projector.create(new Lattice([16, 16]));
+ * const kernel = projector.create(new Lattice([16, 16]), stateSpins(3));
  * const mu = new Int8Array(kernel.coarse.volume); // 8×8 hidden spins, states 0..2
  * kernel.apply(sigma, mu, Rng.stream(1, 1));
  */
@@ -110,9 +96,9 @@ export function pottsRbmProjector(
     blockSize: f.blockSize,
     q,
     filter: f,
-    supports: (lattice: Lattice, spins?: PottsSpinStorage) =>
+    supports: (lattice: Lattice, spins?: SpinEncoding) =>
       storageUnsupported(q, spins) ?? layoutUnsupported(lattice, f),
-    create(fine: Lattice, spins?: PottsSpinStorage): ProjectorKernel {
+    create(fine: Lattice, spins?: SpinEncoding): ProjectorKernel {
       const reason = storageUnsupported(q, spins);
       if (reason) throw new UnsupportedError(reason);
       const u = kernel.units(new PottsRbmLayout(fine, f), q, f.weights);
