@@ -17,6 +17,7 @@ import { rbmFilter, rbmProjectorCodec } from '../src/rbm/index.js';
 import {
   type PottsRbmProjector,
   pottsRbm,
+  pottsRbmProjector,
   pottsRbmProjectorCodec,
   pottsRbmTrainer,
   pottsRbmTrainOptions,
@@ -100,6 +101,7 @@ describe('q-state RBM projector files and the potts-rbm projector', () => {
     expect(() => pottsRbm.create({})).toThrow(/needs option 'weights'/);
     expect(() => pottsRbm.create({ weights: join(dir, 'missing.rsrg') })).toThrow(UsageError);
     expect(() => pottsRbm.create({ weights: path, q: 1 })).toThrow(UsageError);
+    expect(() => pottsRbmProjector({ q: 1, filter: randomFilter(2, 3) })).toThrow(/projector 'potts-rbm': q/);
     expect(p.supports(Lattice.cubic(2, 7), stateSpins(3))).toMatch(/not divisible/);
     expect(p.supports(lattice, stateSpins(3))).toBeUndefined();
     expect(p.supports(lattice, ISING_SPINS)).toMatch(/takes q-state spins/);

@@ -11,8 +11,9 @@ import {
 } from '@rsrg/core';
 import { cloneFilter, type RbmFilter } from '../filter.js';
 import { layoutUnsupported } from '../layout.js';
-import { checkStates, type PottsRbmKernelId, type PottsRbmUnits, pottsRbmKernel } from './kernel/index.js';
+import { type PottsRbmKernelId, type PottsRbmUnits, pottsRbmKernel } from './kernel/index.js';
 import { PottsRbmLayout } from './layout.js';
+import { checkPottsStates } from './options.js';
 
 /** A q-state RBM projector: the Projector interface plus q and the filter it applies. */
 export interface PottsRbmProjector extends Projector {
@@ -70,11 +71,7 @@ export function pottsRbmProjector(
   options: PottsRbmProjectorOptions = {},
 ): PottsRbmProjector {
   const { q } = spec;
-  try {
-    checkStates(q);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  checkPottsStates(q, "projector 'potts-rbm'");
   const f = cloneFilter(spec.filter);
   const kernel = pottsRbmKernel(options.kernel);
   const cache = new WeakMap<Lattice, PottsRbmUnits>();
