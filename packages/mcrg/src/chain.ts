@@ -381,12 +381,13 @@ export async function measureConfigurations(
   tick?: ChainTick,
 ): Promise<ChainResult> {
   const spins = new Int8Array(setup.lattice.volume);
-  const n = packed.length / bytesPerConfiguration(spins.length);
+  const encoding = setup.model.spins;
+  const n = packed.length / bytesPerConfiguration(spins.length, encoding);
   const measurement = new ChainMeasurement(setup, chunk, n);
   const tickEvery = Math.max(1, Math.ceil(n / 100));
   let pending = 0;
   for (let k = 0; k < n; k++) {
-    measurement.add(unpackConfiguration(packed, k, spins));
+    measurement.add(unpackConfiguration(packed, k, spins, encoding));
     if (++pending >= tickEvery && tick) {
       await tick(pending, 'measure');
       pending = 0;
@@ -406,12 +407,13 @@ export async function sampleEnsembleChain(
   tick?: ChainTick,
 ): Promise<EnsembleChain> {
   const n = chainSamples(setup.config.samples, setup.config.chains, chain);
-  const packed = new Uint8Array(n * bytesPerConfiguration(setup.lattice.volume));
+  const encoding = setup.model.spins;
+  const packed = new Uint8Array(n * bytesPerConfiguration(setup.lattice.volume, encoding));
   const { moves, spinsUpdated } = await walkChain(
     setup,
     chain,
     n,
-    (spins, k) => packConfiguration(spins, packed, k),
+    (spins, k) => packConfiguration(spins, packed, k, encoding),
     tick,
   );
   return { chain, packed, moves, spinsUpdated };

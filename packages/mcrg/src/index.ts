@@ -64,7 +64,13 @@ export type {
   SamplingConfig,
   SamplingSetup,
 } from './config/types.js';
-export { checkEnsembleHeader, modelCouplings, prepareMcrg, prepareSampling } from './config/validate.js';
+export {
+  checkEnsembleHeader,
+  configuredModel,
+  modelCouplings,
+  prepareMcrg,
+  prepareSampling,
+} from './config/validate.js';
 export {
   type AnalyzeEnsembleOptions,
   analyzeEnsemble,
@@ -94,6 +100,7 @@ export {
   ensembleCodec,
   ensembleConfiguration,
   ensembleSamplingSettings,
+  ensembleSpins,
 } from './ensemble-file.js';
 export { MeasurementPipeline } from './measurement-pipeline.js';
 export { packageVersions } from './package-versions.js';

@@ -92,7 +92,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     .addOption(
       opt(
         '--model-option <key=value>',
-        'an option of the model, e.g. q=3 for potts2d (repeatable)',
+        'an option of the model, e.g. q=3 for the Potts model (repeatable; rsrg list shows them)',
         keyValue('--model-option'),
       ),
     )

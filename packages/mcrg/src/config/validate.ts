@@ -148,7 +148,18 @@ export function checkEnsembleHeader(registry: Registry, ensemble: Ensemble, sour
   };
   known('model');
   known('sampler');
-  const model = registry.models.get(h.model);
+  let model: Model;
+  try {
+    model = configuredModel(registry, h.model, h.modelOptions);
+  } catch (err) {
+    throw damaged(`header field 'modelOptions' is not taken by model '${h.model}' (${messageOf(err)})`);
+  }
+  const states = model.spins?.kind === 'state' ? model.spins.states : undefined;
+  if (states !== h.states) {
+    throw damaged(
+      `header field 'states' is ${h.states ?? 'absent (Ising spins)'}, but model '${h.model}' has ${states ?? 'Ising spins'}`,
+    );
+  }
   let sizes: readonly number[];
   try {
     sizes = model.lattice(h.size).sizes;
