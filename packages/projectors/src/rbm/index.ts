@@ -40,6 +40,7 @@ export {
   type TrainOptions,
 } from './options.js';
 export { type ParallelTrainOptions, trainRbmParallel } from './parallel/trainer.js';
+export * from './potts/index.js';
 export { type RbmProjector, type RbmProjectorOptions, rbmProjector } from './projector.js';
 export { type AdamOptions, DEFAULT_ADAM, type LearningRateSchedule, learningRate } from './schedule.js';
 export { rbmTrainer } from './trainer/index.js';
