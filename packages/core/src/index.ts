@@ -44,6 +44,11 @@ export {
   type AtomicWriterOptions,
   assertDistinctPaths,
   type CheckedJson,
+  type CheckpointFile,
+  type CheckpointFileStoreOptions,
+  type CheckpointStore,
+  checkpointFileList,
+  checkpointFileStore,
   checksummedJson,
   describeSystemError,
   JSON_CHECKSUM_FIELD,
@@ -77,17 +82,21 @@ export {
 export * from './stats.js';
 export type { ReferenceEstimate, Study, StudyScale, StudyTraining } from './study.js';
 export { builtWorkerFile, defaultWorkerCount } from './threads.js';
-export type {
-  ProjectorParameters,
-  ProjectorSnapshot,
-  ProjectorTrainer,
-  TrainedProjector,
-  TrainerHooks,
-  TrainingData,
-  TrainingEpoch,
-  TrainingMetric,
-  TrainingPlan,
-  TrainingRun,
+export {
+  CheckpointRequests,
+  type ProjectorParameters,
+  type ProjectorSnapshot,
+  type ProjectorTrainer,
+  type TrainedProjector,
+  type TrainerHooks,
+  type TrainingCheckpoint,
+  type TrainingCheckpoints,
+  type TrainingData,
+  type TrainingEpoch,
+  type TrainingMetric,
+  type TrainingPlan,
+  type TrainingRun,
+  TrainingStopped,
 } from './trainer.js';
 export {
   cachedWasmModule,
