@@ -7,6 +7,7 @@ export {
 } from './comparison.js';
 export { ensembleDescription, trainingData } from './data.js';
 export { type EvaluationPoint, type EvaluationSetup, evaluateProjector } from './evaluation.js';
+export type { EvaluateRequest, EvaluatorState } from './evaluator.js';
 export { STUDY_FILE_NAMES, STUDY_FILES } from './files.js';
 export {
   type CurveLine,
@@ -41,8 +42,16 @@ export {
 export { deriveSeed, type RunSeeds, runSeeds } from './seeds.js';
 export {
   type TrainingOutcome,
+  type TrainingRunCheckpoint,
+  TrainingRunStopped,
   type TrainProjectorHooks,
   type TrainProjectorOptions,
   trainProjector,
 } from './train.js';
+export {
+  type StoredTraining,
+  storedOutcome,
+  storedTrainingCodec,
+  trainingCheckpointCodec,
+} from './training-files.js';
 export { STUDIES_VERSION } from './version.js';

@@ -74,8 +74,12 @@ export function checkpointFileStore<T>(
   stem: string,
   codec: Codec<T>,
   options: CheckpointFileStoreOptions = {},
-): CheckpointStore<T> & {
-  /** The stores's files, newest first. */
+): {
+  /** The newest good checkpoint (synchronous here). */
+  load(): T | undefined;
+  /** Stores a checkpoint (synchronously). */
+  write(checkpoint: T): void;
+  /** The store's files, newest first. */
   files(): CheckpointFile[];
 } {
   let next: number | undefined;
