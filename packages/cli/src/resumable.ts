@@ -1,7 +1,7 @@
 /**
  * What `rsrg train --run-dir` and `rsrg reproduce --run-dir` share: the plan of the run
- * directory (written, or checked naming the first changed parameter), stages whose finished
- * result is a file in the directory, and checkpoint requests on a timer and on the signals.
+ * directory (written, or checked naming the first changed parameter) and checkpoint requests
+ * on a timer and on the signals.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,18 +75,6 @@ export async function openRunPlan(
   const stored = readRunPlan(runDir, kind);
   const why = firstDifference(stored.config, requested.config, name) ?? compareVersions(stored, requested);
   if (why !== undefined) throw new UsageError(`${why} (run directory ${runDir})`);
-}
-
-/**
- * A stage whose result is a file of the run directory: read back (its checksum checked) when
- * it is there, else computed and written atomically. So a resumed run keeps every finished
- * stage, and a stage killed half-way is done again.
- */
-export async function storedStage<T>(path: string, codec: Codec<T>, compute: () => Promise<T>): Promise<T> {
-  if (existsSync(path)) return readCodecFile(path, codec).value;
-  const value = await compute();
-  writeFileAtomic(path, codec.encode(value), { label: path });
-  return value;
 }
 
 /** Checkpoint requests: one every `every` seconds, and a last one and a stop on SIGINT, SIGTERM, SIGUSR1. */

@@ -58,6 +58,7 @@ export {
   readChecksummedJson,
   readCodecFile,
   readFileChecked,
+  storedStage,
   writeFileAtomic,
   writeFileAtomicWith,
 } from './files/index.js';

@@ -31,11 +31,14 @@ export {
 export {
   type PhaseSeconds,
   runStudy,
+  STUDY_STAGE_FILES,
   type StudyHooks,
   type StudyOutput,
   type StudyPhase,
+  type StudyResumption,
   type StudyRun,
   type StudyRunOptions,
+  StudyStopped,
   type StudyTrainingRun,
   studyScale,
 } from './run-study.js';

@@ -9,6 +9,7 @@ import {
   type ProjectorTrainer,
   type Registry,
   readFileChecked,
+  storedStage,
   type TrainingEpoch,
   UsageError,
   writeFileAtomic,
@@ -29,7 +30,7 @@ import { toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
 import { integerAtLeast, keyValue, positiveSeconds, real } from '../options.js';
-import { type CheckpointTimer, checkpointTimer, openRunPlan, storedStage } from '../resumable.js';
+import { type CheckpointTimer, checkpointTimer, openRunPlan } from '../resumable.js';
 import { CheckpointedStop } from '../run-dir.js';
 import {
   addSamplingOptions,

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync 
 import { join } from 'node:path';
 import type { Codec } from '../codec.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { readCodecFile } from './read-checked.js';
 import { describeSystemError } from './system-error.js';
 
 /** A checkpoint file: `<stem>.<sequence>.ckpt`. */
@@ -135,4 +136,19 @@ export function checkpointFileStore<T>(
       previous = sequence;
     },
   };
+}
+
+/**
+ * A stage of a resumable run whose result is one file: read back (its checksum checked) when
+ * `path` is there, else computed and written atomically. So a resumed run keeps every finished
+ * stage, and a stage killed half-way is done again.
+ *
+ * @example
+ * const data = await storedStage('run/training-data.rsrg', ensembleCodec, () => sampleEnsemble(registry, config));
+ */
+export async function storedStage<T>(path: string, codec: Codec<T>, compute: () => Promise<T>): Promise<T> {
+  if (existsSync(path)) return readCodecFile(path, codec).value;
+  const value = await compute();
+  writeFileAtomic(path, codec.encode(value), { label: path });
+  return value;
 }

@@ -10,6 +10,7 @@ export {
   type CheckpointStore,
   checkpointFileList,
   checkpointFileStore,
+  storedStage,
 } from './checkpoint-files.js';
 export {
   type CheckedJson,
