@@ -5,14 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CheckpointRequests,
-  type Codec,
-  type Registry,
-  readCodecFile,
-  UsageError,
-  writeFileAtomic,
-} from '@rsrg/core';
+import { CheckpointRequests, type Registry, UsageError } from '@rsrg/core';
 import type { CliIo } from './io.js';
 
 /** A plan's `config`: plain JSON data. */
