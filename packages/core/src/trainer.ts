@@ -145,8 +145,12 @@ const STOP = 2;
 export class CheckpointRequests {
   private readonly word: Int32Array;
 
+  /** The shared memory of the word: hand it to another thread, which wraps it in a `CheckpointRequests`. */
+  readonly buffer: SharedArrayBuffer;
+
   /** A new request word, or a view of `buffer` (the word of another thread's `CheckpointRequests`). */
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(4)) {
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(4)) {
+    this.buffer = buffer;
     this.word = new Int32Array(buffer, 0, 1);
   }
 

@@ -18,8 +18,11 @@ export interface EvaluateTask {
 
 /** A snapshot to evaluate. */
 export interface EvaluateRequest {
+  /** The training step of the snapshot. */
   readonly step: number;
+  /** That step in epochs. */
   readonly epoch: number;
+  /** The snapshot's projector file (the trainer's `load` reads it). */
   readonly file: Uint8Array;
 }
 

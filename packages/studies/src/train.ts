@@ -71,8 +71,11 @@ export interface TrainProjectorOptions {
    * uninterrupted one's (wall times aside). A stop request ends in a `TrainingRunStopped`.
    */
   readonly checkpoints?: {
+    /** The request word the trainer reads between updates. */
     readonly requests: CheckpointRequests;
+    /** Receives each checkpoint, with the evaluations so far. */
     onCheckpoint(checkpoint: TrainingRunCheckpoint): void;
+    /** The checkpoint to continue from. */
     readonly resumeFrom?: TrainingRunCheckpoint;
   };
 }

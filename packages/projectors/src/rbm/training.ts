@@ -62,8 +62,11 @@ export interface TrainHooks {
    * from the start, and ends as the uninterrupted training would, bit for bit.
    */
   checkpoints?: {
+    /** The request word, read before every minibatch. */
     readonly requests: CheckpointRequests;
+    /** Receives the state when a checkpoint is asked for. */
     onCheckpoint(state: RbmTrainingState): void;
+    /** The state to continue from. */
     readonly resumeFrom?: RbmTrainingState;
   };
 }
@@ -76,7 +79,12 @@ export interface RbmTrainingState {
   /** The resolved options it runs with (the seed included), checked on resume. */
   readonly options: ResolvedTrainOptions;
   /** The training lattice's sizes and the configurations trained on, checked on resume. */
-  readonly data: { readonly lattice: readonly number[]; readonly configurations: number };
+  readonly data: {
+    /** The lattice's sizes per axis. */
+    readonly lattice: readonly number[];
+    /** Configurations trained on. */
+    readonly configurations: number;
+  };
   /** Updates done. */
   readonly step: number;
   /** The epoch under way, from 0 (its shuffle is done). */
@@ -92,7 +100,14 @@ export interface RbmTrainingState {
   /** The filter's weights (not oriented: the trajectory itself). */
   readonly weights: Float64Array;
   /** Adam's first and second moments and its update count. */
-  readonly adam: { readonly m: Float64Array; readonly v: Float64Array; readonly t: number };
+  readonly adam: {
+    /** First moments. */
+    readonly m: Float64Array;
+    /** Second moments. */
+    readonly v: Float64Array;
+    /** Updates done. */
+    readonly t: number;
+  };
   /** Stream 0's state (the next shuffles). */
   readonly master: Uint32Array;
   /** This epoch's order of the configurations. */
@@ -104,13 +119,23 @@ export interface RbmTrainingState {
   /** The finished epochs' diagnostics. */
   readonly history: readonly EpochInfo[];
   /** The snapshots kept so far (oriented weights). */
-  readonly snapshots: readonly { readonly epoch: number; readonly weights: Float64Array }[];
+  readonly snapshots: readonly {
+    /** The epoch after which it was kept. */
+    readonly epoch: number;
+    /** The filter's weights then. */
+    readonly weights: Float64Array;
+  }[];
 }
 
 /** The per-slot state a driver keeps outside the loop: RNG states and PCD chains. */
 export interface SlotState {
   /** Copies of the slots' RNG states (4 words per slot) and chains. */
-  save(): { rngs: Uint32Array; chains?: Int8Array };
+  save(): {
+    /** 4 words per slot. */
+    rngs: Uint32Array;
+    /** With PCD, one configuration per slot. */
+    chains?: Int8Array;
+  };
   /** Sets them, for a resumed training. */
   restore(rngs: Uint32Array, chains: Int8Array | undefined): void;
 }
