@@ -3,7 +3,16 @@
 // stages and ends with the report data, filters and estimates of an uninterrupted run, bit for
 // bit (wall times and the directory's own path aside).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,7 +108,7 @@ describe('rsrg reproduce --run-dir', () => {
     expect(comparable(join(dir, 'result.json'), dir)).toEqual(reference);
   }, 120_000);
 
-  it('kill -9 at 5 random moments (2 in the training, 3 in the measurement), then resume: identical', async () => {
+  it('kill -9 at 5 moments (2 in the training, 3 in the measurement, 2 of them mid-write), then resume: identical', async () => {
     const dir = fresh('kill');
     const args = [...STUDY, '--run-dir', dir, '--checkpoint-every', '0.05'];
     let x = 77;
@@ -110,11 +119,26 @@ describe('rsrg reproduce --run-dir', () => {
     for (let k = 0; k < 5; k++) {
       const run = started(args);
       const since = Date.now();
-      // Two kills after a training checkpoint of this run, three after a measurement checkpoint.
+      // Two kills after a training checkpoint of this run, three after a measurement checkpoint;
+      // the second of each as a checkpoint's temporary file appears: mid-write.
       const stage = k < 2 ? '' : 'measurement';
-      await until(() => run.finished() || newestCheckpoint(dir, stage) > since);
-      await sleep(random() * 800);
-      run.child.kill('SIGKILL');
+      if (k === 1 || k === 3) {
+        const at = join(dir, stage, 'checkpoints');
+        await until(() => existsSync(at));
+        await new Promise<void>((done) => {
+          const w = watch(at, (_, name) => {
+            if (name?.endsWith('.tmp')) {
+              run.child.kill('SIGKILL');
+              w.close();
+              done();
+            }
+          });
+        });
+      } else {
+        await until(() => run.finished() || newestCheckpoint(dir, stage) > since);
+        await sleep(random() * 800);
+        run.child.kill('SIGKILL');
+      }
       const end = await run.exited;
       expect(end.signal, end.stderr).toBe('SIGKILL');
       expect(existsSync(join(dir, 'INCOMPLETE'))).toBe(true);
