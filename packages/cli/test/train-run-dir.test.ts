@@ -187,13 +187,17 @@ describe('rsrg train --run-dir', () => {
     expect(comparable(join(dir, 'projector.rsrg'))).toEqual(reference);
   }, 120_000);
 
-  it('a damaged newest checkpoint: the previous one is used, with a warning; still identical', async () => {
+  it('one process at a time; a damaged newest checkpoint: the previous one is used, with a warning', async () => {
     const dir = fresh('damaged');
     const args = ['train', ...TRAIN, '--run-dir', dir, '--checkpoint-every', '0.05'];
     const run = started(args);
     await until(() => checkpoints(dir).length >= 2);
+    // One process at a time.
+    const second = await rsrg(tmp, args);
+    expectOneLineError(second, 2, /is in use by process \d+/);
     run.child.kill('SIGKILL');
     await run.exited;
+    expect(existsSync(join(dir, 'INCOMPLETE'))).toBe(true);
     const [newest] = checkpoints(dir).sort().reverse();
     const path = join(dir, 'checkpoints', newest);
     writeFileSync(path, readFileSync(path).subarray(0, 100));

@@ -611,12 +611,21 @@ async function trainInRunDir(
       `trainer '${trainer.id}' cannot checkpoint and resume a training: --run-dir needs a resumable trainer`,
     );
   }
+  // One process at a time: the lock of a killed one is taken over. An INCOMPLETE marker until done.
+  const { RunDirectory } = await import('@rsrg/studies');
+  const directory = RunDirectory.open(inputs.runDir as string, {
+    resumable: (_, entries) => entries.includes('plan.json'),
+    note: 'rsrg train --run-dir; run the same command to resume',
+    restartHint: 'choose an empty or new --run-dir',
+  });
   // From here on SIGINT, SIGTERM and SIGUSR1 stop the run after a checkpoint.
   const timer = checkpointTimer(io, opts.checkpointEvery);
   try {
     await trainStages(ctx, registry, inputs, opts, started, timer);
+    directory.complete();
   } finally {
     timer.dispose();
+    directory.close();
   }
 }
 
