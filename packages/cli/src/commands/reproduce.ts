@@ -1,5 +1,4 @@
 import { join, relative, resolve } from 'node:path';
-import { EXIT_CHECKPOINTED } from '@rsrg/campaigns';
 import { defaultWorkerCount, type Registry, type Study, type TrainingMetric, UsageError } from '@rsrg/core';
 import type { McrgConfig, McrgHooks, McrgResult } from '@rsrg/mcrg';
 import type {
@@ -16,7 +15,6 @@ import { renderFields } from '../format/table.js';
 import { integerAtLeast, positiveSeconds } from '../options.js';
 import { progressBar } from '../progress.js';
 import { type CheckpointTimer, checkpointTimer, openRunPlan } from '../resumable.js';
-import { CheckpointedStop, withWorkers } from '../run-dir.js';
 
 interface ReproduceOptions {
   scale?: string;
@@ -123,6 +121,8 @@ export function reproduceCommand(program: Command, ctx: CommandContext): Command
         ).catch(async (err: unknown) => {
           const { StudyStopped } = await import('@rsrg/studies');
           if (err instanceof StudyStopped && timer) {
+            const { EXIT_CHECKPOINTED } = await import('@rsrg/campaigns');
+            const { CheckpointedStop } = await import('../run-dir.js');
             throw new CheckpointedStop(
               `stopped by ${timer.reason()} during the ${err.phase} (${err.kept}); run the same command to resume (exit ${EXIT_CHECKPOINTED})`,
             );
@@ -178,8 +178,16 @@ function resumption(
     stop: timer.stop,
     onWarning,
     async measure(config: McrgConfig, hooks: McrgHooks): Promise<McrgResult> {
-      const { openRunDir, runResumable, checkpointStore, mergeShards, mergedResult, WHOLE_RUN } =
-        await import('@rsrg/campaigns');
+      const {
+        checkpointStore,
+        EXIT_CHECKPOINTED,
+        mergedResult,
+        mergeShards,
+        openRunDir,
+        runResumable,
+        WHOLE_RUN,
+      } = await import('@rsrg/campaigns');
+      const { CheckpointedStop, withWorkers } = await import('../run-dir.js');
       const dir = join(outDir, 'measurement');
       const plan = await openRunDir(registry, dir, config);
       const outcome = await runResumable(registry, config, {

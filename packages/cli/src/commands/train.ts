@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { EXIT_CHECKPOINTED } from '@rsrg/campaigns';
 import {
   assertDistinctPaths,
   checksummedJson,
@@ -31,7 +30,6 @@ import { renderFields } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
 import { integerAtLeast, keyValue, positiveSeconds, real } from '../options.js';
 import { type CheckpointTimer, checkpointTimer, openRunPlan } from '../resumable.js';
-import { CheckpointedStop } from '../run-dir.js';
 import {
   addSamplingOptions,
   ensembleFields,
@@ -671,6 +669,9 @@ async function trainStages(
     '@rsrg/studies'
   );
   const { checkpointFileStore } = await import('@rsrg/core');
+  // The campaign layer loads only here, when a run directory runs (start-up stays light).
+  const { EXIT_CHECKPOINTED } = await import('@rsrg/campaigns');
+  const { CheckpointedStop } = await import('../run-dir.js');
   const stopped = (what: string) =>
     new CheckpointedStop(
       `stopped by ${timer.reason()}${what}; run the same command to resume (exit ${EXIT_CHECKPOINTED})`,
