@@ -63,6 +63,11 @@ export {
   type AtomicWriterOptions,
   assertDistinctPaths,
   type CheckedJson,
+  type CheckpointFile,
+  type CheckpointFileStoreOptions,
+  type CheckpointStore,
+  checkpointFileList,
+  checkpointFileStore,
   checksummedJson,
   describeSystemError,
   JSON_CHECKSUM_FIELD,
@@ -72,6 +77,7 @@ export {
   readChecksummedJson,
   readCodecFile,
   readFileChecked,
+  storedStage,
   writeFileAtomic,
   writeFileAtomicWith,
 } from './files/index.js';
@@ -114,17 +120,21 @@ export {
 export * from './stats.js';
 export type { ReferenceEstimate, Study, StudyScale, StudyTraining } from './study.js';
 export { builtWorkerFile, defaultWorkerCount } from './threads.js';
-export type {
-  ProjectorParameters,
-  ProjectorSnapshot,
-  ProjectorTrainer,
-  TrainedProjector,
-  TrainerHooks,
-  TrainingData,
-  TrainingEpoch,
-  TrainingMetric,
-  TrainingPlan,
-  TrainingRun,
+export {
+  CheckpointRequests,
+  type ProjectorParameters,
+  type ProjectorSnapshot,
+  type ProjectorTrainer,
+  type TrainedProjector,
+  type TrainerHooks,
+  type TrainingCheckpoint,
+  type TrainingCheckpoints,
+  type TrainingData,
+  type TrainingEpoch,
+  type TrainingMetric,
+  type TrainingPlan,
+  type TrainingRun,
+  TrainingStopped,
 } from './trainer.js';
 export {
   cachedWasmModule,

@@ -56,8 +56,11 @@ export {
   type EpochInfo,
   RBM_TRAINER_VERSION,
   type RbmTrainingMetadata,
+  type RbmTrainingState,
+  type SlotState,
   type TrainHooks,
   type TrainingData,
   type TrainResult,
   trainRbm,
 } from './training.js';
+export { rbmTrainingStateCodec } from './training-state.js';
