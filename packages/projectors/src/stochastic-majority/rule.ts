@@ -21,8 +21,11 @@ export interface StochasticMajorityParameters {
   readonly w1: number;
 }
 
-/** The stochastic majority rule with its parameters on show. */
-export interface StochasticMajorityProjector extends Projector, StochasticMajorityParameters {}
+/** The stochastic majority rule with its parameters on show; P(μ|σ) is always given. */
+export interface StochasticMajorityProjector extends Projector, StochasticMajorityParameters {
+  /** P(μ|σ) = Π_B e^{μ_B h_B} / (2 cosh h_B). */
+  probability(fine: Lattice, sigma: Spins, mu: Spins): number;
+}
 
 /**
  * P(μ = +1 | h) = e^h / (e^h + e^{−h}) = 1/(1 + e^{−2h}), evaluated so that neither branch

@@ -1,0 +1,37 @@
+export {
+  RgConvergenceObjective,
+  type RgObjectiveOptions,
+  type RgObjectiveValue,
+  type SectorExponents,
+  type SectorLoss,
+  sectorExponents,
+  sectorLoss,
+} from './objective.js';
+export {
+  goldenSection,
+  gridSearch,
+  type Interval,
+  type Minimum,
+  nelderMead,
+  type Objective,
+} from './optimizers.js';
+export { plugin, plugin as default } from './plugin.js';
+export {
+  type ReblockedExponents,
+  Reblocking,
+  type ReblockingOptions,
+  type StoredConfigurations,
+} from './reblocking.js';
+export {
+  type CoarseObservable,
+  finiteDifferenceGradient,
+  type GradientOptions,
+  type ObservableGradient,
+  scoreGradient,
+} from './score-gradient.js';
+export {
+  RG_CONVERGENCE_ID,
+  type RgConvergenceOptions,
+  readRgConvergenceOptions,
+  rgConvergenceTrainer,
+} from './trainer.js';
