@@ -40,7 +40,9 @@ export function weightsProjector(
   const owner: ProjectorFactory | undefined = registry.projectors.list().find((f) => f.fileKind === kind);
   if (given === undefined) {
     if (owner === undefined) {
-      throw new UsageError(`--weights ${path} holds a ${kind} file, which no registered projector reads`);
+      throw new UsageError(
+        `--weights ${path} is a file of kind '${kind}', which no registered projector reads`,
+      );
     }
     return owner.id;
   }
@@ -48,7 +50,7 @@ export function weightsProjector(
   // A kind no projector claims is left to the named projector to refuse, as before.
   if (owner !== undefined && owner.id !== given) {
     throw new UsageError(
-      `--projector ${given} disagrees with --weights ${path}, a ${kind} file of projector ${owner.id} (leave out --projector to use it)`,
+      `--projector ${given} disagrees with --weights ${path}, a file of projector ${owner.id} (kind '${kind}'; leave out --projector to use it)`,
     );
   }
   return given;
