@@ -10,6 +10,15 @@ import { expectOneLineError, rsrg } from './fixtures/run-rsrg.js';
  * --weights` taking the projector from the file it is given.
  */
 
+/** The parts of the file's training record read here. */
+interface TrainingRecord {
+  readonly trainer: string;
+  readonly model: string;
+  readonly evaluations: readonly { readonly w: number; readonly even: { readonly loss: number } }[];
+  readonly tuned: { readonly w: number; readonly objective: number };
+  readonly majority: { readonly w: number; readonly even: { readonly loss: number } };
+}
+
 const tmp = mkdtempSync(join(tmpdir(), 'rsrg-rg-convergence-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -70,12 +79,12 @@ describe('rsrg train --trainer rg-convergence', () => {
     expect(file.w1).toBe(0);
     expect(file.w).toBeGreaterThanOrEqual(0.1);
     expect(file.w).toBeLessThanOrEqual(3);
-    const t = file.training as Record<string, any>;
+    const t = file.training as unknown as TrainingRecord;
     expect(t.trainer).toBe('rg-convergence');
     expect(t.model).toBe('ising2d');
     expect(t.evaluations).toHaveLength(5);
     // The file's θ is the best evaluation's, and its objective is that evaluation's y_t loss.
-    const losses = t.evaluations.map((e: any) => e.even.loss);
+    const losses = t.evaluations.map((e) => e.even.loss);
     expect(t.tuned.objective).toBe(Math.min(...losses));
     expect(t.tuned.w).toBe(file.w);
     expect(t.majority.w).toBe(Number.POSITIVE_INFINITY);

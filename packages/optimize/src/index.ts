@@ -1,4 +1,7 @@
 export {
+  type ExponentPoint,
+  type LatticeExponents,
+  type ObjectiveExponents,
   RgConvergenceObjective,
   type RgObjectiveOptions,
   type RgObjectiveValue,
@@ -8,6 +11,7 @@ export {
   sectorLoss,
 } from './objective.js';
 export {
+  type Evaluation,
   goldenSection,
   gridSearch,
   type Interval,
@@ -20,6 +24,7 @@ export {
   type ReblockedExponents,
   Reblocking,
   type ReblockingOptions,
+  type SectorCouplings,
   type StoredConfigurations,
 } from './reblocking.js';
 export {

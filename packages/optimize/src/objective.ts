@@ -7,12 +7,30 @@ import {
   type StoredConfigurations,
 } from './reblocking.js';
 
+/** y at one N_r with its jackknife error. */
+export interface ExponentPoint {
+  /** RG step N_r. */
+  readonly nr: number;
+  /** y = ln λ / ln b. */
+  readonly y: number;
+  /** Jackknife standard error of y. */
+  readonly error: number;
+}
+
 /** The exponent of one sector at every N_r, at one truncation N_c. */
 export interface SectorExponents {
   /** N_c of the estimates. */
   readonly nc: number;
   /** y at N_r = 1, 2, …, with jackknife errors. */
-  readonly y: readonly { readonly nr: number; readonly y: number; readonly error: number }[];
+  readonly y: readonly ExponentPoint[];
+}
+
+/** The exponents of both sectors on one lattice. */
+export interface LatticeExponents {
+  /** y_t sector. */
+  readonly even: SectorExponents;
+  /** y_h sector. */
+  readonly odd: SectorExponents;
 }
 
 /** L(θ) of one sector and its two parts. */
@@ -25,6 +43,14 @@ export interface SectorLoss {
   readonly loss: number;
 }
 
+/** The exponents behind an evaluation. */
+export interface ObjectiveExponents {
+  /** On the main (training) lattice. */
+  readonly main: LatticeExponents;
+  /** On the second lattice, when there is one. */
+  readonly other?: LatticeExponents;
+}
+
 /** One evaluation of the objective. */
 export interface RgObjectiveValue {
   /** The y_t sector (even couplings). */
@@ -32,10 +58,7 @@ export interface RgObjectiveValue {
   /** The y_h sector (odd couplings). */
   readonly odd: SectorLoss;
   /** The exponents behind them: on the main lattice and, when given, on the second one. */
-  readonly exponents: {
-    readonly main: { readonly even: SectorExponents; readonly odd: SectorExponents };
-    readonly other?: { readonly even: SectorExponents; readonly odd: SectorExponents };
-  };
+  readonly exponents: ObjectiveExponents;
 }
 
 /** Options of the RG-convergence objective. */
@@ -126,7 +149,7 @@ export class RgConvergenceObjective {
   }
 
   /** The exponents of both sectors from one measurement. */
-  private exponents(measured: ReblockedExponents) {
+  private exponents(measured: ReblockedExponents): LatticeExponents {
     return {
       even: sectorExponents(measured.estimates, 'even', this.nc.even),
       odd: sectorExponents(measured.estimates, 'odd', this.nc.odd),

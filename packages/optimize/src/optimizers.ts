@@ -11,6 +11,14 @@ import { UsageError } from '@rsrg/core';
 /** An objective of the parameter vector. */
 export type Objective = (theta: readonly number[]) => number | Promise<number>;
 
+/** One evaluation: the parameters and the objective's value there. */
+export interface Evaluation {
+  /** The parameters. */
+  readonly theta: readonly number[];
+  /** The value (+∞ for NaN). */
+  readonly value: number;
+}
+
 /** A minimization's outcome: the best point seen and every evaluation in order. */
 export interface Minimum {
   /** The parameters of the smallest value seen. */
@@ -18,7 +26,7 @@ export interface Minimum {
   /** That value. */
   readonly value: number;
   /** Every evaluation, in order. */
-  readonly evaluations: readonly { readonly theta: readonly number[]; readonly value: number }[];
+  readonly evaluations: readonly Evaluation[];
 }
 
 /** Box bounds of one parameter. */

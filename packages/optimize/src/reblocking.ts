@@ -21,10 +21,18 @@ export interface StoredConfigurations {
   readonly count: number;
 }
 
+/** Ordered even and odd coupling lists. */
+export interface SectorCouplings {
+  /** The y_t sector, in N_c order. */
+  readonly even: readonly Coupling[];
+  /** The y_h sector, in N_c order. */
+  readonly odd: readonly Coupling[];
+}
+
 /** Options of a `Reblocking`. */
 export interface ReblockingOptions {
   /** Even (y_t sector) and odd (y_h sector) couplings, in N_c order. */
-  readonly couplings: { readonly even: readonly Coupling[]; readonly odd: readonly Coupling[] };
+  readonly couplings: SectorCouplings;
   /** Block size b of every projector measured. */
   readonly blockSize: number;
   /** RG steps (default: `resolveLevels` of the lattice, coarsest side ≥ 4). */

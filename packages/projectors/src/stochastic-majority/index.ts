@@ -6,6 +6,7 @@ export {
 } from './file.js';
 export {
   checkStochasticMajorityParameters,
+  type FieldSites,
   fieldSites,
   fieldThresholds,
   localField,

@@ -66,17 +66,23 @@ export function shellOffsets(d: number, b: number): number[][] {
   return out;
 }
 
+/** The sites of every block's field: see `fieldSites`. */
+export interface FieldSites {
+  /** v + u fine sites per coarse site, coarse site after coarse site. */
+  readonly table: Int32Array;
+  /** Block sites per coarse site, b^d. */
+  readonly v: number;
+  /** Shell sites per coarse site (0 without the shell). */
+  readonly u: number;
+}
+
 /**
  * The fine sites each block's field reads, for coarse site J at `table[J·(v + u) + k]`: its
  * v = b^d block sites (k < v, row-major from the corner) and then the u sites of its first
  * neighbour shell (u = 0 when `shell` is false), periodic. On a lattice of side b the shell
  * wraps onto the block itself; from side 2b on its sites are distinct and outside the block.
  */
-export function fieldSites(
-  fine: Lattice,
-  b: number,
-  shell: boolean,
-): { table: Int32Array; v: number; u: number } {
+export function fieldSites(fine: Lattice, b: number, shell: boolean): FieldSites {
   const d = fine.dimension;
   const v = b ** d;
   const offsets = shell ? shellOffsets(d, b) : [];
