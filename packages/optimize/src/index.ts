@@ -19,6 +19,7 @@ export {
   nelderMead,
   type Objective,
 } from './optimizers.js';
+export { exponentDifference } from './paired.js';
 export { plugin, plugin as default } from './plugin.js';
 export {
   type ReblockedExponents,

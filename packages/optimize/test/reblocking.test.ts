@@ -1,6 +1,13 @@
+import { analyze } from '@rsrg/mcrg';
 import { majorityProjector, stochasticMajorityProjector } from '@rsrg/projectors';
 import { describe, expect, it } from 'vitest';
-import { Reblocking, RgConvergenceObjective, sectorExponents, sectorLoss } from '../src/index.js';
+import {
+  exponentDifference,
+  Reblocking,
+  RgConvergenceObjective,
+  sectorExponents,
+  sectorLoss,
+} from '../src/index.js';
 import { couplingsOf, sampleCritical } from './sample.js';
 
 /**
@@ -85,5 +92,21 @@ describe('the RG-convergence objective', () => {
       () => new RgConvergenceObjective(data, undefined, { couplings, blockSize: 2, seed: 1, levels: 1 }),
     ).toThrow(/nothing to converge/);
     expect(() => reblocking.measure(majorityProjector(4))).toThrow(/block size 4, not 2/);
+  });
+});
+
+describe('paired differences on the same configurations', () => {
+  it('resolve y_a − y_b better than the separate errors, and agree with the difference of the estimates', () => {
+    const a = reblocking.accumulate(stochasticMajorityProjector({ w: 1.2, w1: 0 }));
+    const b = reblocking.accumulate(majorityProjector(2));
+    const ya = sectorExponents(analyze(a), 'even', 3).y[0];
+    const yb = sectorExponents(analyze(b), 'even', 3).y[0];
+    const d = exponentDifference(a, b, 'even', 1, 3);
+    expect(d.value).toBeCloseTo(ya.y - yb.y, 12);
+    expect(d.error).toBeLessThan(Math.hypot(ya.error, yb.error));
+    // A projector against itself: zero difference, zero error.
+    const self = exponentDifference(b, b, 'even', 1, 3);
+    expect(self.value).toBe(0);
+    expect(self.error).toBe(0);
   });
 });
