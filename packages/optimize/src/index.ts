@@ -1,4 +1,9 @@
 export {
+  type ExponentGradient,
+  type ExponentGradientOptions,
+  exponentGradient,
+} from './exponent-gradient.js';
+export {
   type ExponentPoint,
   type LatticeExponents,
   type ObjectiveExponents,
