@@ -1,5 +1,6 @@
 import { type Registry, UsageError } from '@rsrg/core';
 import { Command, Option } from 'commander';
+import { compareCommand } from './commands/compare.js';
 import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
 import { mcrgCommand } from './commands/mcrg.js';
@@ -53,6 +54,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     trainCommand,
     reproduceCommand,
     exportCommand,
+    compareCommand,
     listCommand,
   ]) {
     add(program, ctx).helpOption('-h, --help', 'show help').exitOverride().configureOutput(QUIET(io));

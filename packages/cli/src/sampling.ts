@@ -109,8 +109,9 @@ export async function sampleWithProgress(
 /** Header fields of an ensemble for people. */
 export function ensembleFields(e: Ensemble): [string, string][] {
   const h = e.header;
+  const options = Object.entries(h.modelOptions ?? {}).map(([k, v]) => `${k} = ${v}`);
   return [
-    ['model', h.model],
+    ['model', options.length ? `${h.model} (${options.join(', ')})` : h.model],
     ['lattice', h.sizes.join('×')],
     ['K', String(h.coupling)],
     ['sampler', h.sampler],

@@ -141,6 +141,7 @@ describe('rsrg reproduce (a tiny study from a plugin)', () => {
       for (const e of list)
         expect(Object.keys(e).sort()).toEqual([
           'error',
+          'exponent',
           'lambda',
           'lambdaError',
           'nc',

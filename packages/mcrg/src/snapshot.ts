@@ -1,7 +1,16 @@
 /**
  * Chain snapshots as data: the check that one fits a run, and their file format.
  */
-import { defineCodec, packSpins, UsageError, unpackSpins } from '@rsrg/core';
+import {
+  defineCodec,
+  packConfigurationBits,
+  packedBytes,
+  packSpins,
+  stateSpins,
+  UsageError,
+  unpackConfigurationBits,
+  unpackSpins,
+} from '@rsrg/core';
 import { accumulatorFromData, accumulatorToData, float64Bytes, float64FromBytes } from './accumulator.js';
 import { binSamples, chainSamples } from './config/partition.js';
 import type { McrgSetup } from './config/types.js';
@@ -106,12 +115,16 @@ function words(o: Record<string, unknown>, name: string, count?: number): Uint32
 }
 
 /**
- * A snapshot as a msgpack payload: spins bit-packed when every one is ±1 (else one byte
- * each), float arrays little-endian, RNG states as lists of words. For files that embed
+ * A snapshot as a msgpack payload: spins bit-packed, one bit each when every one is ±1, else as
+ * states of ⌈log₂ q⌉ bits with q one more than the largest state held ('states', q in
+ * `states`); float arrays little-endian, RNG states as lists of words. For files that embed
  * snapshots (run checkpoints); `chainSnapshotCodec` is the file of one.
  */
 export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
   const ising = s.spins.every((v) => v === 1 || v === -1);
+  let top = 1;
+  for (let i = 0; i < s.spins.length; i++) top = Math.max(top, s.spins[i] & 0xff);
+  const encoding = stateSpins(top + 1);
   return {
     chain: s.chain,
     phase: s.phase,
@@ -120,8 +133,9 @@ export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
     bin: s.bin,
     left: s.left,
     volume: s.spins.length,
-    spinEncoding: ising ? 'bits' : 'int8',
-    spins: ising ? packSpins(s.spins) : new Uint8Array(s.spins.buffer, s.spins.byteOffset, s.spins.length),
+    spinEncoding: ising ? 'bits' : 'states',
+    ...(!ising && { states: encoding.states }),
+    spins: ising ? packSpins(s.spins) : packConfigurationBits(s.spins, encoding),
     rng: Array.from(s.rng),
     moves: s.moves,
     streams: Array.from(s.streams),
@@ -141,12 +155,22 @@ export function chainSnapshotFromData(d: unknown): ChainSnapshot {
     if (!(raw instanceof Uint8Array) || raw.length !== (volume + 7) >> 3)
       throw new Error(`field 'spins' does not hold ${volume} packed spins`);
     spins = unpackSpins(raw, volume);
+  } else if (d.spinEncoding === 'states') {
+    const q = d.states;
+    if (typeof q !== 'number' || !Number.isInteger(q) || q < 2 || q > 256)
+      throw new Error(`field 'states' is ${JSON.stringify(q)}, not an integer in [2, 256]`);
+    const encoding = stateSpins(q);
+    if (!(raw instanceof Uint8Array) || raw.length !== packedBytes(volume, encoding))
+      throw new Error(`field 'spins' does not hold ${volume} packed ${q}-state spins`);
+    spins = unpackConfigurationBits(raw, volume, encoding);
   } else if (d.spinEncoding === 'int8') {
     if (!(raw instanceof Uint8Array) || raw.length !== volume)
       throw new Error(`field 'spins' does not hold ${volume} spins`);
     spins = new Int8Array(raw.slice().buffer);
   } else {
-    throw new Error(`field 'spinEncoding' is ${JSON.stringify(d.spinEncoding)}, not 'bits' or 'int8'`);
+    throw new Error(
+      `field 'spinEncoding' is ${JSON.stringify(d.spinEncoding)}, not 'bits', 'states' or 'int8'`,
+    );
   }
   if (d.phase !== 'thermalize' && d.phase !== 'measure')
     throw new Error(`field 'phase' is ${JSON.stringify(d.phase)}, not 'thermalize' or 'measure'`);

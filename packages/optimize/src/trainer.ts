@@ -220,6 +220,11 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
         `trainer '${RG_CONVERGENCE_ID}' finds the model's couplings through the registry's plugin modules; none were given`,
       );
     const registry = await Registry.fromSources(run.sources);
+    if (registry.models.get(model).spins?.kind === 'state') {
+      throw new UsageError(
+        `trainer '${RG_CONVERGENCE_ID}' tunes the stochastic majority rule, which takes Ising ±1 spins; model '${model}' has q-state spins`,
+      );
+    }
     const { even, odd, evenNames, oddNames } = modelCouplings(registry, model);
     let other: Ensemble | undefined;
     if (o.other !== undefined) {

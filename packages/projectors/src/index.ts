@@ -7,6 +7,7 @@ export {
   majority,
   majorityProjector,
   majorityRule,
+  pluralityRule,
 } from './majority.js';
 export { plugin, plugin as default } from './plugin.js';
 export * from './rbm/index.js';

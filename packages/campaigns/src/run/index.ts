@@ -28,7 +28,9 @@ export {
 export {
   canonicalJson,
   comparePlan,
+  compareVersions,
   createPlan,
+  createRunPlan,
   PLAN_FILE,
   PLAN_FORMAT,
   PLAN_FORMAT_VERSION,
@@ -38,7 +40,10 @@ export {
   planConfig,
   planHash,
   planPath,
+  type RunPlan,
   readPlan,
+  readRunPlan,
+  runPlanHash,
   writePlan,
 } from './plan.js';
 export { type OpenRunDirOptions, openRunDir, type ShardProgress, shardProgress } from './run-dir.js';

@@ -24,15 +24,27 @@ export type PlanConfig = Omit<ResolvedMcrgConfig, 'workers'>;
  * configuration, not the time, paths or versions), and every checkpoint and shard of the run
  * carries it.
  */
-export interface Plan {
+export type Plan = RunPlan<'mcrg', PlanConfig> & {
+  /** Of an extended run (`rsrg mcrg --extend`): the chains it was extended from. */
+  readonly base?: PlanBase;
+};
+
+/**
+ * The plan of any kind of run directory: `kind` says what the run computes ('mcrg', 'train',
+ * 'study') and `config` holds every parameter that fixes its numbers, as plain JSON data.
+ */
+export interface RunPlan<K extends string = string, C = unknown> {
   /** 'rsrg-plan'. */
   readonly format: typeof PLAN_FORMAT;
   /** `PLAN_FORMAT_VERSION` of the build that wrote it. */
   readonly formatVersion: number;
-  /** What the run computes: 'mcrg' (Swendsen's MCRG over sampled configurations). */
-  readonly kind: 'mcrg';
+  /**
+   * What the run computes: 'mcrg' (Swendsen's MCRG over sampled configurations), 'train' (a
+   * projector's training), 'study' (a study run end to end).
+   */
+  readonly kind: K;
   /** Every parameter, defaults filled in (the worker count left out). */
-  readonly config: PlanConfig;
+  readonly config: C;
   /** The registry's plugin modules (file URLs), so that a worker or a merge can rebuild it. */
   readonly sources: readonly string[];
   /** Versions of the packages that wrote the plan. */
@@ -41,8 +53,6 @@ export interface Plan {
   readonly createdAt: string;
   /** SHA-256 (hex) of the canonical JSON of { formatVersion, kind, config }. */
   readonly planHash: string;
-  /** Of an extended run (`rsrg mcrg --extend`): the chains it was extended from. */
-  readonly base?: PlanBase;
 }
 
 /**
@@ -54,6 +64,34 @@ export interface PlanBase {
   readonly chains: number;
   /** The plan hashes the run had before, oldest first. */
   readonly from: readonly string[];
+}
+
+/** The hash of a plan of `kind` with `config` (see `Plan.planHash`). */
+export function runPlanHash(kind: string, config: unknown): string {
+  return sha256(canonicalJson({ formatVersion: PLAN_FORMAT_VERSION, kind, config }));
+}
+
+/**
+ * The plan of a run of `kind` with `config` (plain JSON data: copied through JSON, so that
+ * what is stored and hashed is what is read back).
+ */
+export function createRunPlan<K extends string, C>(
+  kind: K,
+  config: C,
+  sources: readonly string[],
+  versions: Readonly<Record<string, string>>,
+): RunPlan<K, C> {
+  const copy = JSON.parse(JSON.stringify(config)) as C;
+  return {
+    format: PLAN_FORMAT,
+    formatVersion: PLAN_FORMAT_VERSION,
+    kind,
+    config: copy,
+    sources: [...sources],
+    versions: { ...versions },
+    createdAt: new Date().toISOString(),
+    planHash: runPlanHash(kind, copy),
+  };
 }
 
 /**
@@ -79,9 +117,7 @@ export function planConfig(config: ResolvedMcrgConfig | PlanConfig): PlanConfig 
 
 /** The hash that identifies a plan's numbers (see `Plan.planHash`). */
 export function planHash(config: ResolvedMcrgConfig | PlanConfig): string {
-  return sha256(
-    canonicalJson({ formatVersion: PLAN_FORMAT_VERSION, kind: 'mcrg', config: planConfig(config) }),
-  );
+  return runPlanHash('mcrg', planConfig(config));
 }
 
 /**
@@ -95,16 +131,7 @@ export function createPlan(
   sources: readonly string[],
   versions: Readonly<Record<string, string>>,
 ): Plan {
-  return {
-    format: PLAN_FORMAT,
-    formatVersion: PLAN_FORMAT_VERSION,
-    kind: 'mcrg',
-    config: planConfig(config),
-    sources: [...sources],
-    versions: { ...versions },
-    createdAt: new Date().toISOString(),
-    planHash: planHash(config),
-  };
+  return createRunPlan('mcrg', planConfig(config), sources, versions);
 }
 
 /** The plan file of a run directory. */
@@ -116,7 +143,7 @@ export function planPath(runDir: string): string {
  * Writes `plan` to `<runDir>/plan.json` (atomically, creating the directory), with a `sha256`
  * field: the SHA-256 of the canonical JSON of the rest, so that an edit or damage is seen.
  */
-export function writePlan(runDir: string, plan: Plan): void {
+export function writePlan(runDir: string, plan: RunPlan): void {
   mkdirSync(runDir, { recursive: true });
   const doc = { ...plan, sha256: sha256(canonicalJson(plan)) };
   writeFileAtomic(planPath(runDir), `${JSON.stringify(doc, null, 2)}\n`, {
@@ -130,6 +157,36 @@ export function writePlan(runDir: string, plan: Plan): void {
  * not a plan, or of another format version.
  */
 export function readPlan(runDir: string): Plan {
+  const plan = readRunPlan(runDir, 'mcrg');
+  if (typeof plan.config !== 'object' || plan.config === null) {
+    throw new FileFormatError(`${planPath(runDir)} is damaged (no mcrg configuration)`);
+  }
+  if (plan.planHash !== planHash(plan.config as PlanConfig)) {
+    throw new FileFormatError(`${planPath(runDir)}: its planHash does not match its configuration`);
+  }
+  const { base } = plan as Plan;
+  const config = plan.config as PlanConfig;
+  if (
+    base !== undefined &&
+    !(
+      Number.isSafeInteger(base.chains) &&
+      base.chains > 0 &&
+      base.chains < config.chains &&
+      Array.isArray(base.from) &&
+      base.from.every((h) => typeof h === 'string')
+    )
+  ) {
+    throw new FileFormatError(`${planPath(runDir)} is damaged (a bad "base")`);
+  }
+  return plan as Plan;
+}
+
+/**
+ * The plan of a run directory of `kind`, its checksum, format and hash checked: a UsageError
+ * when there is none or it is a plan of another kind, a FileFormatError, in one line, when it
+ * is damaged, edited, not a plan, or of another format version.
+ */
+export function readRunPlan<K extends string>(runDir: string, kind: K): RunPlan<K> {
   const path = planPath(runDir);
   if (!existsSync(path)) {
     throw new UsageError(
@@ -157,26 +214,38 @@ export function readPlan(runDir: string): Plan {
   if (stored !== sha256(canonicalJson(plan))) {
     throw new FileFormatError(`${path}: checksum mismatch: the plan was edited or is damaged`);
   }
-  if (plan.kind !== 'mcrg' || typeof plan.config !== 'object' || plan.config === null) {
-    throw new FileFormatError(`${path} is damaged (no mcrg configuration)`);
+  if (plan.kind !== kind) {
+    const other: unknown = plan.kind;
+    const command = (k: string) => (k === 'study' ? 'reproduce' : k);
+    if (typeof other === 'string' && ['mcrg', 'train', 'study'].includes(other)) {
+      throw new UsageError(
+        `${runDir} is the run directory of an rsrg ${command(other)} run, not of an rsrg ${command(kind)} run`,
+      );
+    }
+    throw new FileFormatError(`${path} is damaged (no ${kind} configuration)`);
   }
-  if (plan.planHash !== planHash(plan.config)) {
+  if (plan.planHash !== runPlanHash(kind, plan.config)) {
     throw new FileFormatError(`${path}: its planHash does not match its configuration`);
   }
-  const base = plan.base;
-  if (
-    base !== undefined &&
-    !(
-      Number.isSafeInteger(base.chains) &&
-      base.chains > 0 &&
-      base.chains < plan.config.chains &&
-      Array.isArray(base.from) &&
-      base.from.every((h) => typeof h === 'string')
-    )
-  ) {
-    throw new FileFormatError(`${path} is damaged (a bad "base")`);
+  return plan as RunPlan<K>;
+}
+
+/**
+ * The first package whose version in `requested` differs from the `stored` plan's, as one
+ * line, or undefined: a run resumed by other code may not continue bit for bit.
+ */
+export function compareVersions(
+  stored: Pick<RunPlan, 'versions'>,
+  requested: Pick<RunPlan, 'versions'>,
+): string | undefined {
+  for (const name of Object.keys(stored.versions).sort()) {
+    const was = stored.versions[name];
+    const now = requested.versions[name];
+    if (now !== undefined && now !== was) {
+      return `${name} ${now} differs from the run's ${was} (resume with the version that started it)`;
+    }
   }
-  return plan;
+  return undefined;
 }
 
 /** How a parameter is named on the command line. */
@@ -244,14 +313,6 @@ export function comparePlan(
       .find((k) => canonicalJson(a[k as keyof PlanConfig]) !== canonicalJson(b[k as keyof PlanConfig]));
     return `${key} ${show(b[key as keyof PlanConfig])} differs from the run's ${show(a[key as keyof PlanConfig])}`;
   }
-  if (asPlan && options.versions !== false) {
-    for (const name of Object.keys(stored.versions).sort()) {
-      const was = stored.versions[name];
-      const now = asPlan.versions[name];
-      if (now !== undefined && now !== was) {
-        return `${name} ${now} differs from the run's ${was} (resume with the version that started it)`;
-      }
-    }
-  }
+  if (asPlan && options.versions !== false) return compareVersions(stored, asPlan);
   return undefined;
 }

@@ -7,7 +7,7 @@ import { namedPath, prepareOutFile, readEnsembleFile, weightsFile, writeOutFile 
 import { jsonHead, toJson } from '../format/json.js';
 import { renderFields, renderTable } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
-import { integerAtLeast, keyValue, real } from '../options.js';
+import { integerAtLeast, keyValue, positiveSeconds, real } from '../options.js';
 import { progressBar } from '../progress.js';
 import { addResourceOptions, chooseWorkers, guardMemory, type ResourceOptions } from '../sampling.js';
 import { weightsProjector } from '../weights-projector.js';
@@ -23,6 +23,7 @@ export const MCRG_DEFAULTS = {
 
 interface McrgOptions extends ResourceOptions {
   model: string;
+  modelOption?: Record<string, string>;
   size: number;
   coupling?: number;
   sampler?: string;
@@ -50,6 +51,7 @@ interface McrgOptions extends ResourceOptions {
 /** The options that make up a run's configuration: given none, `--run-dir` runs the stored plan. */
 const MODEL_OPTIONS: readonly (keyof McrgOptions)[] = [
   'model',
+  'modelOption',
   'size',
   'coupling',
   'sampler',
@@ -68,15 +70,6 @@ const MODEL_OPTIONS: readonly (keyof McrgOptions)[] = [
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** A number of seconds > 0, as an option value. */
-function positiveSeconds(option: string): (text: string) => number {
-  return (text) => {
-    const x = Number(text);
-    if (text.trim() === '' || !Number.isFinite(x) || x <= 0)
-      throw new UsageError(`${option} must be a number of seconds > 0, got '${text}'`);
-    return x;
-  };
-}
-
 /** `rsrg mcrg`: Swendsen's MCRG exponents y_t and y_h with jackknife errors. */
 export function mcrgCommand(program: Command, ctx: CommandContext): Command {
   const opt = (flags: string, description: string, parse?: (text: string) => unknown) => {
@@ -87,6 +80,13 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     .command('mcrg')
     .description('estimate the RG eigenvalue exponents y_t and y_h by Monte Carlo renormalization group')
     .addOption(opt('--model <id>', 'model to simulate (see rsrg list)').default(MCRG_DEFAULTS.model))
+    .addOption(
+      opt(
+        '--model-option <key=value>',
+        'an option of the model, e.g. q=3 for the Potts model (repeatable; rsrg list shows them)',
+        keyValue('--model-option'),
+      ),
+    )
     .addOption(
       opt('--size <L>', 'linear lattice size', integerAtLeast('--size', 1)).default(MCRG_DEFAULTS.size),
     )
@@ -228,6 +228,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
       // The configuration from the options for which `given` holds (those with defaults).
       const configOf = (given: (key: keyof McrgOptions) => boolean): McrgConfig => ({
         ...(given('model') && { model: opts.model }),
+        ...(opts.modelOption !== undefined && { modelOptions: opts.modelOption }),
         ...(given('size') && { size: opts.size }),
         ...(given('samples') && { samples: opts.samples }),
         ...(given('thermalize') && { thermalize: opts.thermalize }),
@@ -367,7 +368,10 @@ export function renderMcrg(r: McrgResult, registry: Registry): string {
   const several = r.projectors.length > 1;
   const named = r.projectors.map((p) => (p.label === p.id ? p.id : `${p.label} (${p.id})`)).join(', ');
   const fields: [string, string][] = [
-    ['model', `${r.model.id} (d = ${r.model.dimension})`],
+    [
+      'model',
+      `${r.model.id} (d = ${r.model.dimension}${r.model.states === undefined ? '' : `, q = ${r.model.states}`})`,
+    ],
     ['lattice', r.lattices[0]],
     ['K', String(c.coupling)],
     ['sampler', c.sampler],
@@ -381,26 +385,27 @@ export function renderMcrg(r: McrgResult, registry: Registry): string {
     ['τ_int', `${formatValueError(r.tauInt.value, r.tauInt.error)} ${r.tauInt.unit}`],
     ['wall time', `${r.wallSeconds.toFixed(r.wallSeconds < 10 ? 2 : 1)} s on ${plural(c.workers, 'worker')}`],
   ];
+  const sectorName = r.model.sectors ?? { even: 'even', odd: 'odd' };
   const sectors = [
     {
-      sector: 'even' as const,
-      title: 'y_t from the even couplings',
+      exponent: 'y_t' as const,
+      title: `y_t from the ${sectorName.even} couplings`,
       known: r.model.exponents?.yt,
       names: r.couplings.even,
     },
     {
-      sector: 'odd' as const,
-      title: 'y_h from the odd couplings',
+      exponent: 'y_h' as const,
+      title: `y_h from the ${sectorName.odd} couplings`,
       known: r.model.exponents?.yh,
       names: r.couplings.odd,
     },
   ];
   let missing = false;
   const tables = r.projectors.flatMap(({ label }) =>
-    sectors.map(({ sector, title, known, names }) => {
+    sectors.map(({ exponent, title, known, names }) => {
       const cell = new Map(
         r.estimates
-          .filter((e) => e.projector === label && e.sector === sector)
+          .filter((e) => e.projector === label && e.exponent === exponent)
           .map((e) => [`${e.nr}:${e.nc}`, e]),
       );
       const levels = Array.from({ length: c.levels }, (_, i) => i + 1);

@@ -4,7 +4,7 @@ import type { CommandContext } from '../context.js';
 import { prepareOutFile, writeOutFile } from '../files.js';
 import { jsonHead, toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
-import { integerAtLeast } from '../options.js';
+import { integerAtLeast, keyValue } from '../options.js';
 import {
   addResourceOptions,
   addSamplingOptions,
@@ -20,6 +20,7 @@ import {
 
 interface SampleOptions extends SamplingOptions, ResourceOptions {
   model: string;
+  modelOption?: Record<string, string>;
   size: number;
   samples: number;
   seed: number;
@@ -37,6 +38,12 @@ export function sampleCommand(program: Command, ctx: CommandContext): Command {
     );
   addSamplingOptions(command, true);
   command
+    .addOption(
+      new Option(
+        '--model-option <key=value>',
+        'an option of the model, e.g. q=3 for the Potts model (repeatable)',
+      ).argParser(keyValue('--model-option')),
+    )
     .addOption(
       new Option('--seed <n>', 'master seed; chain c samples with random stream 2c of it')
         .argParser(integerAtLeast('--seed', 0))
@@ -61,7 +68,10 @@ export function sampleCommand(program: Command, ctx: CommandContext): Command {
       '@rsrg/mcrg'
     );
     // Checked before anything is allocated: the configuration, the worker threads, the memory.
-    const config = samplingConfig(opts, opts.seed, 1);
+    const config = {
+      ...samplingConfig(opts, opts.seed, 1),
+      ...(opts.modelOption !== undefined && { modelOptions: opts.modelOption }),
+    };
     const setup = prepareSampling(registry, config);
     const workers = chooseWorkers(io, opts.workers, setup.config.chains, opts.forceWorkers);
     guardMemory(

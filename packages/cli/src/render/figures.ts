@@ -1,4 +1,4 @@
-import type { ParameterPanel } from '@rsrg/studies';
+import type { ComparisonSeries, ParameterPanel } from '@rsrg/studies';
 
 /**
  * The study figures as Vega-Lite specifications (plain data, testable without rendering) and
@@ -253,4 +253,80 @@ export async function renderPng(svg: string): Promise<Uint8Array> {
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   });
   return resvg.render().asPng();
+}
+
+/**
+ * The cross-model figure (`rsrg compare`): y_t and y_h against N_r, one panel each with its own
+ * y scale, one colour per series, error bars, and each series' exact value as a dashed line in
+ * its colour.
+ */
+export function crossModelFigureSpec(series: readonly ComparisonSeries[], title: string): Spec {
+  const points = series.flatMap((s) =>
+    s.points
+      .filter((p) => Number.isFinite(p.y))
+      .map((p) => ({
+        kind: 'estimate',
+        series: s.label,
+        exponent: s.exponent,
+        nr: p.nr,
+        y: p.y,
+        low: p.y - (Number.isFinite(p.error) ? p.error : 0),
+        high: p.y + (Number.isFinite(p.error) ? p.error : 0),
+        nc: s.nc,
+      })),
+  );
+  const exact = series
+    .filter((s) => s.exact !== undefined)
+    .map((s) => ({ kind: 'exact', series: s.label, exponent: s.exponent, y: s.exact }));
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    legend: { orient: 'bottom', columns: 2, labelLimit: 0 },
+  };
+  const estimate = { filter: "datum.kind === 'estimate'" };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    data: { values: [...points, ...exact] },
+    facet: { column: { field: 'exponent', type: 'nominal', title: null, sort: ['y_t', 'y_h'] } },
+    spec: {
+      width: 300,
+      height: 260,
+      layer: [
+        {
+          transform: [estimate],
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: { field: 'nr', type: 'ordinal', title: 'N_r (RG steps)', axis: { labelAngle: 0 } },
+            y: { field: 'y', type: 'quantitative', title: 'y', scale: { zero: false } },
+            color,
+            tooltip: [
+              { field: 'series' },
+              { field: 'nr', title: 'N_r' },
+              { field: 'nc', title: 'N_c' },
+              { field: 'y', type: 'quantitative', format: '.4f' },
+            ],
+          },
+        },
+        {
+          transform: [estimate],
+          mark: { type: 'rule' },
+          encoding: {
+            x: { field: 'nr', type: 'ordinal' },
+            y: { field: 'low', type: 'quantitative' },
+            y2: { field: 'high' },
+            color,
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'exact'" }],
+          mark: { type: 'rule', strokeDash: [5, 4], opacity: 0.8 },
+          encoding: { y: { field: 'y', type: 'quantitative' }, color },
+        },
+      ],
+    },
+    resolve: { scale: { y: 'independent' } },
+    config: CONFIG,
+  };
 }

@@ -3,7 +3,9 @@ import {
   type Projector,
   type ProjectorKernel,
   type Rng,
+  type SpinEncoding,
   type Spins,
+  UnsupportedError,
   UsageError,
 } from '@rsrg/core';
 import { assertBlockSupport, blockSupport, checkBlockSize } from '../majority.js';
@@ -195,8 +197,14 @@ export function stochasticMajorityProjector(
     blockSize: b,
     w,
     w1,
-    supports: (lattice) => blockSupport(b, lattice),
-    create(fine: Lattice): ProjectorKernel {
+    // A rule on sums of ±1 spins: q-state spins are refused, not summed.
+    supports: (lattice, spins) =>
+      spins?.kind === 'state'
+        ? 'the stochastic majority rule takes Ising ±1 spins'
+        : blockSupport(b, lattice),
+    create(fine: Lattice, spins?: SpinEncoding): ProjectorKernel {
+      if (spins?.kind === 'state')
+        throw new UnsupportedError(`${STOCHASTIC_MAJORITY_ID}: the rule takes Ising ±1 spins`);
       assertBlockSupport(STOCHASTIC_MAJORITY_ID, b, fine);
       const coarse = fine.coarsen(b);
       const { table, v, u } = fieldSites(fine, b, shell);
