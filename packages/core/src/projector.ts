@@ -45,6 +45,11 @@ export interface ProjectorFactory {
   readonly id: string;
   /** One line saying what the rule is. */
   readonly description: string;
+  /**
+   * The envelope kind of the rsrg files its `weights` option reads (e.g. 'rbm-projector'), so
+   * that a file names the projector it belongs to (`rsrg mcrg --weights` without `--projector`).
+   */
+  readonly fileKind?: string;
   /** The projector for `options` (a UsageError for an unknown or bad option); async where it reads files. */
   create(options: ProjectorOptions): Projector | Promise<Projector>;
 }

@@ -20,6 +20,8 @@ export interface TrainingData {
   readonly count: number;
   /** How the data were made (model, coupling, sampler, seed…), recorded in the projector file. */
   readonly description: string;
+  /** The registry id of the model the configurations come from, when known (e.g. for its coupling sets). */
+  readonly model?: string;
 }
 
 /** What a trainer will do with its options on data of a given size, known before any sampling. */

@@ -11,6 +11,7 @@ export {
 } from './majority.js';
 export { plugin, plugin as default } from './plugin.js';
 export * from './rbm/index.js';
+export * from './stochastic-majority/index.js';
 export {
   WindowLayout,
   type WindowPlacement,

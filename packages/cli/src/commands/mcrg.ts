@@ -10,6 +10,7 @@ import { formatValueError } from '../format/value-error.js';
 import { integerAtLeast, keyValue, positiveSeconds, real } from '../options.js';
 import { progressBar } from '../progress.js';
 import { addResourceOptions, chooseWorkers, guardMemory, type ResourceOptions } from '../sampling.js';
+import { weightsProjector } from '../weights-projector.js';
 
 /** Defaults that do not depend on the model; the rest come from the model and runMcrg. */
 export const MCRG_DEFAULTS = {
@@ -99,7 +100,10 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     .addOption(opt('--sampler <id>', "Monte Carlo sampler (default: the model's)"))
     .addOption(opt('--projector <id>', "RG projector, the weight factor P(μ|σ) (default: the model's)"))
     .addOption(
-      opt('--weights <file>', 'weights file for a trainable projector (passed as its weights option)'),
+      opt(
+        '--weights <file>',
+        'weights file for a trainable projector (passed as its weights option); an rsrg projector file names its projector, so --projector may be left out',
+      ),
     )
     .addOption(
       opt(
@@ -216,6 +220,11 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
           ? undefined
           : await readEnsembleFile(io, opts.ensemble, '--ensemble', registry);
       const typed = (key: keyof McrgOptions) => command.getOptionValueSource(key) === 'cli';
+      // A projector file names its projector: --projector may be left out, and may not disagree.
+      const projector =
+        opts.weights === undefined
+          ? opts.projector
+          : weightsProjector(registry, io, opts.weights, opts.projector);
       // The configuration from the options for which `given` holds (those with defaults).
       const configOf = (given: (key: keyof McrgOptions) => boolean): McrgConfig => ({
         ...(given('model') && { model: opts.model }),
@@ -228,7 +237,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         ...(opts.workers !== undefined && { workers: opts.workers }),
         ...(opts.coupling !== undefined && { coupling: opts.coupling }),
         ...(opts.sampler !== undefined && { sampler: opts.sampler }),
-        ...(opts.projector !== undefined && { projector: opts.projector }),
+        ...(projector !== undefined && { projector }),
         ...((opts.weights !== undefined || opts.projectorOption !== undefined) && {
           projectorOptions: {
             ...opts.projectorOption,
