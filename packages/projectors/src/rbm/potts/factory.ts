@@ -40,6 +40,7 @@ export const pottsRbm: ProjectorFactory = {
   id: 'potts-rbm',
   description:
     'learned q-state RBM weight factor: P(μ=a|σ) ∝ exp(Σ_k W_k δ(σ_{bX+k}, a)), stride b, periodic',
+  fileKind: pottsRbmProjectorCodec.kind,
   create(options) {
     const { weights, q, blockSize, kernel } = readOptions("projector 'potts-rbm'", options, {
       weights: { kind: 'string' },
