@@ -11,7 +11,7 @@ export const DEFAULT_PLUGINS: readonly string[] = [
   '@rsrg/models',
   '@rsrg/samplers',
   '@rsrg/projectors',
-  '@rsrg/optimize',
+  '@rsrg/optimize/plugin',
 ];
 
 /**

@@ -36,6 +36,12 @@ describe('result files carry a checksum', () => {
     expect(() =>
       parseChecksummedJson(text.replace(/"sha256": "[0-9a-f]+"/, '"sha256": 7'), 'r.json'),
     ).toThrow(/checksum mismatch/);
+    // A damaged name of the checksum field does not pass for a file written before checksums.
+    for (const name of ['sha257', 'sxa256', 'sha25']) {
+      expect(() => parseChecksummedJson(text.replace('"sha256"', `"${name}"`), 'r.json')).toThrow(
+        new RegExp(`^r\\.json: its checksum field is damaged \\('${name}'\\)`),
+      );
+    }
   });
 
   it('a result file of an earlier version (no checksum) reads, marked absent; read errors name the option', () => {

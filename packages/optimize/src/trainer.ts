@@ -13,7 +13,7 @@ import {
   type TrainingPlan,
   UsageError,
 } from '@rsrg/core';
-import { type Ensemble, ensembleCodec, ensembleConfiguration, modelCouplings } from '@rsrg/mcrg';
+import type { Ensemble } from '@rsrg/mcrg';
 import {
   STOCHASTIC_MAJORITY_ID,
   type StochasticMajorityParameters,
@@ -21,7 +21,7 @@ import {
   stochasticMajorityFromFile,
   stochasticMajorityProjector,
 } from '@rsrg/projectors';
-import { RgConvergenceObjective, type RgObjectiveValue } from './objective.js';
+import type { RgObjectiveValue } from './objective.js';
 import { goldenSection, gridSearch, type Interval, type Minimum, nelderMead } from './optimizers.js';
 import type { StoredConfigurations } from './reblocking.js';
 
@@ -163,7 +163,10 @@ function minimize(o: RgConvergenceOptions, f: (x: readonly number[]) => Promise<
   return nelderMead(f, start, step, o.evaluations, bounds);
 }
 
-function unpack(e: Ensemble): StoredConfigurations {
+function unpack(
+  e: Ensemble,
+  ensembleConfiguration: typeof import('@rsrg/mcrg').ensembleConfiguration,
+): StoredConfigurations {
   const lattice = new Lattice(e.header.sizes);
   const V = lattice.volume;
   const configurations = new Int8Array(e.count * V);
@@ -225,6 +228,9 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
         `trainer '${RG_CONVERGENCE_ID}' tunes the stochastic majority rule, which takes Ising ±1 spins; model '${model}' has q-state spins`,
       );
     }
+    // The analyzer is loaded here, not with the plugin: registering the trainer stays light.
+    const [{ ensembleCodec, ensembleConfiguration, modelCouplings }, { RgConvergenceObjective }] =
+      await Promise.all([import('@rsrg/mcrg'), import('./objective.js')]);
     const { even, odd, evenNames, oddNames } = modelCouplings(registry, model);
     let other: Ensemble | undefined;
     if (o.other !== undefined) {
@@ -237,7 +243,7 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
     const started = performance.now();
     const objective = new RgConvergenceObjective(
       { lattice: data.lattice, configurations: data.configurations, count: data.count },
-      other && unpack(other),
+      other && unpack(other, ensembleConfiguration),
       {
         couplings: { even, odd },
         blockSize: o.blockSize,

@@ -33,7 +33,8 @@ export interface CheckedJson {
 /**
  * Parses a result file's text and checks its checksum: text that is not a JSON object, or a
  * document whose checksum does not match, is a FileFormatError naming `source`. A document
- * without the field (an earlier version's) is returned as it is, marked 'absent'.
+ * without the field (an earlier version's) is returned as it is, marked 'absent'; one whose last
+ * field holds a SHA-256 under another name (the field's name damaged) is a FileFormatError.
  */
 export function parseChecksummedJson(text: string, source = 'input'): CheckedJson {
   let doc: unknown;
@@ -48,7 +49,18 @@ export function parseChecksummedJson(text: string, source = 'input'): CheckedJso
     throw new FileFormatError(`${source} is not a JSON result file (not an object)`);
   }
   const { [JSON_CHECKSUM_FIELD]: stored, ...rest } = doc as Record<string, unknown>;
-  if (stored === undefined) return { value: rest, checksum: 'absent' };
+  if (stored === undefined) {
+    // The checksum is always the last field: a last field holding a SHA-256 under another name
+    // is that field with its name damaged, not a file written before checksums.
+    const keys = Object.keys(rest);
+    const last = rest[keys[keys.length - 1]];
+    if (typeof last === 'string' && /^[0-9a-f]{64}$/.test(last)) {
+      throw new FileFormatError(
+        `${source}: its checksum field is damaged ('${keys[keys.length - 1]}'): the file is damaged`,
+      );
+    }
+    return { value: rest, checksum: 'absent' };
+  }
   if (typeof stored !== 'string' || stored !== digest(rest)) {
     throw new FileFormatError(`${source}: checksum mismatch: the file is damaged`);
   }
