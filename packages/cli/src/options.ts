@@ -54,3 +54,13 @@ export function byteSize(option: string): (text: string) => number {
     return bytes;
   };
 }
+
+/** A number of seconds > 0, as an option value. */
+export function positiveSeconds(option: string): (text: string) => number {
+  return (text) => {
+    const x = Number(text);
+    if (text.trim() === '' || !Number.isFinite(x) || x <= 0)
+      throw new UsageError(`${option} must be a number of seconds > 0, got '${text}'`);
+    return x;
+  };
+}

@@ -4,8 +4,9 @@
 import { defineCodec, packSpins, UsageError, unpackSpins } from '@rsrg/core';
 import { accumulatorFromData, accumulatorToData, float64Bytes, float64FromBytes } from './accumulator.js';
 import { binSamples, chainSamples } from './config/partition.js';
-import type { McrgSetup } from './config/types.js';
-import type { ChainSnapshot } from './protocol.js';
+import type { McrgSetup, SamplingSetup } from './config/types.js';
+import { bytesPerConfiguration } from './packed-configurations.js';
+import type { ChainSnapshot, EnsembleSnapshot } from './protocol.js';
 
 /** The energy series kept per chain for τ_int (the first values). */
 export const TAU_SERIES_LENGTH = 65_536;
@@ -83,6 +84,32 @@ export function checkSnapshot(setup: McrgSetup, chain: number, s: ChainSnapshot)
   if (!whole(s.moves) || !whole(s.spinsUpdated)) fail('move counters are not non-negative integers');
 }
 
+/**
+ * Checks that `s` is a snapshot of sampling chain `chain` of the run `setup` describes: the
+ * lattice, positions within the chain and the configurations kept so far. Throws a UsageError
+ * naming the first mismatch.
+ */
+export function checkEnsembleSnapshot(setup: SamplingSetup, chain: number, s: EnsembleSnapshot): void {
+  const { thermalize, samples, chains } = setup.config;
+  const n = chainSamples(samples, chains, chain);
+  const fail = (what: string) => {
+    throw new UsageError(`the snapshot of chain ${s.chain} does not fit chain ${chain} of this run: ${what}`);
+  };
+  if (s.chain !== chain) fail('another chain');
+  if (s.spins.length !== setup.lattice.volume)
+    fail(`${s.spins.length} spins, the lattice has ${setup.lattice.volume}`);
+  if (s.rng.length !== 4) fail('the sampling stream is not 4 words');
+  const whole = (v: number) => Number.isSafeInteger(v) && v >= 0;
+  if (!whole(s.thermalized) || s.thermalized > thermalize)
+    fail(`${s.thermalized} thermalization moves done, of ${thermalize}`);
+  if (!whole(s.kept) || s.kept > n) fail(`${s.kept} configurations kept, of ${n}`);
+  if (s.kept > 0 && s.thermalized !== thermalize) fail('configurations before the end of the thermalization');
+  if (s.phase !== (s.thermalized < thermalize ? 'thermalize' : 'measure')) fail(`phase '${s.phase}'`);
+  if (s.packed.length !== s.kept * bytesPerConfiguration(setup.lattice.volume))
+    fail(`${s.packed.length} bytes of configurations for ${s.kept} kept`);
+  if (!whole(s.moves) || !whole(s.spinsUpdated)) fail('move counters are not non-negative integers');
+}
+
 function isMap(d: unknown): d is Record<string, unknown> {
   return typeof d === 'object' && d !== null && !Array.isArray(d) && !ArrayBuffer.isView(d);
 }
@@ -111,7 +138,6 @@ function words(o: Record<string, unknown>, name: string, count?: number): Uint32
  * snapshots (run checkpoints); `chainSnapshotCodec` is the file of one.
  */
 export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
-  const ising = s.spins.every((v) => v === 1 || v === -1);
   return {
     chain: s.chain,
     phase: s.phase,
@@ -119,9 +145,7 @@ export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
     measured: s.measured,
     bin: s.bin,
     left: s.left,
-    volume: s.spins.length,
-    spinEncoding: ising ? 'bits' : 'int8',
-    spins: ising ? packSpins(s.spins) : new Uint8Array(s.spins.buffer, s.spins.byteOffset, s.spins.length),
+    ...spinsToData(s.spins),
     rng: Array.from(s.rng),
     moves: s.moves,
     streams: Array.from(s.streams),
@@ -131,23 +155,37 @@ export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
   };
 }
 
-/** The inverse of `chainSnapshotToData`; throws an Error naming a malformed field. */
-export function chainSnapshotFromData(d: unknown): ChainSnapshot {
-  if (!isMap(d)) throw new Error('snapshot is not a map');
+/** The spins of a snapshot as data: bit-packed when every one is ±1, else one byte each. */
+function spinsToData(spins: Int8Array) {
+  const ising = spins.every((v) => v === 1 || v === -1);
+  return {
+    volume: spins.length,
+    spinEncoding: ising ? 'bits' : 'int8',
+    spins: ising ? packSpins(spins) : new Uint8Array(spins.buffer, spins.byteOffset, spins.length),
+  };
+}
+
+/** The inverse of `spinsToData`; throws an Error naming a malformed field. */
+function spinsFromData(d: Record<string, unknown>): Int8Array {
   const volume = wholeField(d, 'volume');
   const raw = d.spins;
-  let spins: Int8Array;
   if (d.spinEncoding === 'bits') {
     if (!(raw instanceof Uint8Array) || raw.length !== (volume + 7) >> 3)
       throw new Error(`field 'spins' does not hold ${volume} packed spins`);
-    spins = unpackSpins(raw, volume);
-  } else if (d.spinEncoding === 'int8') {
+    return unpackSpins(raw, volume);
+  }
+  if (d.spinEncoding === 'int8') {
     if (!(raw instanceof Uint8Array) || raw.length !== volume)
       throw new Error(`field 'spins' does not hold ${volume} spins`);
-    spins = new Int8Array(raw.slice().buffer);
-  } else {
-    throw new Error(`field 'spinEncoding' is ${JSON.stringify(d.spinEncoding)}, not 'bits' or 'int8'`);
+    return new Int8Array(raw.slice().buffer);
   }
+  throw new Error(`field 'spinEncoding' is ${JSON.stringify(d.spinEncoding)}, not 'bits' or 'int8'`);
+}
+
+/** The inverse of `chainSnapshotToData`; throws an Error naming a malformed field. */
+export function chainSnapshotFromData(d: unknown): ChainSnapshot {
+  if (!isMap(d)) throw new Error('snapshot is not a map');
+  const spins = spinsFromData(d);
   if (d.phase !== 'thermalize' && d.phase !== 'measure')
     throw new Error(`field 'phase' is ${JSON.stringify(d.phase)}, not 'thermalize' or 'measure'`);
   if (!Array.isArray(d.accumulators)) throw new Error("field 'accumulators' is not a list");
@@ -183,3 +221,45 @@ export const chainSnapshotCodec = defineCodec<ChainSnapshot>({
   toData: chainSnapshotToData,
   fromData: chainSnapshotFromData,
 });
+
+/**
+ * A sampling chain's snapshot as a msgpack payload (spins as in `chainSnapshotToData`, the
+ * kept configurations as their packed bytes), for files that embed snapshots (checkpoints
+ * of `rsrg sample` runs).
+ */
+export function ensembleSnapshotToData(s: EnsembleSnapshot): Record<string, unknown> {
+  return {
+    chain: s.chain,
+    phase: s.phase,
+    thermalized: s.thermalized,
+    kept: s.kept,
+    ...spinsToData(s.spins),
+    rng: Array.from(s.rng),
+    moves: s.moves,
+    spinsUpdated: s.spinsUpdated,
+    packed: s.packed,
+  };
+}
+
+/** The inverse of `ensembleSnapshotToData`; throws an Error naming a malformed field. */
+export function ensembleSnapshotFromData(d: unknown): EnsembleSnapshot {
+  if (!isMap(d)) throw new Error('snapshot is not a map');
+  const spins = spinsFromData(d);
+  if (d.phase !== 'thermalize' && d.phase !== 'measure')
+    throw new Error(`field 'phase' is ${JSON.stringify(d.phase)}, not 'thermalize' or 'measure'`);
+  const kept = wholeField(d, 'kept');
+  const packed = d.packed;
+  if (!(packed instanceof Uint8Array) || packed.length !== kept * bytesPerConfiguration(spins.length))
+    throw new Error(`field 'packed' does not hold ${kept} packed configurations`);
+  return {
+    chain: wholeField(d, 'chain'),
+    phase: d.phase,
+    thermalized: wholeField(d, 'thermalized'),
+    kept,
+    spins,
+    rng: words(d, 'rng', 4),
+    moves: wholeField(d, 'moves'),
+    spinsUpdated: wholeField(d, 'spinsUpdated'),
+    packed: packed.slice(),
+  };
+}

@@ -14,7 +14,15 @@ export {
   checkpointsDir,
   type RunCheckpoint,
   runCheckpointCodec,
+  type SampleCheckpoint,
+  sampleCheckpointCodec,
 } from './checkpoint.js';
+export {
+  type ChainListeners,
+  type CheckpointRoundsOptions,
+  type CheckpointRoundsOutcome,
+  checkpointRounds,
+} from './checkpoint-rounds.js';
 export { type ExtendRequest, extendRunDir } from './extend.js';
 export {
   baseFile,
@@ -35,14 +43,31 @@ export {
   type Plan,
   type PlanBase,
   type PlanConfig,
+  type PlanConfigs,
+  type PlanKind,
   planConfig,
   planHash,
   planPath,
   readPlan,
+  type SamplePlan,
+  type SamplePlanConfig,
   writePlan,
 } from './plan.js';
-export { type OpenRunDirOptions, openRunDir, type ShardProgress, shardProgress } from './run-dir.js';
+export {
+  type OpenRunDirOptions,
+  type OpenSampleRunDirOptions,
+  openRunDir,
+  openSampleRunDir,
+  type ShardProgress,
+  shardProgress,
+} from './run-dir.js';
 export { type ResumableOptions, type ResumableOutcome, runResumable } from './runner.js';
+export {
+  runSampleResumable,
+  type SampleResumableOptions,
+  type SampleResumableOutcome,
+  sampleCheckpointKept,
+} from './sample-runner.js';
 export {
   chainResultFromData,
   chainResultToData,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileFormatError, RsrgError, UsageError, writeFileAtomic } from '@rsrg/core';
-import type { ResolvedMcrgConfig } from '@rsrg/mcrg';
+import type { ResolvedMcrgConfig, ResolvedSamplingConfig } from '@rsrg/mcrg';
 
 /** The `format` field of every plan file. */
 export const PLAN_FORMAT = 'rsrg-plan';
@@ -18,21 +18,35 @@ export const PLAN_FILE = 'plan.json';
 /** A run's resolved configuration without the worker count, which never changes its numbers. */
 export type PlanConfig = Omit<ResolvedMcrgConfig, 'workers'>;
 
+/** A sampling run's (`rsrg sample`'s) resolved configuration without the worker count. */
+export type SamplePlanConfig = Omit<ResolvedSamplingConfig, 'workers'>;
+
+/** What a run computes: 'mcrg' (`rsrg mcrg`), or 'sample' (`rsrg sample`: an ensemble). */
+export type PlanKind = 'mcrg' | 'sample';
+
+/** The configuration a plan of each kind holds. */
+export interface PlanConfigs {
+  /** `rsrg mcrg`: sampling, projectors, levels and bins. */
+  readonly mcrg: PlanConfig;
+  /** `rsrg sample`: the sampling alone. */
+  readonly sample: SamplePlanConfig;
+}
+
 /**
  * What a run directory is for: the resolved configuration and where it came from. `planHash`
  * identifies the numbers the plan produces (it covers the format version and the
  * configuration, not the time, paths or versions), and every checkpoint and shard of the run
  * carries it.
  */
-export interface Plan {
+export interface Plan<K extends PlanKind = 'mcrg'> {
   /** 'rsrg-plan'. */
   readonly format: typeof PLAN_FORMAT;
   /** `PLAN_FORMAT_VERSION` of the build that wrote it. */
   readonly formatVersion: number;
-  /** What the run computes: 'mcrg' (Swendsen's MCRG over sampled configurations). */
-  readonly kind: 'mcrg';
+  /** What the run computes: 'mcrg' (Swendsen's MCRG over sampled configurations) or 'sample'. */
+  readonly kind: K;
   /** Every parameter, defaults filled in (the worker count left out). */
-  readonly config: PlanConfig;
+  readonly config: PlanConfigs[K];
   /** The registry's plugin modules (file URLs), so that a worker or a merge can rebuild it. */
   readonly sources: readonly string[];
   /** Versions of the packages that wrote the plan. */
@@ -44,6 +58,12 @@ export interface Plan {
   /** Of an extended run (`rsrg mcrg --extend`): the chains it was extended from. */
   readonly base?: PlanBase;
 }
+
+/** The plan of a sampling run (`rsrg sample --run-dir`). */
+export type SamplePlan = Plan<'sample'>;
+
+/** A resolved configuration of either kind, with or without its worker count. */
+type AnyConfig = ResolvedMcrgConfig | ResolvedSamplingConfig | PlanConfig | SamplePlanConfig;
 
 /**
  * Where an extended run came from: chains 0 … `chains` − 1 finished under the earlier plans
@@ -72,20 +92,23 @@ export function canonicalJson(value: unknown): string {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The configuration a plan stores: the resolved one less `workers`, projector options copied. */
-export function planConfig(config: ResolvedMcrgConfig | PlanConfig): PlanConfig {
+export function planConfig(config: ResolvedMcrgConfig | PlanConfig): PlanConfig;
+export function planConfig(config: ResolvedSamplingConfig | SamplePlanConfig): SamplePlanConfig;
+export function planConfig(config: AnyConfig): PlanConfig | SamplePlanConfig {
   const { workers: _, ...rest } = config as ResolvedMcrgConfig;
   return JSON.parse(JSON.stringify(rest)) as PlanConfig;
 }
 
-/** The hash that identifies a plan's numbers (see `Plan.planHash`). */
-export function planHash(config: ResolvedMcrgConfig | PlanConfig): string {
+/** The hash that identifies a plan's numbers (see `Plan.planHash`); `kind` 'mcrg' by default. */
+export function planHash(config: AnyConfig, kind: PlanKind = 'mcrg'): string {
   return sha256(
-    canonicalJson({ formatVersion: PLAN_FORMAT_VERSION, kind: 'mcrg', config: planConfig(config) }),
+    canonicalJson({ formatVersion: PLAN_FORMAT_VERSION, kind, config: planConfig(config as PlanConfig) }),
   );
 }
 
 /**
- * The plan of a resolved configuration (`prepareMcrg(registry, config).config`).
+ * The plan of a resolved configuration (`prepareMcrg(registry, config).config`, or with
+ * `kind` 'sample', `prepareSampling(registry, config).config`).
  *
  * @param sources the registry's plugin modules (`registry.sources`)
  * @param versions the packages behind the run (`packageVersions(registry.sources)`)
@@ -94,17 +117,29 @@ export function createPlan(
   config: ResolvedMcrgConfig | PlanConfig,
   sources: readonly string[],
   versions: Readonly<Record<string, string>>,
-): Plan {
+): Plan;
+export function createPlan(
+  config: ResolvedSamplingConfig | SamplePlanConfig,
+  sources: readonly string[],
+  versions: Readonly<Record<string, string>>,
+  kind: 'sample',
+): SamplePlan;
+export function createPlan(
+  config: AnyConfig,
+  sources: readonly string[],
+  versions: Readonly<Record<string, string>>,
+  kind: PlanKind = 'mcrg',
+): Plan | SamplePlan {
   return {
     format: PLAN_FORMAT,
     formatVersion: PLAN_FORMAT_VERSION,
-    kind: 'mcrg',
-    config: planConfig(config),
+    kind,
+    config: planConfig(config as PlanConfig),
     sources: [...sources],
     versions: { ...versions },
     createdAt: new Date().toISOString(),
-    planHash: planHash(config),
-  };
+    planHash: planHash(config, kind),
+  } as Plan | SamplePlan;
 }
 
 /** The plan file of a run directory. */
@@ -116,7 +151,7 @@ export function planPath(runDir: string): string {
  * Writes `plan` to `<runDir>/plan.json` (atomically, creating the directory), with a `sha256`
  * field: the SHA-256 of the canonical JSON of the rest, so that an edit or damage is seen.
  */
-export function writePlan(runDir: string, plan: Plan): void {
+export function writePlan(runDir: string, plan: Plan | SamplePlan): void {
   mkdirSync(runDir, { recursive: true });
   const doc = { ...plan, sha256: sha256(canonicalJson(plan)) };
   writeFileAtomic(planPath(runDir), `${JSON.stringify(doc, null, 2)}\n`, {
@@ -126,10 +161,14 @@ export function writePlan(runDir: string, plan: Plan): void {
 
 /**
  * The plan of a run directory, its checksum and format checked. Throws a UsageError when the
- * directory has no plan, and a FileFormatError, in one line, when the plan is damaged, edited,
- * not a plan, or of another format version.
+ * directory has no plan or one of another kind than `kind` (default 'mcrg'), and a
+ * FileFormatError, in one line, when the plan is damaged, edited, not a plan, or of another
+ * format version.
  */
-export function readPlan(runDir: string): Plan {
+export function readPlan(runDir: string): Plan;
+export function readPlan(runDir: string, kind: 'mcrg'): Plan;
+export function readPlan(runDir: string, kind: 'sample'): SamplePlan;
+export function readPlan(runDir: string, kind: PlanKind = 'mcrg'): Plan | SamplePlan {
   const path = planPath(runDir);
   if (!existsSync(path)) {
     throw new UsageError(
@@ -147,7 +186,7 @@ export function readPlan(runDir: string): Plan {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || (doc as Plan).format !== PLAN_FORMAT) {
     throw new FileFormatError(`${path} is not an rsrg plan (no "format": "${PLAN_FORMAT}")`);
   }
-  const { sha256: stored, ...plan } = doc as Plan & { sha256?: unknown };
+  const { sha256: stored, ...plan } = doc as (Plan | SamplePlan) & { sha256?: unknown };
   if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
     const newer = typeof plan.formatVersion === 'number' && plan.formatVersion > PLAN_FORMAT_VERSION;
     throw new FileFormatError(
@@ -157,10 +196,14 @@ export function readPlan(runDir: string): Plan {
   if (stored !== sha256(canonicalJson(plan))) {
     throw new FileFormatError(`${path}: checksum mismatch: the plan was edited or is damaged`);
   }
-  if (plan.kind !== 'mcrg' || typeof plan.config !== 'object' || plan.config === null) {
+  if (
+    (plan.kind !== 'mcrg' && plan.kind !== 'sample') ||
+    typeof plan.config !== 'object' ||
+    plan.config === null
+  ) {
     throw new FileFormatError(`${path} is damaged (no mcrg configuration)`);
   }
-  if (plan.planHash !== planHash(plan.config)) {
+  if (plan.planHash !== planHash(plan.config, plan.kind)) {
     throw new FileFormatError(`${path}: its planHash does not match its configuration`);
   }
   const base = plan.base;
@@ -175,6 +218,9 @@ export function readPlan(runDir: string): Plan {
     )
   ) {
     throw new FileFormatError(`${path} is damaged (a bad "base")`);
+  }
+  if (plan.kind !== kind) {
+    throw new UsageError(`${runDir} is a run directory of rsrg ${plan.kind}, not of rsrg ${kind}`);
   }
   return plan;
 }
@@ -219,17 +265,28 @@ function describeProjectors(config: PlanConfig): string {
 export function comparePlan(
   stored: Plan,
   requested: Plan | ResolvedMcrgConfig | PlanConfig,
+  options?: { readonly versions?: boolean },
+): string | undefined;
+export function comparePlan(
+  stored: SamplePlan,
+  requested: SamplePlan | ResolvedSamplingConfig | SamplePlanConfig,
+  options?: { readonly versions?: boolean },
+): string | undefined;
+export function comparePlan(
+  stored: Plan | SamplePlan,
+  requested: Plan | SamplePlan | AnyConfig,
   options: { readonly versions?: boolean } = {},
 ): string | undefined {
   const asPlan = 'planHash' in requested ? requested : undefined;
-  const a = stored.config;
-  const b = asPlan ? asPlan.config : planConfig(requested as PlanConfig);
+  // A sampling plan has no projectors, levels or bins: those compare as equal (both absent).
+  const a = stored.config as PlanConfig;
+  const b = (asPlan ? asPlan.config : planConfig(requested as PlanConfig)) as PlanConfig;
   for (const key of Object.keys(OPTION) as (keyof PlanConfig)[]) {
     if (canonicalJson(a[key]) !== canonicalJson(b[key])) {
       return `${OPTION[key]} ${show(b[key])} differs from the run's ${show(a[key])}`;
     }
   }
-  if (canonicalJson(a.projectors) !== canonicalJson(b.projectors)) {
+  if (a.projectors !== undefined && canonicalJson(a.projectors) !== canonicalJson(b.projectors)) {
     const single = a.projectors.length === 1 && b.projectors.length === 1;
     const [pa, pb] = [a.projectors[0], b.projectors[0]];
     if (single && pa.id !== pb.id) return `--projector ${pb.id} differs from the run's ${pa.id}`;

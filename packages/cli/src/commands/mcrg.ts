@@ -7,7 +7,7 @@ import { namedPath, prepareOutFile, readEnsembleFile, weightsFile, writeOutFile 
 import { jsonHead, toJson } from '../format/json.js';
 import { renderFields, renderTable } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
-import { integerAtLeast, keyValue, real } from '../options.js';
+import { integerAtLeast, keyValue, positiveSeconds, real } from '../options.js';
 import { progressBar } from '../progress.js';
 import { addResourceOptions, chooseWorkers, guardMemory, type ResourceOptions } from '../sampling.js';
 
@@ -65,16 +65,6 @@ const MODEL_OPTIONS: readonly (keyof McrgOptions)[] = [
 ];
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-/** A number of seconds > 0, as an option value. */
-function positiveSeconds(option: string): (text: string) => number {
-  return (text) => {
-    const x = Number(text);
-    if (text.trim() === '' || !Number.isFinite(x) || x <= 0)
-      throw new UsageError(`${option} must be a number of seconds > 0, got '${text}'`);
-    return x;
-  };
-}
 
 /** `rsrg mcrg`: Swendsen's MCRG exponents y_t and y_h with jackknife errors. */
 export function mcrgCommand(program: Command, ctx: CommandContext): Command {
