@@ -91,8 +91,8 @@ async function h5Configs(dir: string): Promise<{ shape: number[]; values: Int8Ar
   const h5 = await loadH5wasm();
   const file = new h5.File(join(dir, 'result.h5'), 'r');
   try {
-    const configs = file.get('configs') as import('h5wasm/node').Dataset;
-    return { shape: configs.shape as number[], values: configs.value as Int8Array };
+    const configs = file.get('configs') as unknown as { shape: number[]; value: unknown };
+    return { shape: configs.shape, values: configs.value as Int8Array };
   } finally {
     file.close();
   }
