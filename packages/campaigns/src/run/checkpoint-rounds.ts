@@ -32,7 +32,10 @@ export interface CheckpointRoundsOptions<S, R> {
   /** Chains in the whole run: one request word each. */
   readonly runChains: number;
   /** Where checkpoints go, and how often (default: none are written or read). */
-  readonly checkpoint?: CheckpointStore<RunCheckpoint<S, R>> & { readonly every?: number };
+  readonly checkpoint?: CheckpointStore<RunCheckpoint<S, R>> & {
+    /** Seconds between two checkpoints (default 60); the first comes that long after the start. */
+    readonly every?: number;
+  };
   /** Checkpoint and stop (see `ResumableOptions.stop`). */
   readonly stop?: AbortSignal;
   /** Told about each checkpoint written. */

@@ -28,7 +28,10 @@ export interface SampleResumableOptions extends McrgHooks {
   /** The plan the run belongs to (`readPlan(runDir, 'sample')`); default: made from `config` now. */
   readonly plan?: SamplePlan;
   /** Where checkpoints go (`checkpointStore` with `sampleCheckpointCodec`), and how often (default 60 s). */
-  readonly checkpoint?: CheckpointStore<SampleCheckpoint> & { readonly every?: number };
+  readonly checkpoint?: CheckpointStore<SampleCheckpoint> & {
+    /** Seconds between two checkpoints (default 60); the first comes that long after the start. */
+    readonly every?: number;
+  };
   /** Checkpoint and stop: the run resolves `{ status: 'stopped' }` after a last checkpoint. */
   readonly stop?: AbortSignal;
   /** Told about each checkpoint written. */
