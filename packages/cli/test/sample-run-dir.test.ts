@@ -2,20 +2,11 @@
 // signal or killed at random moments and resumed, keeps the configurations of the plain
 // `rsrg sample`, bit for bit, and leaves ensemble.rsrg, result.json and result.h5.
 import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  watch,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadH5wasm } from '@rsrg/campaigns';
+import { loadH5wasm, sampleCheckpointCodec } from '@rsrg/campaigns';
 import { type Ensemble, ensembleCodec } from '@rsrg/mcrg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, rsrg } from './fixtures/run-rsrg.js';
@@ -117,25 +108,31 @@ function started(args: string[]) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(ok: () => boolean, ms = 20_000): Promise<void> {
+async function until(ok: () => boolean, ms = 20_000, poll = 10): Promise<void> {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error('timed out');
-    await sleep(10);
+    await sleep(poll);
   }
 }
 
-/** The modification time (ms) of the newest checkpoint in a run directory, 0 when none. */
-function newestCheckpoint(dir: string): number {
-  let newest = 0;
+/** Configurations held by the newest good checkpoint of a run directory (0 without one). */
+function keptIn(dir: string): number {
   for (const name of checkpoints(dir)) {
+    const path = join(dir, 'checkpoints', name);
     try {
-      newest = Math.max(newest, statSync(join(dir, 'checkpoints', name)).mtimeMs);
+      const c = sampleCheckpointCodec.decode(readFileSync(path), path);
+      return c.chains.reduce(
+        (s, e) =>
+          s +
+          (e.status === 'done' ? e.result.packed.length / 32 : e.status === 'running' ? e.snapshot.kept : 0),
+        0,
+      );
     } catch {
-      // replaced between the listing and the stat: the next poll sees its successor
+      // being replaced, or damaged: the one before
     }
   }
-  return newest;
+  return 0;
 }
 
 /** The checkpoint files of a run directory, newest first. */
@@ -172,23 +169,6 @@ describe('rsrg sample --run-dir', () => {
     expectSameAsPlain(dir, 'small', again.stdout);
   });
 
-  it('SIGTERM checkpoints and exits 75; the same command resumes to the same configurations', async () => {
-    const dir = fresh('signal');
-    const args = ['sample', ...LONG, '--run-dir', dir, '--checkpoint-every', '0.1', '--json'];
-    const run = started(args);
-    await until(() => checkpoints(dir).length > 0);
-    run.child.kill('SIGTERM');
-    const end = await run.exited;
-    expect(end.code, end.stderr).toBe(75);
-    expect(end.stderr).toMatch(
-      /^rsrg: error: stopped by SIGTERM: checkpointed at \d+ of 24000 configurations/,
-    );
-    expect(existsSync(join(dir, 'ensemble.rsrg'))).toBe(false);
-    const r = await rsrg(tmp, args);
-    expect(r.code, r.stderr).toBe(0);
-    expectSameAsPlain(dir, 'long', r.stdout);
-  });
-
   it('kill -9 at random moments (one during a checkpoint write), then resume: identical', async () => {
     const dir = fresh('kill');
     const args = ['sample', ...LONG, '--run-dir', dir, '--checkpoint-every', '0.05', '--json'];
@@ -199,6 +179,7 @@ describe('rsrg sample --run-dir', () => {
       return x / 2 ** 31;
     };
     let killed = 0;
+    const progress: number[] = [];
     for (let k = 0; k < 6; k++) {
       const run = started(args);
       if (k === 2) {
@@ -214,35 +195,47 @@ describe('rsrg sample --run-dir', () => {
           });
         });
       } else {
-        // Once this session has written a checkpoint (so it got somewhere), after a random delay.
-        const since = Date.now();
-        await until(() => newestCheckpoint(dir) > since || run.child.exitCode !== null);
+        // Once this session has checkpointed configurations beyond the last session's (so it
+        // got somewhere), after a random delay.
+        const before = progress.at(-1) ?? 0;
+        await until(() => keptIn(dir) > before || run.child.exitCode !== null, 60_000, 50);
         await sleep(random() * 200);
         run.child.kill('SIGKILL');
       }
       const end = await run.exited;
       expect(end.signal ?? end.code).toBe(end.code === 0 ? 0 : 'SIGKILL');
       if (end.signal === 'SIGKILL') killed++;
+      progress.push(keptIn(dir));
     }
     expect(killed).toBeGreaterThanOrEqual(5);
+    // A kill never loses a good checkpoint, and the sessions got on: the resume is from midway.
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(new Set(progress).size).toBeGreaterThanOrEqual(4);
+    expect(progress.at(-1)).toBeLessThan(24000);
     const r = await rsrg(tmp, args);
     expect(r.code, r.stderr).toBe(0);
     expectSameAsPlain(dir, 'long', r.stdout);
   });
 
-  it('a damaged newest checkpoint: a warning, the previous one used, the same configurations', async () => {
-    const dir = fresh('damaged');
-    const args = ['sample', ...LONG, '--run-dir', dir, '--checkpoint-every', '0.1'];
+  it('SIGTERM checkpoints and exits 75; resumed past a damaged newest checkpoint: the same configurations', async () => {
+    const dir = fresh('signal');
+    const args = ['sample', ...LONG, '--run-dir', dir, '--checkpoint-every', '0.1', '--json'];
     const run = started(args);
-    await until(() => checkpoints(dir).length >= 2);
+    await until(() => checkpoints(dir).length >= 2 && keptIn(dir) > 0);
     run.child.kill('SIGTERM');
-    expect((await run.exited).code).toBe(75);
+    const end = await run.exited;
+    expect(end.code, end.stderr).toBe(75);
+    expect(end.stderr).toMatch(
+      /^rsrg: error: stopped by SIGTERM: checkpointed at \d+ of 24000 configurations/,
+    );
+    expect(existsSync(join(dir, 'ensemble.rsrg'))).toBe(false);
+    // The newest checkpoint loses its last blocks: the previous one is used, with a warning.
     const files = checkpoints(dir);
     expect(files.length).toBe(2);
     const newest = join(dir, 'checkpoints', files[0]);
     const bytes = readFileSync(newest);
-    writeFileSync(newest, bytes.subarray(0, bytes.length - 100)); // lost its last blocks
-    const r = await rsrg(tmp, [...args, '--json']);
+    writeFileSync(newest, bytes.subarray(0, bytes.length - 100));
+    const r = await rsrg(tmp, args);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/rsrg: warning: .*; trying the previous checkpoint/);
     expectSameAsPlain(dir, 'long', r.stdout);
