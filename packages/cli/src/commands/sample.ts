@@ -130,7 +130,7 @@ export function sampleCommand(program: Command, ctx: CommandContext): Command {
     const setup = prepareSampling(registry, config);
     const workers = chooseWorkers(io, opts.workers, setup.config.chains, opts.forceWorkers);
     guardMemory(
-      estimateSamplingMemory(setup, { workers }),
+      estimateSamplingMemory(setup, { workers, checkpointed: opts.runDir !== undefined }),
       opts.maxMemory,
       'use a smaller --size, fewer --samples or --workers, or set --max-memory',
     );
