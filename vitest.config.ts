@@ -14,6 +14,7 @@ export default defineConfig({
       '@rsrg/mcrg': src('mcrg'),
       '@rsrg/campaigns': src('campaigns'),
       '@rsrg/studies': src('studies'),
+      '@rsrg/optimize': src('optimize'),
       '@rsrg/cli': src('cli'),
     },
   },

@@ -460,6 +460,7 @@ const ALLOWED_DEPENDENCIES: Readonly<Record<string, readonly string[] | 'any'>> 
   '@rsrg/campaigns': ['@rsrg/core', '@rsrg/mcrg'],
   // The study runner finds trainers, projectors and studies through the registry.
   '@rsrg/studies': ['@rsrg/core', '@rsrg/mcrg'],
+  '@rsrg/optimize': ['@rsrg/core', '@rsrg/mcrg', '@rsrg/projectors'],
   '@rsrg/cli': 'any',
   // Out-of-tree plugins use the public plugin API only.
   '@rsrg/example-tunable-majority': ['@rsrg/core'],

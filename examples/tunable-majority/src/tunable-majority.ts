@@ -7,6 +7,7 @@ import {
   type ProjectorOptions,
   type Rng,
   readOptions,
+  type SpinEncoding,
   type Spins,
   UnsupportedError,
   UsageError,
@@ -135,8 +136,12 @@ export function tunableMajorityProjector(
     id: TUNABLE_MAJORITY_ID,
     blockSize: b,
     w,
-    supports: (lattice) => blockSupport(b, lattice),
-    create(fine: Lattice): ProjectorKernel {
+    // A rule on block sums of ±1 spins: q-state spins are refused, not summed.
+    supports: (lattice, spins) =>
+      spins?.kind === 'state' ? 'the tunable majority rule takes Ising ±1 spins' : blockSupport(b, lattice),
+    create(fine: Lattice, spins?: SpinEncoding): ProjectorKernel {
+      if (spins?.kind === 'state')
+        throw new UnsupportedError('tunable-majority: the rule takes Ising ±1 spins');
       assertBlockSupport(b, fine);
       const coarse = fine.coarsen(b);
       const blocks = fine.window(b, b);

@@ -72,6 +72,7 @@ function contents(chains: number[], projectors: string[], binsPerChain = 3): Cam
       {
         projector: projectors[0],
         sector: 'even',
+        exponent: 'y_t',
         nr: 1,
         nc: 2,
         y: 1.0023,
@@ -82,6 +83,7 @@ function contents(chains: number[], projectors: string[], binsPerChain = 3): Cam
       {
         projector: projectors[0],
         sector: 'odd',
+        exponent: 'y_h',
         nr: 2,
         nc: 1,
         y: Number.NaN,
@@ -314,9 +316,10 @@ describe('writeResultH5', () => {
     const again = result.projectors.flatMap((p, i) => analyze(back.accumulators[i], { projector: p.label }));
     expect(again).toEqual(result.estimates);
     expect(back.estimates).toEqual(
-      result.estimates.map(({ projector, sector, nr, nc, y, error, lambda, lambdaError }) => ({
+      result.estimates.map(({ projector, sector, exponent, nr, nc, y, error, lambda, lambdaError }) => ({
         projector,
         sector,
+        exponent,
         nr,
         nc,
         y,

@@ -18,14 +18,18 @@ import {
   checkpointStore,
   comparePlan,
   createPlan,
+  createSamplePlan,
   openSampleRunDir,
-  planHash,
   readPlan,
+  readRunPlan,
+  readSamplePlan,
   runCheckpointCodec,
+  runPlanHash,
   runSampleResumable,
   type SampleCheckpoint,
   sampleCheckpointCodec,
   sampleCheckpointKept,
+  samplePlanHash,
   WHOLE_RUN,
   writePlan,
 } from '../src/index.js';
@@ -56,21 +60,28 @@ const versions = packageVersions(registry.sources);
 describe('the plan of a sampling run', () => {
   it('has kind sample, a hash of its own, and is read back only as a sampling plan', async () => {
     const resolved = prepareSampling(registry, config).config;
-    const plan = createPlan(resolved, registry.sources, versions, 'sample');
+    const plan = createSamplePlan(resolved, registry.sources, versions);
     expect(plan.kind).toBe('sample');
     expect(plan.config).not.toHaveProperty('workers');
-    expect(plan.planHash).toBe(planHash({ ...resolved, workers: 2 }, 'sample'));
+    expect(plan.planHash).toBe(samplePlanHash({ ...resolved, workers: 2 }));
     // The same sampling fields under kind 'mcrg' hash differently.
-    expect(planHash(resolved, 'mcrg')).not.toBe(plan.planHash);
+    expect(runPlanHash('mcrg', plan.config)).not.toBe(plan.planHash);
     const dir = tempDir();
     writePlan(dir, plan);
-    expect(readPlan(dir, 'sample')).toEqual(plan);
+    expect(readSamplePlan(dir)).toEqual(plan);
     expect(() => readPlan(dir)).toThrow(UsageError);
-    expect(() => readPlan(dir)).toThrow(/is a run directory of rsrg sample, not of rsrg mcrg$/);
+    expect(() => readPlan(dir)).toThrow(
+      /is the run directory of an rsrg sample run, not of an rsrg mcrg run$/,
+    );
+    expect(() => readRunPlan(dir, 'study')).toThrow(
+      /is the run directory of an rsrg sample run, not of an rsrg reproduce run$/,
+    );
     const mcrgDir = tempDir();
     const mcrg = (await prepareMcrg(registry, { ...config, projector: 'majority' })).config;
     writePlan(mcrgDir, createPlan(mcrg, registry.sources, versions));
-    expect(() => readPlan(mcrgDir, 'sample')).toThrow(/is a run directory of rsrg mcrg, not of rsrg sample$/);
+    expect(() => readSamplePlan(mcrgDir)).toThrow(
+      /is the run directory of an rsrg mcrg run, not of an rsrg sample run$/,
+    );
   });
 
   it('openSampleRunDir: written once, then typed parameters checked against it and named', () => {

@@ -55,7 +55,7 @@ export function byteSize(option: string): (text: string) => number {
   };
 }
 
-/** A number of seconds > 0, as an option value. */
+/** Parses a number of seconds > 0 (e.g. `--checkpoint-every 0.5`). */
 export function positiveSeconds(option: string): (text: string) => number {
   return (text) => {
     const x = Number(text);

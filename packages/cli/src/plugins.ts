@@ -7,7 +7,12 @@ import { Registry, UsageError } from '@rsrg/core';
  * Plugin packages every run loads before the user's `--plugin` modules. The models come first:
  * the order fixes only the order of `rsrg list` and of `registry.sources`.
  */
-export const DEFAULT_PLUGINS: readonly string[] = ['@rsrg/models', '@rsrg/samplers', '@rsrg/projectors'];
+export const DEFAULT_PLUGINS: readonly string[] = [
+  '@rsrg/models',
+  '@rsrg/samplers',
+  '@rsrg/projectors',
+  '@rsrg/optimize',
+];
 
 /**
  * A registry with the default plugins and then `extra` loaded, each through an absolute file

@@ -10,7 +10,7 @@ import type { Ensemble, SamplingConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
-import { byteSize, integerAtLeast, real } from './options.js';
+import { byteSize, integerAtLeast, keyValue, real } from './options.js';
 import { progressBar } from './progress.js';
 
 // The sampling options and their use, shared by `rsrg sample` and `rsrg train`.
@@ -25,11 +25,12 @@ export interface SamplingOptions {
   thermalize: number;
   interval?: number;
   chains?: number;
+  modelOption?: Record<string, string>;
 }
 
 export const SAMPLE_DEFAULTS = { thermalize: 1000, seed: 1 } as const;
 
-/** Adds the sampling options (model, size, coupling, sampler, samples, thermalize, interval, chains). */
+/** Adds the sampling options (model and its options, size, coupling, sampler, samples, thermalize, interval, chains). */
 export function addSamplingOptions(command: Command, required: boolean): Command {
   const opt = (flags: string, description: string, parse?: (text: string) => unknown) => {
     const o = new Option(flags, description);
@@ -64,7 +65,14 @@ export function addSamplingOptions(command: Command, required: boolean): Command
         integerAtLeast('--interval', 1),
       ),
     )
-    .addOption(opt('--chains <n>', 'independent Markov chains (default: 8)', integerAtLeast('--chains', 1)));
+    .addOption(opt('--chains <n>', 'independent Markov chains (default: 8)', integerAtLeast('--chains', 1)))
+    .addOption(
+      opt(
+        '--model-option <key=value>',
+        'an option of the model, e.g. q=3 for the Potts model (repeatable)',
+        keyValue('--model-option'),
+      ),
+    );
 }
 
 /** The sampling configuration of parsed options. */
@@ -84,6 +92,7 @@ export function samplingConfig(
     ...(o.sampler !== undefined && { sampler: o.sampler }),
     ...(o.interval !== undefined && { interval: o.interval }),
     ...(o.chains !== undefined && { chains: o.chains }),
+    ...(o.modelOption !== undefined && { modelOptions: o.modelOption }),
   };
 }
 
@@ -109,8 +118,9 @@ export async function sampleWithProgress(
 /** Header fields of an ensemble for people. */
 export function ensembleFields(e: Ensemble): [string, string][] {
   const h = e.header;
+  const options = Object.entries(h.modelOptions ?? {}).map(([k, v]) => `${k} = ${v}`);
   return [
-    ['model', h.model],
+    ['model', options.length ? `${h.model} (${options.join(', ')})` : h.model],
     ['lattice', h.sizes.join('×')],
     ['K', String(h.coupling)],
     ['sampler', h.sampler],

@@ -266,7 +266,7 @@ describe('rsrg sample --run-dir', () => {
     expectOneLineError(
       await rsrg(tmp, ['sample', ...SMALL, '--run-dir', mcrgDir]),
       2,
-      /is a run directory of rsrg mcrg, not of rsrg sample/,
+      /is the run directory of an rsrg mcrg run, not of an rsrg sample run/,
     );
     expectOneLineError(
       await rsrg(tmp, ['sample', ...SMALL]),

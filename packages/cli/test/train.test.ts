@@ -306,7 +306,7 @@ describe('rsrg train', () => {
       [1, /corrupt\.rsrg/],
       [1, /short\.dat has 10 bytes/],
       [2, /--import-weight-dat .* not --epochs/],
-      [2, /unknown trainer 'nope' \(known: rbm\)/],
+      [2, /unknown trainer 'nope' \(known: [^)]*\brbm\b[^)]*\)/],
       [2, /--trainer-option epochs is given by --epochs already/],
       [2, /trainer 'rbm' has no option 'epoch' \(known: preset, epochs/],
       [2, /--trainer-option: expected key=value, got 'width'/],

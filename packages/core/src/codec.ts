@@ -3,7 +3,14 @@ import { decode, encode } from '@msgpack/msgpack';
 import { FileFormatError } from './errors/index.js';
 import { Rng } from './rng.js';
 import type { ChainState } from './sampler.js';
-import { packSpins, unpackSpins } from './spins.js';
+import {
+  packConfigurationBits,
+  packedBytes,
+  packSpins,
+  stateSpins,
+  unpackConfigurationBits,
+  unpackSpins,
+} from './spins.js';
 
 const MAGIC = 'rsrg';
 
@@ -261,23 +268,42 @@ export function defineCodec<T>(spec: {
   };
 }
 
-/** Checkpoint of one Markov chain: bit-packed spins, RNG state and move counter. */
+/**
+ * Checkpoint of one Markov chain: bit-packed spins, RNG state and move counter. Ising (±1)
+ * spins take one bit each, in the layout of the first files; any other configuration is
+ * stored as states with ⌈log₂ q⌉ bits each, q one more than its largest state (`states`).
+ */
 export const chainStateCodec = defineCodec<ChainState>({
   kind: 'chain-state',
   version: 1,
-  toData: (s) => ({
-    volume: s.spins.length,
-    spins: packSpins(s.spins),
-    rng: Array.from(s.rng.s),
-    moves: s.moves,
-  }),
+  toData: (s) => {
+    let ising = true;
+    let top = 0;
+    for (let i = 0; i < s.spins.length; i++) {
+      const v = s.spins[i];
+      if (v !== 1 && v !== -1) ising = false;
+      if ((v & 0xff) > top) top = v & 0xff;
+    }
+    const base = { volume: s.spins.length, rng: Array.from(s.rng.s), moves: s.moves };
+    if (ising) return { ...base, spins: packSpins(s.spins) };
+    const states = Math.max(2, top + 1);
+    return { ...base, states, spins: packConfigurationBits(s.spins, stateSpins(states)) };
+  },
   fromData: (d) => {
     if (typeof d !== 'object' || d === null || Array.isArray(d)) throw new Error('data is not a map');
     const o = d as Record<string, unknown>;
     const volume = o.volume;
     if (typeof volume !== 'number' || !Number.isInteger(volume) || volume < 1)
       throw new Error(`field 'volume' is ${JSON.stringify(volume)}, not a positive integer`);
-    if (!(o.spins instanceof Uint8Array) || o.spins.length !== (volume + 7) >> 3)
+    const states = o.states;
+    if (
+      states !== undefined &&
+      (typeof states !== 'number' || !Number.isInteger(states) || states < 2 || states > 256)
+    )
+      throw new Error(`field 'states' is ${JSON.stringify(states)}, not an integer in [2, 256]`);
+    const encoding = states === undefined ? undefined : stateSpins(states);
+    const bytes = encoding === undefined ? (volume + 7) >> 3 : packedBytes(volume, encoding);
+    if (!(o.spins instanceof Uint8Array) || o.spins.length !== bytes)
       throw new Error(`field 'spins' does not hold ${volume} packed spins`);
     const rng = o.rng;
     if (
@@ -288,6 +314,10 @@ export const chainStateCodec = defineCodec<ChainState>({
       throw new Error("field 'rng' is not 4 unsigned 32-bit words");
     if (typeof o.moves !== 'number' || !Number.isInteger(o.moves) || o.moves < 0)
       throw new Error("field 'moves' is not a non-negative integer");
-    return { spins: unpackSpins(o.spins, volume), rng: new Rng(rng as number[]), moves: o.moves };
+    const spins =
+      encoding === undefined
+        ? unpackSpins(o.spins, volume)
+        : unpackConfigurationBits(o.spins, volume, encoding);
+    return { spins, rng: new Rng(rng as number[]), moves: o.moves };
   },
 });

@@ -13,12 +13,41 @@ export type Term = readonly Offset[];
  */
 export type Parity = 'even' | 'odd';
 
-/** A named interaction S_α = Σ_x Σ_terms Π_{o ∈ term} σ_{x+o}. */
+/**
+ * What a term contributes at one anchor. `product`: Π σ over its sites (Ising ±1 spins; the
+ * default). `equal`: 1 when every site of the term holds one state, Π δ (q-state spins; invariant
+ * under every permutation of the states). `state`: [every site in state `state`] − (1/q)·[every
+ * site in one state], the component along `state` of the order parameter (q-state spins).
+ */
+export type CouplingOperator =
+  | {
+      /** Π σ of ±1 spins. */
+      readonly kind: 'product';
+    }
+  | {
+      /** Π δ: every site in one state. */
+      readonly kind: 'equal';
+    }
+  | {
+      /** [all in `state`] − [all equal]/q. */
+      readonly kind: 'state';
+      /** The state the component is taken along (0 by convention). */
+      readonly state: number;
+      /** States per site q. */
+      readonly states: number;
+    };
+
+/** The Ising operator, Π σ: what a coupling without an `operator` means. */
+export const PRODUCT: CouplingOperator = Object.freeze({ kind: 'product' });
+
+/** A named interaction S_α = Σ_x Σ_terms O(σ at x + the term's offsets), O its operator. */
 export interface Coupling {
   /** A human-readable name, e.g. 'nearest neighbour'; also its label in tables and files. */
   readonly name: string;
-  /** The spin products summed over every anchor x; all of the same size and dimension. */
+  /** The site sets summed over every anchor x; all of the same size and dimension. */
   readonly terms: readonly Term[];
+  /** How a term's sites combine; absent is the Ising spin product. */
+  readonly operator?: CouplingOperator;
 }
 
 /** An ordered list of couplings; in MCRG the order defines N_c = 1, 2, ... */
@@ -31,13 +60,23 @@ export interface CouplingSet {
   readonly couplings: readonly Coupling[];
 }
 
-/** The parity of a coupling: 'even' when its terms hold an even number of spins, else 'odd'. */
+/**
+ * The symmetry sector of a coupling: for the spin product, 'even' when its terms hold an even
+ * number of spins, else 'odd'; a permutation-invariant q-state operator (`equal`) is 'even', a
+ * component of the order parameter (`state`) 'odd'.
+ */
 export function couplingParity(c: Coupling): Parity {
+  const op = c.operator?.kind ?? 'product';
+  if (op === 'equal') return 'even';
+  if (op === 'state') return 'odd';
   return c.terms[0].length % 2 === 0 ? 'even' : 'odd';
 }
 
-/** A coupling from explicit terms; every term must have the same number of spins and dimension. */
-export function coupling(name: string, terms: readonly Term[]): Coupling {
+/**
+ * A coupling from explicit terms; every term must have the same number of spins and dimension.
+ * `operator` (default the Ising product) says how a term's sites combine.
+ */
+export function coupling(name: string, terms: readonly Term[], operator?: CouplingOperator): Coupling {
   if (terms.length === 0) throw new UsageError(`coupling '${name}' has no terms`);
   const k = terms[0].length;
   const d = terms[0][0]?.length;
@@ -45,10 +84,23 @@ export function coupling(name: string, terms: readonly Term[]): Coupling {
     if (t.length !== k || k === 0) throw new UsageError(`coupling '${name}' mixes terms of different sizes`);
     for (const o of t) if (o.length !== d) throw new UsageError(`coupling '${name}' mixes dimensions`);
   }
-  return Object.freeze({
-    name,
-    terms: Object.freeze(terms.map((t) => Object.freeze(t.map((o) => Object.freeze([...o]))))),
-  });
+  if (operator?.kind === 'state') {
+    const { state, states } = operator;
+    if (
+      !Number.isInteger(states) ||
+      states < 2 ||
+      states > 256 ||
+      !Number.isInteger(state) ||
+      state < 0 ||
+      state >= states
+    )
+      throw new UsageError(`coupling '${name}': state ${state} of ${states} states is not a state`);
+  }
+  const frozenTerms = Object.freeze(terms.map((t) => Object.freeze(t.map((o) => Object.freeze([...o])))));
+  // The Ising product stays implicit, so Ising couplings are the objects they always were.
+  if (operator === undefined || operator.kind === 'product')
+    return Object.freeze({ name, terms: frozenTerms });
+  return Object.freeze({ name, terms: frozenTerms, operator: Object.freeze({ ...operator }) });
 }
 
 /**
@@ -116,22 +168,233 @@ export function termOrbit(
   return [...seen.values()].sort((u, v) => (JSON.stringify(u) < JSON.stringify(v) ? -1 : 1));
 }
 
-/** A coupling declared by one representative term and the lattice's point group. */
+/** A coupling declared by one representative term and the lattice's point group (and its operator). */
 export function couplingFromOrbit(
   name: string,
   representative: Term,
   group?: ((o: Offset) => number[])[],
+  operator?: CouplingOperator,
 ): Coupling {
-  return coupling(name, termOrbit(representative, group));
+  return coupling(name, termOrbit(representative, group), operator);
+}
+
+/** Whether every coupling is an Ising spin product: what the bit-packed sums need. */
+export function isProductCouplings(couplings: readonly Coupling[]): boolean {
+  return couplings.every((c) => c.operator === undefined || c.operator.kind === 'product');
+}
+
+/** Coupling sums compiled for one lattice: what the measurement and `energy` call. */
+export interface CouplingEvaluator {
+  /** The number of couplings: `evaluate` writes this many values. */
+  readonly size: number;
+  /** The lattice the couplings were compiled for; spins passed to `evaluate` live on it. */
+  readonly lattice: Lattice;
+  /** Writes S_α(spins) for every coupling α into out[outOffset + α]. */
+  evaluate(spins: Spins, out: Float64Array, outOffset?: number): void;
 }
 
 /**
- * A coupling list compiled for one lattice. The configuration is first copied into a padded
+ * The coupling sums of any list for one lattice: the bit-packed Ising path (`CompiledCouplings`)
+ * when every coupling is a spin product, else the general per-site path (`SiteCouplings`).
+ */
+export function compileCouplings(couplings: readonly Coupling[], lattice: Lattice): CouplingEvaluator {
+  return isProductCouplings(couplings)
+    ? new CompiledCouplings(couplings, lattice)
+    : new SiteCouplings(couplings, lattice);
+}
+
+/**
+ * Any coupling list (spin products, and the q-state operators `equal` and `state`) compiled for
+ * one lattice, summed site by site. Each distinct offset gets a table of the site at
+ * anchor + offset, so a term costs its size in loads per anchor. States are read through an
+ * unsigned-byte view of the spins; products through the Int8 values.
+ */
+export class SiteCouplings implements CouplingEvaluator {
+  /** The number of couplings: `evaluate` writes this many values. */
+  readonly size: number;
+  /** The lattice the couplings were compiled for. */
+  readonly lattice: Lattice;
+  /** neighbour[k·N + x]: the site at x + offset k. */
+  private readonly neighbour: Int32Array;
+  /** Per term: its coupling. */
+  private readonly termCoupling: Int32Array;
+  /** Into termOffset; length terms + 1. */
+  private readonly termStart: Int32Array;
+  /** The offset index (into `neighbour`) of each site of each term. */
+  private readonly termOffset: Int32Array;
+  /** Per coupling: 0 product, 1 equal, 2 state. */
+  private readonly kind: Int32Array;
+  /** Per coupling: the state of a `state` operator. */
+  private readonly state: Int32Array;
+  /** Per coupling: 1/q of a `state` operator. */
+  private readonly inverseStates: Float64Array;
+  /** Scratch: per coupling, the two integer counts (in state, all equal) or the product sum. */
+  private readonly counts: Float64Array;
+  /** The last configuration evaluated and its unsigned-byte view, so repeated calls allocate nothing. */
+  private viewOf: Spins | undefined;
+  private view: Uint8Array = new Uint8Array(0);
+
+  constructor(couplings: readonly Coupling[], lattice: Lattice) {
+    this.size = couplings.length;
+    this.lattice = lattice;
+    const d = lattice.dimension;
+    const N = lattice.volume;
+    const offsets = new Map<string, number>();
+    const tables: number[][] = [];
+    const tc: number[] = [];
+    const ts: number[] = [0];
+    const to: number[] = [];
+    this.kind = new Int32Array(couplings.length);
+    this.state = new Int32Array(couplings.length);
+    this.inverseStates = new Float64Array(couplings.length);
+    couplings.forEach((c, ci) => {
+      const op = c.operator ?? PRODUCT;
+      this.kind[ci] = op.kind === 'product' ? 0 : op.kind === 'equal' ? 1 : 2;
+      if (op.kind === 'state') {
+        this.state[ci] = op.state;
+        this.inverseStates[ci] = 1 / op.states;
+      }
+      for (const term of c.terms) {
+        for (const o of term) {
+          if (o.length !== d) {
+            throw new UsageError(
+              `coupling '${c.name}' has ${o.length}-dimensional offsets on a ${d}-dimensional lattice`,
+            );
+          }
+          const key = o.join(',');
+          let k = offsets.get(key);
+          if (k === undefined) {
+            k = tables.length;
+            offsets.set(key, k);
+            tables.push([...o]);
+          }
+          to.push(k);
+        }
+        tc.push(ci);
+        ts.push(to.length);
+      }
+    });
+    this.neighbour = new Int32Array(tables.length * N);
+    tables.forEach((o, k) => {
+      for (let x = 0; x < N; x++) {
+        const c = lattice.coords(x);
+        this.neighbour[k * N + x] = lattice.index(c.map((v, a) => v + o[a]));
+      }
+    });
+    this.termCoupling = Int32Array.from(tc);
+    this.termStart = Int32Array.from(ts);
+    this.termOffset = Int32Array.from(to);
+    this.counts = new Float64Array(2 * couplings.length);
+  }
+
+  /** Writes S_α(spins) for every coupling α into out[outOffset + α]; allocates only a view of a new array. */
+  evaluate(spins: Spins, out: Float64Array, outOffset = 0): void {
+    if (this.viewOf !== spins) {
+      this.viewOf = spins;
+      this.view = new Uint8Array(spins.buffer, spins.byteOffset, spins.length);
+    }
+    const states = this.view;
+    const counts = this.counts;
+    counts.fill(0);
+    const N = this.lattice.volume;
+    const nb = this.neighbour;
+    const nTerms = this.termCoupling.length;
+    for (let t = 0; t < nTerms; t++) {
+      const ci = this.termCoupling[t];
+      const b = this.termStart[t];
+      const e = this.termStart[t + 1];
+      if (this.kind[ci] === 0) counts[2 * ci] += termProductSum(spins, nb, N, this.termOffset, b, e);
+      else termStateCounts(states, nb, N, this.termOffset, b, e, this.state[ci], counts, 2 * ci);
+    }
+    for (let c = 0; c < this.size; c++) {
+      const k = this.kind[c];
+      // Integer counts until here, so the sums are exact; only the 1/q term rounds.
+      out[outOffset + c] =
+        k === 0
+          ? counts[2 * c]
+          : k === 1
+            ? counts[2 * c + 1]
+            : counts[2 * c] - counts[2 * c + 1] * this.inverseStates[c];
+    }
+  }
+}
+
+/** Σ_x Π σ over the term's sites. */
+function termProductSum(
+  spins: Int8Array,
+  nb: Int32Array,
+  N: number,
+  termOffset: Int32Array,
+  b: number,
+  e: number,
+): number {
+  let sum = 0;
+  for (let x = 0; x < N; x++) {
+    let p = 1;
+    for (let j = b; j < e; j++) p *= spins[nb[termOffset[j] * N + x]];
+    sum += p;
+  }
+  return sum;
+}
+
+/**
+ * Adds to counts[at] the anchors whose term sites all hold `state`, and to counts[at + 1] those
+ * whose sites all hold one state. Terms of 1 and 2 sites (most of them) have their own loops.
+ */
+function termStateCounts(
+  u: Uint8Array,
+  nb: Int32Array,
+  N: number,
+  termOffset: Int32Array,
+  b: number,
+  e: number,
+  state: number,
+  counts: Float64Array,
+  at: number,
+): void {
+  let inState = 0;
+  let equal = 0;
+  const k = e - b;
+  const o0 = termOffset[b] * N;
+  if (k === 1) {
+    for (let x = 0; x < N; x++) if (u[nb[o0 + x]] === state) inState++;
+    equal = N;
+  } else if (k === 2) {
+    const o1 = termOffset[b + 1] * N;
+    for (let x = 0; x < N; x++) {
+      const a = u[nb[o0 + x]];
+      if (a === u[nb[o1 + x]]) {
+        equal++;
+        if (a === state) inState++;
+      }
+    }
+  } else {
+    for (let x = 0; x < N; x++) {
+      const a = u[nb[o0 + x]];
+      let same = true;
+      for (let j = b + 1; j < e; j++) {
+        if (u[nb[termOffset[j] * N + x]] !== a) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        equal++;
+        if (a === state) inState++;
+      }
+    }
+  }
+  counts[at] += inState;
+  counts[at + 1] += equal;
+}
+
+/**
+ * A coupling list of Ising spin products compiled for one lattice. The configuration is first copied into a padded
  * periodic layout (each axis extended by the couplings' reach), bit-packed with bit = 1 for a
  * down spin. A term's spins then sit at constant offsets from the anchor, and the product of a
  * term over 32 consecutive anchors is the XOR of 32-bit windows: Σ Π σ = n − 2·popcount.
  */
-export class CompiledCouplings {
+export class CompiledCouplings implements CouplingEvaluator {
   /** The number of couplings: `evaluate` writes this many values. */
   readonly size: number;
   /** The lattice the couplings were compiled for; spins passed to `evaluate` live on it. */
@@ -149,6 +412,8 @@ export class CompiledCouplings {
   private readonly termDelta: Int32Array;
 
   constructor(couplings: readonly Coupling[], lattice: Lattice) {
+    if (!isProductCouplings(couplings))
+      throw new UsageError('bit-packed coupling sums take Ising spin products only (use compileCouplings)');
     this.size = couplings.length;
     this.lattice = lattice;
     const d = lattice.dimension;

@@ -1,7 +1,11 @@
-import type { Parity } from './couplings.js';
+/**
+ * A symmetry sector, named by its model: the Ising 'even' (y_t) and 'odd' (y_h), the Potts
+ * 'thermal' and 'magnetic'. The sectors decouple at zero field.
+ */
+export type Sector = string;
 
-/** Even couplings give y_t, odd ones y_h (the sectors decouple at zero field). */
-export type Sector = Parity;
+/** The exponent a sector's leading eigenvalue gives, the same name for every model. */
+export type Exponent = 'y_t' | 'y_h';
 
 /**
  * What names one MCRG exponent estimate: the projector (its label within a run), the coupling
@@ -11,7 +15,7 @@ export type Sector = Parity;
 export interface EstimateKey {
   /** The projector's label within the run: its id, e.g. 'majority', unless the run named it. */
   readonly projector: string;
-  /** 'even' for y_t, 'odd' for y_h. */
+  /** The model's name of the sector, e.g. 'even' (Ising y_t), 'magnetic' (Potts y_h). */
   readonly sector: Sector;
   /** RG step: from level nr − 1 to level nr. */
   readonly nr: number;
@@ -28,8 +32,10 @@ export function estimateKey(e: EstimateKey): string {
 export interface EstimateRow {
   /** The projector's label; left out of single-projector `rsrg mcrg` output. */
   readonly projector?: string;
-  /** 'even' (y_t) or 'odd' (y_h). */
+  /** The model's name of the sector, e.g. 'even' or 'thermal'. */
   readonly sector: Sector;
+  /** Which exponent the sector gives, so that tables of different models line up. */
+  readonly exponent: Exponent;
   /** RG step N_r. */
   readonly nr: number;
   /** Truncation N_c. */
@@ -50,12 +56,13 @@ export interface EstimateRow {
  * single-projector `rsrg mcrg` output does.
  *
  * @example
- * result.estimates.map((e) => estimateRow(e)); // [{ projector, sector, nr, nc, y, error, lambda, lambdaError }]
+ * result.estimates.map((e) => estimateRow(e)); // [{ projector, sector, exponent, nr, nc, y, error, lambda, lambdaError }]
  */
 export function estimateRow(e: EstimateRow, withProjector = true): EstimateRow {
   return {
     ...(withProjector && { projector: e.projector }),
     sector: e.sector,
+    exponent: e.exponent,
     nr: e.nr,
     nc: e.nc,
     y: e.y,

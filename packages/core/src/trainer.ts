@@ -1,3 +1,4 @@
+import { RsrgError } from './errors/index.js';
 import type { Lattice } from './lattice.js';
 import type { PluginOptions } from './options.js';
 import type { Projector } from './projector.js';
@@ -19,6 +20,8 @@ export interface TrainingData {
   readonly count: number;
   /** How the data were made (model, coupling, sampler, seed…), recorded in the projector file. */
   readonly description: string;
+  /** The registry id of the model the configurations come from, when known (e.g. for its coupling sets). */
+  readonly model?: string;
 }
 
 /** What a trainer will do with its options on data of a given size, known before any sampling. */
@@ -92,6 +95,105 @@ export interface TrainerHooks {
   record?(): Readonly<Record<string, unknown>> | Promise<Readonly<Record<string, unknown>>>;
   /** Stops the run: `train` rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Checkpoints of a resumable trainer (`ProjectorTrainer.resumable`); a trainer that is not
+   * resumable refuses them. With them the trainer reads `requests` between two updates, hands
+   * its state to `onCheckpoint` when asked, and continues from `resumeFrom` when given.
+   */
+  readonly checkpoints?: TrainingCheckpoints;
+}
+
+/**
+ * A resumable trainer's state between two updates: everything `train` needs to continue as if
+ * it had never stopped (e.g. the weights, the optimizer's moments, the RNG states, the
+ * position in the epoch, the history and snapshots so far).
+ */
+export interface TrainingCheckpoint {
+  /** The trainer that wrote it (its registry id). */
+  readonly trainer: string;
+  /** Updates done. */
+  readonly step: number;
+  /** The state in the trainer's own format; callers store it and hand it back unchanged. */
+  readonly state: Uint8Array;
+}
+
+/** How a caller asks a resumable trainer for checkpoints, and where it resumes. */
+export interface TrainingCheckpoints {
+  /** Continue from this checkpoint (written with the same data, options and seed), not from the start. */
+  readonly resumeFrom?: TrainingCheckpoint;
+  /** The request word the trainer reads between updates (it may read it from another thread). */
+  readonly requests: CheckpointRequests;
+  /**
+   * Receives each checkpoint asked for, in step order, after every `onEpoch` and `onSnapshot`
+   * of the steps it holds; the trainer does not wait for what it does.
+   */
+  onCheckpoint(checkpoint: TrainingCheckpoint): void;
+}
+
+const NO_REQUEST = 0;
+const CHECKPOINT = 1;
+const STOP = 2;
+
+/**
+ * A request word in shared memory, so that a trainer in a worker thread reads it between two
+ * updates without a message: `checkpoint()` asks for one checkpoint, `stop()` for a last one
+ * and a stop (`train` then rejects with `TrainingStopped`). The trainer calls `take()`.
+ *
+ * @example
+ * const requests = new CheckpointRequests();
+ * setInterval(() => requests.checkpoint(), 60_000);
+ * process.on('SIGTERM', () => requests.stop());
+ */
+export class CheckpointRequests {
+  private readonly word: Int32Array;
+
+  /** The shared memory of the word: hand it to another thread, which wraps it in a `CheckpointRequests`. */
+  readonly buffer: SharedArrayBuffer;
+
+  /** A new request word, or a view of `buffer` (the word of another thread's `CheckpointRequests`). */
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(4)) {
+    this.buffer = buffer;
+    this.word = new Int32Array(buffer, 0, 1);
+  }
+
+  /** Asks for one checkpoint (unless a stop is asked already). */
+  checkpoint(): void {
+    Atomics.compareExchange(this.word, 0, NO_REQUEST, CHECKPOINT);
+  }
+
+  /** Asks for a last checkpoint, then a stop. */
+  stop(): void {
+    Atomics.store(this.word, 0, STOP);
+  }
+
+  /** Whether a stop was asked. */
+  get stopping(): boolean {
+    return Atomics.load(this.word, 0) === STOP;
+  }
+
+  /**
+   * The trainer's side: what is asked now ('checkpoint' is taken, a 'stop' stays asked), or
+   * undefined when nothing is.
+   */
+  take(): 'checkpoint' | 'stop' | undefined {
+    const r = Atomics.compareExchange(this.word, 0, CHECKPOINT, NO_REQUEST);
+    return r === CHECKPOINT ? 'checkpoint' : r === STOP ? 'stop' : undefined;
+  }
+}
+
+/**
+ * `train` stopped on `CheckpointRequests.stop()`, after handing its last checkpoint to
+ * `onCheckpoint`: a resumable outcome, not a failure (a caller resumes from that checkpoint).
+ */
+export class TrainingStopped extends RsrgError {
+  constructor(
+    /** The last checkpoint, where a resumed training continues. */
+    readonly checkpoint?: TrainingCheckpoint,
+  ) {
+    super(
+      `training stopped on request${checkpoint ? ` after ${checkpoint.step} updates (checkpointed)` : ''}`,
+    );
+  }
 }
 
 /** A finished training. */
@@ -156,6 +258,12 @@ export interface ProjectorTrainer {
   readonly description: string;
   /** The per-epoch metrics, in the order reports show them (default: none shown). */
   readonly metrics?: readonly TrainingMetric[];
+  /**
+   * Whether `train` honours `hooks.checkpoints`: checkpoints on request and resumes from one,
+   * so that the resumed training's file equals the uninterrupted one's (wall times aside).
+   * Absent: not resumable (`rsrg train --run-dir` refuses it).
+   */
+  readonly resumable?: boolean;
   /** Checks the options (UsageError on a bad one) for `count` configurations of `lattice`. */
   plan(options: PluginOptions, data: { readonly lattice: Lattice; readonly count: number }): TrainingPlan;
   /**

@@ -1,4 +1,11 @@
-import { type EstimateKey, jackknife, type Sector, UsageError } from '@rsrg/core';
+import {
+  type EstimateKey,
+  type Exponent,
+  jackknife,
+  type Sector,
+  type SectorNames,
+  UsageError,
+} from '@rsrg/core';
 import { EigenvalueDecomposition, LuDecomposition, Matrix } from 'ml-matrix';
 import type { Accumulator } from './accumulator.js';
 
@@ -8,6 +15,8 @@ export type { Sector } from '@rsrg/core';
 export interface Estimate extends Omit<EstimateKey, 'projector'> {
   /** Label of the projector behind it, when the analysis was given one. */
   readonly projector?: string;
+  /** The exponent of the sector: 'y_t' (the first, `nEven` couplings) or 'y_h'. */
+  readonly exponent: Exponent;
   /** y = ln λ / ln b; NaN when T is undefined (see `reason`). */
   readonly y: number;
   /** Jackknife standard error of y. */
@@ -49,6 +58,8 @@ export interface AnalyzeOptions {
   readonly maxNc?: number;
   /** Projector label to put on every estimate. */
   readonly projector?: string;
+  /** The model's names of the y_t and y_h sectors (default 'even' and 'odd'). */
+  readonly sectors?: SectorNames;
 }
 
 /** Smallest eigenvalue of A's correlation matrix below which A counts as singular. */
@@ -194,7 +205,8 @@ function block(M: number[][], offset: number, n: number): number[][] {
  * eigenvalue λ and y = ln λ / ln b, with jackknife errors over all bins (each
  * leave-one-bin-out set recomputes the averages from totals − bin and redoes T, λ, y).
  * Undefined cases (singular A, λ ≤ 0) give NaN with a reason instead of throwing.
- * Order: even then odd; within a sector by nr, then nc.
+ * Order: even (y_t) then odd (y_h); within a sector by nr, then nc. Each estimate carries its
+ * sector under the model's name (`sectors`) and its exponent.
  *
  * @example
  * const { accumulators } = await sampleMcrg(registry, config); // the bins, before analysis
@@ -211,13 +223,16 @@ export function analyze(acc: Accumulator, options: AnalyzeOptions = {}): Estimat
   if (acc.bins < 2) throw new UsageError(`the jackknife needs at least 2 bins, got ${acc.bins}`);
   const t = totals(acc);
   if (t.count === 0) throw new UsageError('the accumulator holds no measurements');
-  const combos: { sector: Sector; nr: number; nc: number; offset: number }[] = [];
-  for (const sector of ['even', 'odd'] as const) {
-    const size = sector === 'even' ? acc.nEven : acc.nOdd;
-    const offset = sector === 'even' ? 0 : acc.nEven;
+  const combos: { sector: Sector; exponent: Exponent; nr: number; nc: number; offset: number }[] = [];
+  const names = options.sectors ?? { even: 'even', odd: 'odd' };
+  for (const slot of ['even', 'odd'] as const) {
+    const size = slot === 'even' ? acc.nEven : acc.nOdd;
+    const offset = slot === 'even' ? 0 : acc.nEven;
+    const sector = names[slot];
+    const exponent = slot === 'even' ? 'y_t' : 'y_h';
     const maxNc = Math.min(size, options.maxNc ?? size);
     for (let nr = 1; nr <= acc.levels; nr++)
-      for (let nc = 1; nc <= maxNc; nc++) combos.push({ sector, nr, nc, offset });
+      for (let nc = 1; nc <= maxNc; nc++) combos.push({ sector, exponent, nr, nc, offset });
   }
   const lnb = Math.log(acc.blockSize);
   const reasons: (string | undefined)[] = new Array(combos.length);
@@ -253,6 +268,7 @@ export function analyze(acc: Accumulator, options: AnalyzeOptions = {}): Estimat
     return {
       ...(options.projector === undefined ? {} : { projector: options.projector }),
       sector: c.sector,
+      exponent: c.exponent,
       nr: c.nr,
       nc: c.nc,
       y: y.value,

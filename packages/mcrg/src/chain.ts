@@ -2,7 +2,7 @@
  * The work of one Markov chain, the same in any thread: walking it, measuring it with every
  * projector of a run, or storing its configurations. Results depend on (config, chain) only.
  */
-import { type ChainState, integratedAutocorrelation, Rng, randomSpins, type Spins } from '@rsrg/core';
+import { type ChainState, integratedAutocorrelation, Rng, randomConfiguration, type Spins } from '@rsrg/core';
 import { type Accumulator, accumulate, cloneAccumulator, createAccumulator } from './accumulator.js';
 import { binSamples, chainSamples } from './config/partition.js';
 import type { McrgSetup, SamplingSetup } from './config/types.js';
@@ -151,7 +151,7 @@ async function walk(
 function startOfChain(setup: SamplingSetup, chain: number): WalkPosition {
   const rng = samplingStream(setup.config.seed, chain);
   return {
-    state: { spins: randomSpins(setup.lattice, rng), rng, moves: 0 },
+    state: { spins: randomConfiguration(setup.lattice, rng, setup.model.spins), rng, moves: 0 },
     thermalized: 0,
     visited: 0,
     spinsUpdated: 0,
@@ -268,7 +268,7 @@ class ChainMeasurement {
     const { config, lattice, couplings } = setup;
     const { levels, binsPerChain, seed } = config;
     this.pipelines = setup.projectors.map(
-      ({ projector }) => new MeasurementPipeline(lattice, projector, couplings, levels),
+      ({ projector }) => new MeasurementPipeline(lattice, projector, couplings, levels, setup.model.spins),
     );
     this.streams = setup.projectors.map(() => projectingStream(seed, chain));
     const shape = {
@@ -437,12 +437,13 @@ export async function measureConfigurations(
   tick?: ChainTick,
 ): Promise<ChainResult> {
   const spins = new Int8Array(setup.lattice.volume);
-  const n = packed.length / bytesPerConfiguration(spins.length);
+  const encoding = setup.model.spins;
+  const n = packed.length / bytesPerConfiguration(spins.length, encoding);
   const measurement = new ChainMeasurement(setup, chunk, n);
   const tickEvery = Math.max(1, Math.ceil(n / 100));
   let pending = 0;
   for (let k = 0; k < n; k++) {
-    measurement.add(unpackConfiguration(packed, k, spins));
+    measurement.add(unpackConfiguration(packed, k, spins, encoding));
     if (++pending >= tickEvery && tick) {
       await tick(pending, 'measure');
       pending = 0;
@@ -482,7 +483,8 @@ export async function driveEnsembleChain(
       ? { status: 'stopped', chain }
       : { status: 'stopped', chain, snapshot: resume };
   }
-  const bytes = bytesPerConfiguration(setup.lattice.volume);
+  const encoding = setup.model.spins;
+  const bytes = bytesPerConfiguration(setup.lattice.volume, encoding);
   const packed = new Uint8Array(n * bytes);
   let at: WalkPosition;
   if (resume === undefined) {
@@ -496,7 +498,7 @@ export async function driveEnsembleChain(
     setup,
     n,
     at,
-    (spins, k) => packConfiguration(spins, packed, k),
+    (spins, k) => packConfiguration(spins, packed, k, encoding),
     tick,
     control,
     (p): EnsembleSnapshot => ({

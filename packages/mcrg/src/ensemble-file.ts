@@ -1,4 +1,4 @@
-import { type Codec, defineCodec, MAX_SITES, UsageError } from '@rsrg/core';
+import { type Codec, defineCodec, MAX_SITES, type SpinEncoding, stateSpins, UsageError } from '@rsrg/core';
 import { chainSamples } from './config/partition.js';
 import { bytesPerConfiguration, unpackConfiguration } from './packed-configurations.js';
 
@@ -6,6 +6,10 @@ import { bytesPerConfiguration, unpackConfiguration } from './packed-configurati
 export interface EnsembleHeader {
   /** Model id, e.g. 'ising2d'. */
   readonly model: string;
+  /** The model's options, e.g. { q: 3 }; absent for a model without options (all older files). */
+  readonly modelOptions?: Readonly<Record<string, string | number | boolean>>;
+  /** States per site q of q-state spins, stored in ⌈log₂ q⌉ bits; absent for Ising ±1 (one bit). */
+  readonly states?: number;
   /** The linear size L the model was given. */
   readonly size: number;
   /** The lattice's sizes per axis (`model.lattice(size).sizes`). */
@@ -97,8 +101,25 @@ function headerFrom(d: unknown): EnsembleHeader {
       Object.values(h.versions).every((v) => typeof v === 'string'),
     "header field 'versions' is not a map of strings",
   );
+  if (h.modelOptions !== undefined)
+    check(
+      typeof h.modelOptions === 'object' &&
+        h.modelOptions !== null &&
+        !Array.isArray(h.modelOptions) &&
+        Object.values(h.modelOptions).every((v) => ['string', 'number', 'boolean'].includes(typeof v)),
+      "header field 'modelOptions' is not a map of plain values",
+    );
+  if (h.states !== undefined)
+    check(
+      isCount(h.states) && h.states >= 2 && h.states <= 256,
+      `header field 'states' is ${shown(h.states)}, not an integer in [2, 256]`,
+    );
   return {
     model: h.model as string,
+    ...(h.modelOptions !== undefined && {
+      modelOptions: { ...(h.modelOptions as Record<string, string | number | boolean>) },
+    }),
+    ...(h.states !== undefined && { states: h.states as number }),
     size: h.size as number,
     sizes: [...(h.sizes as number[])],
     coupling: h.coupling as number,
@@ -133,7 +154,8 @@ export const ensembleCodec: Codec<Ensemble> = defineCodec<Ensemble>({
     );
     const packed = o.packed;
     check(
-      packed instanceof Uint8Array && packed.length === count * bytesPerConfiguration(volume),
+      packed instanceof Uint8Array &&
+        packed.length === count * bytesPerConfiguration(volume, ensembleSpins(header)),
       `field 'packed' does not hold ${count} configurations of ${volume} spins`,
     );
     // A copy: the decoder's bytes are a view into the input buffer.
@@ -152,7 +174,12 @@ export function ensembleConfiguration(
   }
   if (out.length !== e.volume)
     throw new UsageError(`output holds ${out.length} spins, the ensemble ${e.volume}`);
-  return unpackConfiguration(e.packed, i, out);
+  return unpackConfiguration(e.packed, i, out, ensembleSpins(e.header));
+}
+
+/** How an ensemble stores its spins: q-state when its header says `states`, else Ising ±1. */
+export function ensembleSpins(h: EnsembleHeader): SpinEncoding | undefined {
+  return h.states === undefined ? undefined : stateSpins(h.states);
 }
 
 /**
@@ -164,7 +191,7 @@ export function ensembleConfiguration(
 export function ensembleChunks(e: Ensemble, samples: number, chunks: number): Uint8Array[] {
   if (samples > e.count) throw new UsageError(`samples ${samples} is more than the ensemble's ${e.count}`);
   const H = e.header.chains;
-  const bytes = bytesPerConfiguration(e.volume);
+  const bytes = bytesPerConfiguration(e.volume, ensembleSpins(e.header));
   const selected = new Uint8Array(samples * bytes);
   let from = 0;
   let to = 0;
@@ -184,11 +211,32 @@ export function ensembleChunks(e: Ensemble, samples: number, chunks: number): Ui
   return out;
 }
 
+/** The sampling settings stored in an ensemble header. */
+export interface EnsembleSamplingSettings {
+  /** Model id. */
+  readonly model: string;
+  /** The model's options, when it has any. */
+  readonly modelOptions?: Readonly<Record<string, string | number | boolean>>;
+  /** Linear size L. */
+  readonly size: number;
+  /** The coupling K. */
+  readonly coupling: number;
+  /** Sampler id. */
+  readonly sampler: string;
+  /** Sampler moves between stored configurations. */
+  readonly interval: number;
+  /** Sampler moves per chain before the first stored configuration. */
+  readonly thermalize: number;
+  /** Independent Markov chains. */
+  readonly chains: number;
+}
+
 /** How an ensemble was sampled, as sampling settings: sample more of the same with these. */
-export function ensembleSamplingSettings(h: EnsembleHeader) {
+export function ensembleSamplingSettings(h: EnsembleHeader): EnsembleSamplingSettings {
   return {
     /** Model id. */
     model: h.model,
+    ...(h.modelOptions !== undefined && { modelOptions: h.modelOptions }),
     /** Linear size L. */
     size: h.size,
     /** The coupling K. */

@@ -66,7 +66,13 @@ export type {
   SamplingConfig,
   SamplingSetup,
 } from './config/types.js';
-export { checkEnsembleHeader, modelCouplings, prepareMcrg, prepareSampling } from './config/validate.js';
+export {
+  checkEnsembleHeader,
+  configuredModel,
+  modelCouplings,
+  prepareMcrg,
+  prepareSampling,
+} from './config/validate.js';
 export {
   type AnalyzeEnsembleOptions,
   analyzeEnsemble,
@@ -94,10 +100,12 @@ export { ensembleOf, sampleEnsemble } from './drivers/sample-ensemble.js';
 export {
   type Ensemble,
   type EnsembleHeader,
+  type EnsembleSamplingSettings,
   ensembleChunks,
   ensembleCodec,
   ensembleConfiguration,
   ensembleSamplingSettings,
+  ensembleSpins,
 } from './ensemble-file.js';
 export { MeasurementPipeline } from './measurement-pipeline.js';
 export { packageVersions } from './package-versions.js';

@@ -1,10 +1,12 @@
 import {
-  CompiledCouplings,
   type Coupling,
+  type CouplingEvaluator,
+  compileCouplings,
   type Lattice,
   type Projector,
   type ProjectorKernel,
   type Rng,
+  type SpinEncoding,
   type Spins,
   UsageError,
 } from '@rsrg/core';
@@ -33,20 +35,22 @@ export class MeasurementPipeline {
   private readonly kernels: readonly ProjectorKernel[];
   /** Blocked configurations of levels 1..levels (level 0 is the caller's). */
   private readonly blocked: readonly Spins[];
-  /** Even then odd couplings of every level, compiled together: one packing per level. */
-  private readonly compiled: readonly CompiledCouplings[];
+  /** Even then odd couplings of every level, compiled together: one packing per level (Ising). */
+  private readonly compiled: readonly CouplingEvaluator[];
 
   /**
    * @param lattice the simulated (level-0) lattice
    * @param projector the RG rule applied at every level (one kernel per level)
    * @param couplings the ordered even and odd coupling lists, compiled for every level
    * @param levels the number of RG steps
+   * @param spins how the configurations are stored (absent: Ising ±1), for the projector
    */
   constructor(
     lattice: Lattice,
     projector: Projector,
     couplings: { readonly even: readonly Coupling[]; readonly odd: readonly Coupling[] },
     levels: number,
+    spins?: SpinEncoding,
   ) {
     if (!Number.isInteger(levels) || levels < 0)
       throw new UsageError(`levels must be a non-negative integer, got ${levels}`);
@@ -57,13 +61,13 @@ export class MeasurementPipeline {
     const lattices = [lattice];
     const kernels: ProjectorKernel[] = [];
     for (let n = 0; n < levels; n++) {
-      const reason = projector.supports(lattices[n]);
+      const reason = projector.supports(lattices[n], spins);
       if (reason !== undefined) {
         throw new UsageError(
           `projector '${projector.id}' cannot block level ${n} (${lattices[n].label}): ${reason}`,
         );
       }
-      const kernel = projector.create(lattices[n]);
+      const kernel = projector.create(lattices[n], spins);
       kernels.push(kernel);
       lattices.push(kernel.coarse);
     }
@@ -71,7 +75,7 @@ export class MeasurementPipeline {
     this.kernels = kernels;
     this.blocked = lattices.slice(1).map((l) => new Int8Array(l.volume));
     const all = [...couplings.even, ...couplings.odd];
-    this.compiled = lattices.map((l) => new CompiledCouplings(all, l));
+    this.compiled = lattices.map((l) => compileCouplings(all, l));
     this.values = new Float64Array((levels + 1) * this.size);
   }
 

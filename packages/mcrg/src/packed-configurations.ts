@@ -1,16 +1,28 @@
-import type { Spins } from '@rsrg/core';
+import { bitsPerSpin, type SpinEncoding, type Spins } from '@rsrg/core';
 
 /**
- * Many configurations in one bit-packed array, `bytesPerConfiguration(volume)` bytes each, each
- * in the layout of core's `packSpins` (bit i of byte i>>3, LSB first, set for spin +1). These
- * read and write configuration `index` in place, without a view or any other allocation.
+ * Many configurations in one bit-packed array, `bytesPerConfiguration(volume, encoding)` bytes
+ * each. Ising spins (no encoding, or the sign one) take the layout of core's `packSpins` (bit i
+ * of byte i>>3, LSB first, set for spin +1); q-state spins take ⌈log₂ q⌉ bits each, LSB first,
+ * in the layout of core's `packConfigurationBits`. These read and write configuration `index`
+ * in place, without a view or any other allocation.
  */
-export function bytesPerConfiguration(volume: number): number {
-  return (volume + 7) >> 3;
+export function bytesPerConfiguration(volume: number, encoding?: SpinEncoding): number {
+  if (encoding === undefined || encoding.kind === 'sign') return (volume + 7) >> 3;
+  return (volume * bitsPerSpin(encoding) + 7) >> 3;
 }
 
 /** Writes `spins` as configuration `index` of `packed`. */
-export function packConfiguration(spins: Spins, packed: Uint8Array, index: number): void {
+export function packConfiguration(
+  spins: Spins,
+  packed: Uint8Array,
+  index: number,
+  encoding?: SpinEncoding,
+): void {
+  if (encoding !== undefined && encoding.kind === 'state') {
+    packStates(spins, packed, index, encoding);
+    return;
+  }
   const volume = spins.length;
   let byte = index * bytesPerConfiguration(volume);
   let i = 0;
@@ -33,7 +45,13 @@ export function packConfiguration(spins: Spins, packed: Uint8Array, index: numbe
 }
 
 /** Reads configuration `index` of `packed` into `out` (its length is the volume). */
-export function unpackConfiguration(packed: Uint8Array, index: number, out: Spins): Spins {
+export function unpackConfiguration(
+  packed: Uint8Array,
+  index: number,
+  out: Spins,
+  encoding?: SpinEncoding,
+): Spins {
+  if (encoding !== undefined && encoding.kind === 'state') return unpackStates(packed, index, out, encoding);
   const volume = out.length;
   let byte = index * bytesPerConfiguration(volume);
   let i = 0;
@@ -50,5 +68,33 @@ export function unpackConfiguration(packed: Uint8Array, index: number, out: Spin
     out[i + 7] = ((bits >> 6) & 2) - 1;
   }
   for (let k = 0; i < volume; i++, k++) out[i] = (((packed[byte] >> k) & 1) << 1) - 1;
+  return out;
+}
+
+/** q-state spins as ⌈log₂ q⌉ bits each, the states read as unsigned bytes. */
+function packStates(spins: Spins, packed: Uint8Array, index: number, encoding: SpinEncoding): void {
+  const volume = spins.length;
+  const bits = bitsPerSpin(encoding);
+  const start = index * bytesPerConfiguration(volume, encoding);
+  packed.fill(0, start, start + bytesPerConfiguration(volume, encoding));
+  let p = start * 8;
+  for (let i = 0; i < volume; i++) {
+    const v = spins[i] & 0xff;
+    for (let b = 0; b < bits; b++, p++) if ((v >> b) & 1) packed[p >> 3] |= 1 << (p & 7);
+  }
+}
+
+/** The inverse of `packStates`; a state ≥ q (a damaged array) is an Error. */
+function unpackStates(packed: Uint8Array, index: number, out: Spins, encoding: SpinEncoding): Spins {
+  const volume = out.length;
+  const bits = bitsPerSpin(encoding);
+  const q = encoding.states;
+  let p = index * bytesPerConfiguration(volume, encoding) * 8;
+  for (let i = 0; i < volume; i++) {
+    let v = 0;
+    for (let b = 0; b < bits; b++, p++) v |= ((packed[p >> 3] >> (p & 7)) & 1) << b;
+    if (v >= q) throw new Error(`configuration ${index}: spin ${i} holds state ${v}, not one of 0…${q - 1}`);
+    out[i] = v;
+  }
   return out;
 }

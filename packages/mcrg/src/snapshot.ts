@@ -1,7 +1,16 @@
 /**
  * Chain snapshots as data: the check that one fits a run, and their file format.
  */
-import { defineCodec, packSpins, UsageError, unpackSpins } from '@rsrg/core';
+import {
+  defineCodec,
+  packConfigurationBits,
+  packedBytes,
+  packSpins,
+  stateSpins,
+  UsageError,
+  unpackConfigurationBits,
+  unpackSpins,
+} from '@rsrg/core';
 import { accumulatorFromData, accumulatorToData, float64Bytes, float64FromBytes } from './accumulator.js';
 import { binSamples, chainSamples } from './config/partition.js';
 import type { McrgSetup, SamplingSetup } from './config/types.js';
@@ -105,7 +114,7 @@ export function checkEnsembleSnapshot(setup: SamplingSetup, chain: number, s: En
   if (!whole(s.kept) || s.kept > n) fail(`${s.kept} configurations kept, of ${n}`);
   if (s.kept > 0 && s.thermalized !== thermalize) fail('configurations before the end of the thermalization');
   if (s.phase !== (s.thermalized < thermalize ? 'thermalize' : 'measure')) fail(`phase '${s.phase}'`);
-  if (s.packed.length !== s.kept * bytesPerConfiguration(setup.lattice.volume))
+  if (s.packed.length !== s.kept * bytesPerConfiguration(setup.lattice.volume, setup.model.spins))
     fail(`${s.packed.length} bytes of configurations for ${s.kept} kept`);
   if (!whole(s.moves) || !whole(s.spinsUpdated)) fail('move counters are not non-negative integers');
 }
@@ -133,8 +142,9 @@ function words(o: Record<string, unknown>, name: string, count?: number): Uint32
 }
 
 /**
- * A snapshot as a msgpack payload: spins bit-packed when every one is ±1 (else one byte
- * each), float arrays little-endian, RNG states as lists of words. For files that embed
+ * A snapshot as a msgpack payload: spins bit-packed, one bit each when every one is ±1, else as
+ * states of ⌈log₂ q⌉ bits with q one more than the largest state held ('states', q in
+ * `states`); float arrays little-endian, RNG states as lists of words. For files that embed
  * snapshots (run checkpoints); `chainSnapshotCodec` is the file of one.
  */
 export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
@@ -155,17 +165,28 @@ export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
   };
 }
 
-/** The spins of a snapshot as data: bit-packed when every one is ±1, else one byte each. */
+/**
+ * The spins of a snapshot as data: one bit each when every one is ±1 ('bits'), else states of
+ * ⌈log₂ q⌉ bits with q one more than the largest state held ('states', q in `states`).
+ */
 function spinsToData(spins: Int8Array) {
   const ising = spins.every((v) => v === 1 || v === -1);
+  if (ising) return { volume: spins.length, spinEncoding: 'bits', spins: packSpins(spins) };
+  let top = 1;
+  for (let i = 0; i < spins.length; i++) top = Math.max(top, spins[i] & 0xff);
+  const encoding = stateSpins(top + 1);
   return {
     volume: spins.length,
-    spinEncoding: ising ? 'bits' : 'int8',
-    spins: ising ? packSpins(spins) : new Uint8Array(spins.buffer, spins.byteOffset, spins.length),
+    spinEncoding: 'states',
+    states: encoding.states,
+    spins: packConfigurationBits(spins, encoding),
   };
 }
 
-/** The inverse of `spinsToData`; throws an Error naming a malformed field. */
+/**
+ * The inverse of `spinsToData`, also reading the one byte per spin ('int8') that snapshots of
+ * other spins once had; throws an Error naming a malformed field.
+ */
 function spinsFromData(d: Record<string, unknown>): Int8Array {
   const volume = wholeField(d, 'volume');
   const raw = d.spins;
@@ -174,12 +195,23 @@ function spinsFromData(d: Record<string, unknown>): Int8Array {
       throw new Error(`field 'spins' does not hold ${volume} packed spins`);
     return unpackSpins(raw, volume);
   }
+  if (d.spinEncoding === 'states') {
+    const q = d.states;
+    if (typeof q !== 'number' || !Number.isInteger(q) || q < 2 || q > 256)
+      throw new Error(`field 'states' is ${JSON.stringify(q)}, not an integer in [2, 256]`);
+    const encoding = stateSpins(q);
+    if (!(raw instanceof Uint8Array) || raw.length !== packedBytes(volume, encoding))
+      throw new Error(`field 'spins' does not hold ${volume} packed ${q}-state spins`);
+    return unpackConfigurationBits(raw, volume, encoding);
+  }
   if (d.spinEncoding === 'int8') {
     if (!(raw instanceof Uint8Array) || raw.length !== volume)
       throw new Error(`field 'spins' does not hold ${volume} spins`);
     return new Int8Array(raw.slice().buffer);
   }
-  throw new Error(`field 'spinEncoding' is ${JSON.stringify(d.spinEncoding)}, not 'bits' or 'int8'`);
+  throw new Error(
+    `field 'spinEncoding' is ${JSON.stringify(d.spinEncoding)}, not 'bits', 'states' or 'int8'`,
+  );
 }
 
 /** The inverse of `chainSnapshotToData`; throws an Error naming a malformed field. */
@@ -224,8 +256,8 @@ export const chainSnapshotCodec = defineCodec<ChainSnapshot>({
 
 /**
  * A sampling chain's snapshot as a msgpack payload (spins as in `chainSnapshotToData`, the
- * kept configurations as their packed bytes), for files that embed snapshots (checkpoints
- * of `rsrg sample` runs).
+ * kept configurations as their packed bytes, in the model's spin encoding), for files that
+ * embed snapshots (checkpoints of `rsrg sample` runs).
  */
 export function ensembleSnapshotToData(s: EnsembleSnapshot): Record<string, unknown> {
   return {
@@ -248,8 +280,9 @@ export function ensembleSnapshotFromData(d: unknown): EnsembleSnapshot {
   if (d.phase !== 'thermalize' && d.phase !== 'measure')
     throw new Error(`field 'phase' is ${JSON.stringify(d.phase)}, not 'thermalize' or 'measure'`);
   const kept = wholeField(d, 'kept');
+  // Bytes per configuration depend on the model's spins, which `checkEnsembleSnapshot` checks.
   const packed = d.packed;
-  if (!(packed instanceof Uint8Array) || packed.length !== kept * bytesPerConfiguration(spins.length))
+  if (!(packed instanceof Uint8Array) || (kept === 0 ? packed.length !== 0 : packed.length % kept !== 0))
     throw new Error(`field 'packed' does not hold ${kept} packed configurations`);
   return {
     chain: wholeField(d, 'chain'),

@@ -262,11 +262,11 @@ describe('analyzeEnsemble', () => {
     const decimation = await registry.projectors.get('decimation').create({});
     const { even, odd } = modelCouplings(registry, 'ising1d');
     const { estimates } = analyzeEnsemble(ensemble, decimation, { even, odd, seed: 1, levels: 1, bins: 60 });
-    const exact = { even: Math.tanh(2 * K), odd: 1 + Math.tanh(2 * K) };
+    const exact = { y_t: Math.tanh(2 * K), y_h: 1 + Math.tanh(2 * K) };
     for (const e of estimates) {
       expect(e.lambdaError).toBeGreaterThan(0);
       expect(e.lambdaError).toBeLessThan(0.03);
-      expect(Math.abs(e.lambda - exact[e.sector])).toBeLessThan(4 * e.lambdaError);
+      expect(Math.abs(e.lambda - exact[e.exponent])).toBeLessThan(4 * e.lambdaError);
     }
     expect(estimates).toHaveLength(2);
   });

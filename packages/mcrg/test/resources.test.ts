@@ -170,7 +170,7 @@ describe('ensemble headers', () => {
     const cases: [Record<string, unknown>, string][] = [
       [
         { model: 'isig2d' },
-        "e.rsrg: header field 'model' is 'isig2d', a model no loaded plugin provides (known: ising1d, ising2d, ising3d): the file is damaged, or was written with other plugins",
+        "e.rsrg: header field 'model' is 'isig2d', a model no loaded plugin provides (known: ising1d, ising2d, ising3d, potts2d): the file is damaged, or was written with other plugins",
       ],
       [{ sampler: 'wolf' }, "e.rsrg: header field 'sampler' is 'wolf', a sampler no loaded plugin provides"],
       [{ sizes: [8, 4] }, "e.rsrg: header field 'sizes' is 8×4, but model 'ising2d' at size 8 is 8×8"],

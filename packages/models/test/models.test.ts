@@ -354,13 +354,13 @@ describe('models', () => {
     const r = new Registry().use(plugin);
     expect(r.projectors.list()).toEqual([]);
     expect(r.samplers.list()).toEqual([]);
-    expect(r.models.list().map((m) => m.id)).toEqual(['ising1d', 'ising2d', 'ising3d']);
+    expect(r.models.list().map((m) => m.id)).toEqual(['ising1d', 'ising2d', 'ising3d', 'potts2d']);
     for (const m of r.models.list()) {
       expect(r.couplingSets.get(m.couplingSets.even).couplings.length).toBeGreaterThan(0);
       expect(r.couplingSets.get(m.couplingSets.odd).couplings.length).toBeGreaterThan(0);
     }
     expect(r.couplingSets.get('ising2d.even')).toBe(ising2dEven);
-    expect(r.couplingSets.list()).toHaveLength(6);
+    expect(r.couplingSets.list()).toHaveLength(8);
     expect(r.studies.list().map((st) => st.id)).toEqual(['chung-kao-2019', 'ising3d-16', 'ising3d-32']);
   });
 

@@ -16,7 +16,8 @@ export function decimate(fine: Int8Array, corners: Int32Array, coarse: Int8Array
 
 /**
  * Decimation with blocks of side b: μ keeps the spin at the block's corner (window index 0,
- * the fine site b·X_J). Deterministic; never draws from the RNG.
+ * the fine site b·X_J). Deterministic; never draws from the RNG. It copies the stored byte, so
+ * it blocks spins of any encoding (Ising ±1 or q states).
  */
 export function decimationProjector(b: number): Projector {
   checkBlockSize('decimation', b);

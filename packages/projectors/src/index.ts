@@ -7,9 +7,11 @@ export {
   majority,
   majorityProjector,
   majorityRule,
+  pluralityRule,
 } from './majority.js';
 export { plugin, plugin as default } from './plugin.js';
 export * from './rbm/index.js';
+export * from './stochastic-majority/index.js';
 export {
   WindowLayout,
   type WindowPlacement,

@@ -51,6 +51,18 @@ const fixtures: readonly Fixture[] = [
   { id: 'rbm', options: { weights: randomFilterFile(3, 0.8), blockSize: 3 }, dimensions: [2] },
   // A 4³ filter, the width of the 3D studies.
   { id: 'rbm', options: { weights: randomFilterFile3d(4, 0.5) }, dimensions: [3] },
+  // It blocks q-state spins only: potts-rbm-conformance.test.ts runs these checks on them.
+  {
+    id: 'potts-rbm',
+    options: {},
+    skip: 'blocks q-state spins, not ±1: run on q = 3, 4, 5 in potts-rbm-conformance.test.ts',
+  },
+  // Soft and hard block weights, with and without the neighbour shell, and b = 3.
+  { id: 'stochastic-majority', options: {} },
+  { id: 'stochastic-majority', options: { w: Number.POSITIVE_INFINITY } },
+  { id: 'stochastic-majority', options: { w: 0.4, w1: -0.15 } },
+  { id: 'stochastic-majority', options: { w: Number.POSITIVE_INFINITY, w1: 0.3 } },
+  { id: 'stochastic-majority', options: { w: 0.5, w1: 0.1, blockSize: 3 }, dimensions: [1, 2] },
 ];
 
 const registry = new Registry().use(plugin);

@@ -7,8 +7,13 @@ import {
   UsageError,
 } from '@rsrg/core';
 
-/** Why the couplings cannot live on this lattice (offsets of another dimension), if they cannot. */
+/**
+ * Why an Ising sampler cannot simulate h on this lattice, if it cannot: q-state spins (the
+ * Potts samplers take those), or offsets of another dimension.
+ */
 export function dimensionMismatch(lattice: Lattice, h: Hamiltonian): string | undefined {
+  if (h.spins !== undefined && h.spins.kind !== 'sign')
+    return `it simulates Ising ±1 spins, not ${h.spins.states}-state spins (use potts-wolff, potts-swendsen-wang or potts-heat-bath)`;
   for (const c of h.couplings) {
     for (const term of c.terms) {
       for (const o of term) {

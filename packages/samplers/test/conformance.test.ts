@@ -17,8 +17,13 @@ import {
 import { describe, expect, it } from 'vitest';
 import { plugin } from '../src/index.js';
 import { type Case, cases, histogram, nn1, nn2, nn3, nnn2, plaquette2 } from './cases.js';
+import { potts3 } from './potts-cases.js';
 
-const samplers = new Registry().use(plugin).samplers.list();
+const registered = new Registry().use(plugin).samplers.list();
+/** A sampler of q-state spins takes the q = 3 Potts model; the Ising checks below are not for it. */
+const takesPotts = (s: Sampler) => s.supports(potts3.lattice, potts3.h) === undefined;
+const samplers = registered.filter((s) => !takesPotts(s));
+const pottsSamplers = registered.filter(takesPotts);
 
 /**
  * Steps between histogram entries, long enough that successive entries are nearly independent
@@ -171,13 +176,19 @@ describe.each(samplers)('sampler $id', (sampler) => {
 });
 
 describe('the registered samplers', () => {
-  it('are wolff, swendsen-wang, metropolis, heat-bath and wolff-wasm', () => {
+  it('are wolff, swendsen-wang, metropolis, heat-bath and wolff-wasm for Ising spins, three for Potts spins', () => {
     expect(samplers.map((s) => s.id)).toEqual([
       'wolff',
       'swendsen-wang',
       'metropolis',
       'heat-bath',
       'wolff-wasm',
+    ]);
+    expect(pottsSamplers.map((s) => s.id)).toEqual([
+      'potts-wolff',
+      'potts-swendsen-wang',
+      'potts-heat-bath',
+      'potts-wolff-wasm',
     ]);
   });
 

@@ -31,15 +31,29 @@ export interface ResultEstimate {
 export interface ResultDocument {
   /** The run's parameters: model, size, model options, projectors. */
   readonly parameters?: {
+    /** The model id. */
     readonly model?: string;
+    /** The linear lattice size L. */
     readonly size?: number;
+    /** The model's options, e.g. `{ q: 3 }`. */
     readonly modelOptions?: Readonly<Record<string, unknown>>;
-    readonly projectors?: readonly { readonly label: string }[];
+    /** The projectors measured, in run order. */
+    readonly projectors?: readonly {
+      /** The projector's label within the run. */
+      readonly label: string;
+    }[];
   };
   /** The model: id and exact exponents. */
   readonly model?: {
+    /** The model id. */
     readonly id?: string;
-    readonly exponents?: { readonly yt?: number; readonly yh?: number };
+    /** Exact or best-known exponents. */
+    readonly exponents?: {
+      /** y_t. */
+      readonly yt?: number;
+      /** y_h. */
+      readonly yh?: number;
+    };
   };
   /** Every estimate. */
   readonly estimates?: readonly ResultEstimate[];
@@ -72,7 +86,14 @@ export interface ComparisonSeries {
   /** The model's exact value, when known. */
   readonly exact?: number;
   /** y ± error at each N_r, in order. */
-  readonly points: readonly { readonly nr: number; readonly y: number; readonly error: number }[];
+  readonly points: readonly {
+    /** RG step N_r. */
+    readonly nr: number;
+    /** y (NaN where undefined). */
+    readonly y: number;
+    /** Its jackknife error. */
+    readonly error: number;
+  }[];
   /** The input file. */
   readonly source: string;
 }

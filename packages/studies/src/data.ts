@@ -13,5 +13,5 @@ export function trainingData(e: Ensemble, description = ensembleDescription(e)):
   const V = lattice.volume;
   const configurations = new Int8Array(e.count * V);
   for (let i = 0; i < e.count; i++) ensembleConfiguration(e, i, configurations.subarray(i * V, (i + 1) * V));
-  return { lattice, configurations, count: e.count, description };
+  return { lattice, configurations, count: e.count, description, model: e.header.model };
 }

@@ -18,14 +18,25 @@ export interface EvaluateTask {
 
 /** A snapshot to evaluate. */
 export interface EvaluateRequest {
+  /** The training step of the snapshot. */
   readonly step: number;
+  /** That step in epochs. */
   readonly epoch: number;
+  /** The snapshot's projector file (the trainer's `load` reads it). */
   readonly file: Uint8Array;
 }
 
 export type EvaluateMessage =
   | { readonly kind: 'point'; readonly point: EvaluationPoint }
   | { readonly kind: 'error'; readonly error: ReturnType<typeof RsrgError.toPlain> };
+
+/** Where the evaluations stand: the points done, and the snapshots submitted but not yet evaluated. */
+export interface EvaluatorState {
+  /** The points, in step order. */
+  readonly points: readonly EvaluationPoint[];
+  /** The snapshots still to evaluate, in order. */
+  readonly pending: readonly EvaluateRequest[];
+}
 
 /** The built evaluation worker: dist/evaluate-worker.js, also when this module runs from its TypeScript source. */
 function evaluateWorkerFile(): string {
@@ -41,11 +52,16 @@ function evaluateWorkerFile(): string {
 export class Evaluator {
   private readonly worker: Worker;
   private readonly points: EvaluationPoint[] = [];
-  private submitted = 0;
+  /** Every request submitted, in order; the first `points.length` are answered. */
+  private readonly requests: EvaluateRequest[] = [];
   private failure: Error | undefined;
   private settle: (() => void) | undefined;
 
-  constructor(task: EvaluateTask, onPoint?: (point: EvaluationPoint) => void) {
+  /**
+   * Starts the evaluation thread. `resumed` (a checkpoint's `state()`) gives the points done
+   * before, passed to `onPoint` at once, and the requests they left unanswered, submitted again.
+   */
+  constructor(task: EvaluateTask, onPoint?: (point: EvaluationPoint) => void, resumed?: EvaluatorState) {
     this.worker = new Worker(evaluateWorkerFile(), { workerData: task });
     this.worker.on('message', (m: EvaluateMessage) => {
       if (m.kind === 'point') {
@@ -64,13 +80,30 @@ export class Evaluator {
       this.failure ??= new RsrgError(`evaluation worker exited with code ${code}`);
       this.check();
     });
+    if (resumed) {
+      for (const p of resumed.points) {
+        this.points.push(p);
+        this.requests.push({ step: p.step, epoch: p.epoch, file: new Uint8Array(0) });
+        onPoint?.(p);
+      }
+      for (const r of resumed.pending) this.post(r);
+    }
   }
 
+  /** Hands a snapshot to the thread and returns at once. */
   submit(snapshot: ProjectorSnapshot): void {
     if (this.failure) throw this.failure;
-    const request: EvaluateRequest = { step: snapshot.step, epoch: snapshot.epoch, file: snapshot.file };
+    this.post({ step: snapshot.step, epoch: snapshot.epoch, file: snapshot.file });
+  }
+
+  private post(request: EvaluateRequest): void {
     this.worker.postMessage(request);
-    this.submitted++;
+    this.requests.push(request);
+  }
+
+  /** The points so far and the snapshots not yet evaluated: what a checkpoint keeps. */
+  state(): EvaluatorState {
+    return { points: this.points.slice(), pending: this.requests.slice(this.points.length) };
   }
 
   /** Every point, once the last one submitted is in. */
@@ -87,6 +120,6 @@ export class Evaluator {
   }
 
   private check(): void {
-    if (this.settle && (this.failure || this.points.length === this.submitted)) this.settle();
+    if (this.settle && (this.failure || this.points.length === this.requests.length)) this.settle();
   }
 }

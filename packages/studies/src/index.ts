@@ -15,6 +15,7 @@ export {
 } from './cross-model.js';
 export { ensembleDescription, trainingData } from './data.js';
 export { type EvaluationPoint, type EvaluationSetup, evaluateProjector } from './evaluation.js';
+export type { EvaluateRequest, EvaluatorState } from './evaluator.js';
 export { STUDY_FILE_NAMES, STUDY_FILES } from './files.js';
 export {
   type CurveLine,
@@ -38,19 +39,30 @@ export {
 export {
   type PhaseSeconds,
   runStudy,
+  STUDY_STAGE_FILES,
   type StudyHooks,
   type StudyOutput,
   type StudyPhase,
+  type StudyResumption,
   type StudyRun,
   type StudyRunOptions,
+  StudyStopped,
   type StudyTrainingRun,
   studyScale,
 } from './run-study.js';
 export { deriveSeed, type RunSeeds, runSeeds } from './seeds.js';
 export {
   type TrainingOutcome,
+  type TrainingRunCheckpoint,
+  TrainingRunStopped,
   type TrainProjectorHooks,
   type TrainProjectorOptions,
   trainProjector,
 } from './train.js';
+export {
+  type StoredTraining,
+  storedOutcome,
+  storedTrainingCodec,
+  trainingCheckpointCodec,
+} from './training-files.js';
 export { STUDIES_VERSION } from './version.js';

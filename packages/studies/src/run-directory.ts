@@ -26,6 +26,11 @@ export interface RunDirectoryOptions {
    * (e.g. a result.json of the same study); called with the directory's entries.
    */
   readonly reusable?: (dir: string, entries: readonly string[]) => boolean;
+  /**
+   * Whether the directory's files are those of a run this one resumes (e.g. it holds a plan
+   * of the run, which the caller checks): then they are kept, the INCOMPLETE marker included.
+   */
+  readonly resumable?: (dir: string, entries: readonly string[]) => boolean;
   /** Files this kind of run writes; `restart` removes them first, so nothing stale stays. */
   readonly owned?: readonly string[];
   /** What the INCOMPLETE marker says (e.g. the command line). */
@@ -94,7 +99,10 @@ export class RunDirectory {
     try {
       const entries = readdirSync(path).filter((e) => e !== LOCK_FILE && !isTemporary(e));
       const incomplete = entries.includes(INCOMPLETE_MARKER);
-      const reusable = entries.length === 0 || (!incomplete && (options.reusable?.(path, entries) ?? false));
+      const reusable =
+        entries.length === 0 ||
+        (!incomplete && (options.reusable?.(path, entries) ?? false)) ||
+        (options.resumable?.(path, entries) ?? false);
       if (!reusable && !options.restart) {
         throw new UsageError(
           incomplete

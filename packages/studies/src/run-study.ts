@@ -1,20 +1,31 @@
+import { join } from 'node:path';
 import {
+  type CheckpointRequests,
+  checkpointFileStore,
   estimateRow,
   type PluginOptions,
   type ProjectorTrainer,
   type Registry,
+  RsrgError,
   type Study,
   type StudyScale,
+  storedStage,
   type TrainedProjector,
   type TrainingMetric,
   UsageError,
 } from '@rsrg/core';
-import type { Ensemble, McrgResult } from '@rsrg/mcrg';
+import type { Ensemble, McrgConfig, McrgHooks, McrgResult } from '@rsrg/mcrg';
 import { type ComparisonEntry, compareWithReference, type LabelledEstimate } from './comparison.js';
 import type { EvaluationPoint } from './evaluation.js';
 import { STUDY_FILES } from './files.js';
 import { type RunSeeds, runSeeds } from './seeds.js';
-import { type TrainProjectorHooks, trainProjector } from './train.js';
+import {
+  type TrainingOutcome,
+  TrainingRunStopped,
+  type TrainProjectorHooks,
+  trainProjector,
+} from './train.js';
+import { storedOutcome, storedTrainingCodec, trainingCheckpointCodec } from './training-files.js';
 
 /** Where a study run writes its files: a `RunDirectory`, or anything that writes whole files into `path`. */
 export interface StudyOutput {
@@ -36,6 +47,49 @@ export interface StudyRunOptions {
   readonly workers: number;
   /** Keep the training ensemble as training-data.rsrg. */
   readonly keepData?: boolean;
+  /** Make the run resumable in `output.path` (see `StudyResumption`). */
+  readonly resumable?: StudyResumption;
+}
+
+/**
+ * A study run that survives a stop or a kill: every finished stage is a file of the output
+ * directory (the training and evaluation configurations, `STUDY_STAGE_FILES.training` for the
+ * finished training), the training checkpoints into `checkpoints/` when asked through
+ * `requests`, and the MCRG measurement runs through `measure` (e.g. in a run directory of its
+ * own). Run again, it keeps what is done and resumes the training from its newest good
+ * checkpoint, so its outputs equal an uninterrupted run's, bit for bit (wall times aside).
+ */
+export interface StudyResumption {
+  /** Checkpoint requests for the training; `stop()` makes it checkpoint and the run end in `StudyStopped`. */
+  readonly requests: CheckpointRequests;
+  /** Aborts when the run is asked to stop: a sampling stage is abandoned (done again on resume). */
+  readonly stop: AbortSignal;
+  /** Runs the MCRG measurement so that it resumes (default: `runMcrg`, which starts over). */
+  measure?(config: McrgConfig, hooks: McrgHooks): Promise<McrgResult>;
+  /** Told about damaged checkpoints skipped, a line each. */
+  onWarning?(message: string): void;
+}
+
+/** The stage files of a resumable study run, beside `STUDY_FILES`. */
+export const STUDY_STAGE_FILES = {
+  /** The configurations y_t is followed on during training. */
+  evaluationData: 'evaluation-data.rsrg',
+  /** The finished training: the trainer's result and the y_t evaluations (`storedTrainingCodec`). */
+  training: 'training.rsrg',
+  /** The training's checkpoints (`training.<n>.ckpt`). */
+  checkpoints: 'checkpoints',
+} as const;
+
+/** A resumable study run stopped on request: what it kept, and how to go on (run it again). */
+export class StudyStopped extends RsrgError {
+  constructor(
+    /** The stage it stopped in. */
+    readonly phase: StudyPhase,
+    /** What was kept of it, e.g. 'checkpointed after 120 updates'. */
+    readonly kept: string,
+  ) {
+    super(`stopped during the ${phase}: ${kept}`);
+  }
 }
 
 /**
@@ -253,46 +307,111 @@ export async function runStudy(
   let evaluationSamples = 0;
   if (setup) {
     let t = performance.now();
-    hooks.onPhase?.('training data');
-    const data = await sampleEnsemble(
-      registry,
-      { ...trainingSampling, samples: setup.configurations, seed: seeds.trainingData },
-      { onProgress: hooks.onProgress, signal },
-    );
-    const keepData = options.keepData === true;
-    if (keepData) options.output.write(STUDY_FILES.trainingData, ensembleCodec.encode(data));
+    const resumable = options.resumable;
+    const dir = options.output.path;
+    // Sampling keeps no checkpoints: a stop abandons it, and a resumed run samples again.
+    const samplingSignal = resumable
+      ? signal
+        ? AbortSignal.any([signal, resumable.stop])
+        : resumable.stop
+      : signal;
+    const sample = (
+      phase: StudyPhase,
+      file: string | undefined,
+      config: Parameters<typeof sampleEnsemble>[1],
+    ) => {
+      const run = async () => {
+        hooks.onPhase?.(phase);
+        try {
+          return await sampleEnsemble(registry, config, {
+            onProgress: hooks.onProgress,
+            signal: samplingSignal,
+          });
+        } catch (err) {
+          if (resumable?.stop.aborted) throw new StudyStopped(phase, 'nothing of it kept');
+          throw err;
+        }
+      };
+      return file ? storedStage(join(dir, file), ensembleCodec, run) : run();
+    };
+    const keepData = options.keepData === true || resumable !== undefined;
+    const data = await sample('training data', resumable && STUDY_FILES.trainingData, {
+      ...trainingSampling,
+      samples: setup.configurations,
+      seed: seeds.trainingData,
+    });
+    if (keepData && !resumable) options.output.write(STUDY_FILES.trainingData, ensembleCodec.encode(data));
     trainingData = { count: data.count, header: data.header, kept: keepData };
     time.trainingData = seconds(t);
 
     t = performance.now();
     let evaluationData: Ensemble | undefined;
     if (setup.evaluationSamples > 0) {
-      hooks.onPhase?.('evaluation data');
-      evaluationData = await sampleEnsemble(
-        registry,
-        { ...trainingSampling, samples: setup.evaluationSamples, seed: seeds.evaluation },
-        { onProgress: hooks.onProgress, signal },
-      );
+      evaluationData = await sample('evaluation data', resumable && STUDY_STAGE_FILES.evaluationData, {
+        ...trainingSampling,
+        samples: setup.evaluationSamples,
+        seed: seeds.evaluation,
+      });
       evaluationSamples = evaluationData.count;
     }
     time.evaluationData = seconds(t);
 
     t = performance.now();
     hooks.onPhase?.('training');
-    const outcome = await trainProjector(
-      registry,
-      {
-        trainer: setup.trainer.id,
-        options: setup.options,
-        data,
-        seed: seeds.training,
-        workers: options.workers,
-        ...(evaluationData && {
-          evaluation: { ensemble: evaluationData, every: setup.evaluateEvery, seed: seeds.evaluation },
-        }),
-      },
-      { ...hooks.training, ...(signal && { signal }) },
-    );
+    const train = (checkpoints?: Parameters<typeof trainProjector>[1]['checkpoints']) =>
+      trainProjector(
+        registry,
+        {
+          trainer: setup.trainer.id,
+          options: setup.options,
+          data,
+          seed: seeds.training,
+          workers: options.workers,
+          ...(evaluationData && {
+            evaluation: { ensemble: evaluationData, every: setup.evaluateEvery, seed: seeds.evaluation },
+          }),
+          ...(checkpoints && { checkpoints }),
+        },
+        { ...hooks.training, ...(signal && { signal }) },
+      );
+    let outcome: TrainingOutcome;
+    if (resumable) {
+      const stored = await storedStage(
+        join(dir, STUDY_STAGE_FILES.training),
+        storedTrainingCodec,
+        async () => {
+          const store = checkpointFileStore(
+            join(dir, STUDY_STAGE_FILES.checkpoints),
+            'training',
+            trainingCheckpointCodec,
+            { ...(resumable.onWarning && { onWarning: resumable.onWarning }) },
+          );
+          const resumeFrom = store.load();
+          try {
+            const o = await train({
+              requests: resumable.requests,
+              onCheckpoint: (c) => {
+                try {
+                  store.write(c);
+                } catch (err) {
+                  resumable.onWarning?.(`checkpoint not written: ${(err as Error).message}`);
+                }
+              },
+              ...(resumeFrom && { resumeFrom }),
+            });
+            return { trained: o.trained, evaluation: o.evaluation, seconds: o.seconds };
+          } catch (err) {
+            if (err instanceof TrainingRunStopped) {
+              throw new StudyStopped('training', `checkpointed after ${err.run?.trainer.step ?? 0} updates`);
+            }
+            throw err;
+          }
+        },
+      );
+      outcome = storedOutcome(registry, setup.trainer.id, stored);
+    } else {
+      outcome = await train();
+    }
     const file = options.output.write(STUDY_FILES.projector, outcome.trained.file);
     training = {
       trainer: setup.trainer.id,
@@ -310,8 +429,8 @@ export async function runStudy(
 
   const t = performance.now();
   hooks.onPhase?.('measurement');
-  const measurement = await runMcrg(
-    registry,
+  const measure = options.resumable?.measure ?? ((c: McrgConfig, h: McrgHooks) => runMcrg(registry, c, h));
+  const measurement = await measure(
     {
       ...sampling,
       samples: scale.measurementSamples,

@@ -1,15 +1,40 @@
-import type {
-  PluginOptions,
-  ProjectorTrainer,
-  Registry,
-  TrainedProjector,
-  TrainingEpoch,
-  TrainingPlan,
+import {
+  type CheckpointRequests,
+  type PluginOptions,
+  type ProjectorTrainer,
+  type Registry,
+  type TrainedProjector,
+  type TrainingCheckpoint,
+  type TrainingEpoch,
+  type TrainingPlan,
+  TrainingStopped,
+  UsageError,
 } from '@rsrg/core';
 import type { Ensemble } from '@rsrg/mcrg';
 import { trainingData } from './data.js';
 import type { EvaluationPoint } from './evaluation.js';
-import { Evaluator } from './evaluator.js';
+import { Evaluator, type EvaluatorState } from './evaluator.js';
+
+/** A training's checkpoint: the trainer's own state, and where the y_t evaluations stand. */
+export interface TrainingRunCheckpoint {
+  /** The trainer's checkpoint (`TrainerHooks.checkpoints`). */
+  readonly trainer: TrainingCheckpoint;
+  /** The evaluations done, and the snapshots handed out but not yet evaluated (evaluated on resume). */
+  readonly evaluation: EvaluatorState;
+}
+
+/**
+ * `trainProjector` stopped on a stop request after its last checkpoint: a resumable outcome,
+ * not a failure.
+ */
+export class TrainingRunStopped extends TrainingStopped {
+  constructor(
+    /** The last checkpoint, where a resumed training continues. */
+    readonly run: TrainingRunCheckpoint | undefined,
+  ) {
+    super(run?.trainer);
+  }
+}
 
 /** What to train, on what, and where to follow y_t. */
 export interface TrainProjectorOptions {
@@ -38,6 +63,20 @@ export interface TrainProjectorOptions {
     readonly seed: number;
     /** Jackknife bins per chain (default: the analyzer's). */
     readonly bins?: number;
+  };
+  /**
+   * Checkpoints of a resumable trainer (`ProjectorTrainer.resumable`; others are refused):
+   * asked for through `requests`, each handed to `onCheckpoint` with the evaluations so far.
+   * With `resumeFrom` the training continues from that checkpoint; the outcome equals the
+   * uninterrupted one's (wall times aside). A stop request ends in a `TrainingRunStopped`.
+   */
+  readonly checkpoints?: {
+    /** The request word the trainer reads between updates. */
+    readonly requests: CheckpointRequests;
+    /** Receives each checkpoint, with the evaluations so far. */
+    onCheckpoint(checkpoint: TrainingRunCheckpoint): void;
+    /** The checkpoint to continue from. */
+    readonly resumeFrom?: TrainingRunCheckpoint;
   };
 }
 
@@ -93,6 +132,10 @@ export async function trainProjector(
   const trainerOptions = options.options ?? {};
   // A bad option fails here, before any thread starts.
   trainer.plan(trainerOptions, data);
+  const checkpoints = options.checkpoints;
+  if (checkpoints && !trainer.resumable) {
+    throw new UsageError(`trainer '${trainer.id}' cannot checkpoint and resume its training`);
+  }
   const ev = options.evaluation;
   let points: EvaluationPoint[] | undefined;
   const evaluations = async () => {
@@ -110,24 +153,40 @@ export async function trainProjector(
         ...(ev.bins !== undefined && { bins: ev.bins }),
       },
       hooks.onEvaluation,
+      checkpoints?.resumeFrom?.evaluation,
     );
+  let last = checkpoints?.resumeFrom;
   try {
-    const trained = await trainer.train(
-      data,
-      trainerOptions,
-      { seed: options.seed, workers: options.workers, sources: registry.sources },
-      {
-        ...(hooks.onStart && { onStart: hooks.onStart }),
-        ...(hooks.onEpoch && { onEpoch: hooks.onEpoch }),
-        ...(evaluator &&
-          ev && {
-            snapshotEvery: ev.every,
-            onSnapshot: (snapshot) => evaluator.submit(snapshot),
+    const trained = await trainer
+      .train(
+        data,
+        trainerOptions,
+        { seed: options.seed, workers: options.workers, sources: registry.sources },
+        {
+          ...(hooks.onStart && { onStart: hooks.onStart }),
+          ...(hooks.onEpoch && { onEpoch: hooks.onEpoch }),
+          ...(evaluator &&
+            ev && {
+              snapshotEvery: ev.every,
+              onSnapshot: (snapshot) => evaluator.submit(snapshot),
+            }),
+          record: async () => ({ evaluation: await evaluations() }),
+          ...(hooks.signal && { signal: hooks.signal }),
+          ...(checkpoints && {
+            checkpoints: {
+              requests: checkpoints.requests,
+              ...(checkpoints.resumeFrom && { resumeFrom: checkpoints.resumeFrom.trainer }),
+              onCheckpoint: (c) => {
+                last = { trainer: c, evaluation: evaluator?.state() ?? { points: [], pending: [] } };
+                checkpoints.onCheckpoint(last);
+              },
+            },
           }),
-        record: async () => ({ evaluation: await evaluations() }),
-        ...(hooks.signal && { signal: hooks.signal }),
-      },
-    );
+        },
+      )
+      .catch((err: unknown) => {
+        throw err instanceof TrainingStopped ? new TrainingRunStopped(last) : err;
+      });
     // A trainer that keeps no record has not asked for the points yet.
     const evaluation = await evaluations();
     return { trainer, trained, evaluation, seconds: (performance.now() - started) / 1000 };

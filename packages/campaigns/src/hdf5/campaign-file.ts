@@ -261,7 +261,7 @@ function writeContents(file: File, c: CampaignFileContents): void {
     writeStrings(
       g,
       'exponent',
-      e.map((r) => (r.sector === 'even' ? 'y_t' : 'y_h')),
+      e.map((r) => r.exponent),
     );
     writeI64(
       g,
@@ -378,11 +378,20 @@ function readEstimates(file: File): EstimateRow[] | undefined {
   const [y, error, lambda, lambdaError] = ['y', 'error', 'lambda', 'lambda_error'].map((k) =>
     readF64(g, k, [n]),
   );
+  // Files written before models named their sectors hold Ising parities, which fix the exponent.
+  const exponent = has(g, 'exponent')
+    ? readStrings(g, 'exponent', [n])
+    : sector.map((s) => (s === 'even' ? 'y_t' : 'y_h'));
   return sector.map((s, i) => {
-    if (s !== 'even' && s !== 'odd') throw new LayoutError(`estimate ${i} has sector '${s}'`);
+    const x = exponent[i];
+    if (s === '' || (x !== 'y_t' && x !== 'y_h'))
+      throw new LayoutError(`estimate ${i} has sector '${s}' and exponent '${x}'`);
+    if (!has(g, 'exponent') && s !== 'even' && s !== 'odd')
+      throw new LayoutError(`estimate ${i} has sector '${s}'`);
     return {
       projector: projector[i],
       sector: s,
+      exponent: x,
       nr: nr[i],
       nc: nc[i],
       y: y[i],

@@ -2,9 +2,16 @@
  * Run checkpoints: the state of every chain of a shard, written atomically with a checksum to
  * `<run-dir>/checkpoints/`, the newest and the previous one kept.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Codec, defineCodec, describeSystemError, writeFileAtomic } from '@rsrg/core';
+import {
+  type CheckpointFileStoreOptions,
+  type Codec,
+  checkpointFileList,
+  checkpointFileStore,
+  defineCodec,
+  type CheckpointFile as GenericCheckpointFile,
+  type CheckpointStore as GenericCheckpointStore,
+} from '@rsrg/core';
 import {
   type ChainResult,
   type ChainSnapshot,
@@ -217,22 +224,10 @@ export const sampleCheckpointCodec: Codec<SampleCheckpoint> = checkpointCodec('s
 });
 
 /** Where a run keeps and finds its checkpoints (`runResumable`'s `checkpoint`). */
-export interface CheckpointStore<C = RunCheckpoint> {
-  /** Stores a checkpoint; a failure throws (the previous checkpoints stay as they were). */
-  write(checkpoint: C): void | Promise<void>;
-  /** The newest good checkpoint, or undefined when there is none (start from the beginning). */
-  load(): C | undefined | Promise<C | undefined>;
-}
+export type CheckpointStore<C = RunCheckpoint> = GenericCheckpointStore<C>;
 
 /** A checkpoint file of a shard. */
-export interface CheckpointFile {
-  /** Its path. */
-  readonly path: string;
-  /** Its sequence number: later checkpoints have larger ones. */
-  readonly sequence: number;
-  /** When it was last modified (ms since the epoch). */
-  readonly mtimeMs: number;
-}
+export type CheckpointFile = GenericCheckpointFile;
 
 /** The checkpoint directory of a run directory. */
 export function checkpointsDir(runDir: string): string {
@@ -246,42 +241,21 @@ function fileStem(shard: ShardSpec): string {
 
 /** The checkpoint files of a shard in a run directory, newest first. */
 export function checkpointFiles(runDir: string, shard: ShardSpec): CheckpointFile[] {
-  const dir = checkpointsDir(runDir);
-  if (!existsSync(dir)) return [];
-  const stem = fileStem(shard);
-  const pattern = new RegExp(`^${stem}\\.(\\d+)\\.ckpt$`);
-  const out: CheckpointFile[] = [];
-  for (const name of readdirSync(dir)) {
-    const m = pattern.exec(name);
-    if (!m) continue;
-    const path = join(dir, name);
-    let mtimeMs = 0;
-    try {
-      mtimeMs = statSync(path).mtimeMs;
-    } catch {
-      continue; // removed meanwhile
-    }
-    out.push({ path, sequence: Number(m[1]), mtimeMs });
-  }
-  return out.sort((a, b) => b.sequence - a.sequence);
+  return checkpointFileList(checkpointsDir(runDir), fileStem(shard));
 }
 
 /** Options of `checkpointStore`. */
-export interface CheckpointStoreOptions<C = RunCheckpoint> {
-  /** Told about damaged checkpoints skipped, in one line each. */
-  readonly onWarning?: (message: string) => void;
+export interface CheckpointStoreOptions<C = RunCheckpoint> extends CheckpointFileStoreOptions {
   /** The checkpoint file format (default `runCheckpointCodec`; `sampleCheckpointCodec` for sampling runs). */
   readonly codec?: Codec<C>;
 }
 
 /**
  * The checkpoints of shard `shard` in `<runDir>/checkpoints/`, as files
- * `shard-<I>-of-<N>.<sequence>.ckpt` (`runCheckpointCodec`). `write` writes the next sequence
- * number atomically (temp file, fsync, rename) and then removes every older file of the shard
- * except the previous good one, so the newest and the previous are kept. `load` reads them
- * newest first and takes the first whose checksum and contents check out: a damaged newest
- * checkpoint (say, a disk that lost its last blocks) is reported through `onWarning` and the
- * previous one used; with none left, the run starts over, and nothing good was removed.
+ * `shard-<I>-of-<N>.<sequence>.ckpt` (`options.codec`, by default `runCheckpointCodec`), kept by core's
+ * `checkpointFileStore`: written atomically, the newest and the previous good one kept; `load`
+ * takes the newest whose checksum and contents check out (a damaged one is reported through
+ * `onWarning` and the previous one used; with none left, the run starts over).
  */
 export function checkpointStore<C = RunCheckpoint>(
   runDir: string,
@@ -289,58 +263,6 @@ export function checkpointStore<C = RunCheckpoint>(
   options: CheckpointStoreOptions<C> = {},
 ): CheckpointStore<C> {
   const codec = options.codec ?? (runCheckpointCodec as unknown as Codec<C>);
-  const dir = checkpointsDir(runDir);
-  const stem = fileStem(shard);
-  let next: number | undefined;
-  let previous: number | undefined; // the newest checkpoint known good
-  const scan = () => {
-    const files = checkpointFiles(runDir, shard);
-    next = Math.max(0, ...files.map((f) => f.sequence)) + 1;
-    return files;
-  };
-  const removeStaleTemps = () => {
-    // A writer killed mid-write leaves its temp file `.<name>.<pid>.<random>.tmp` behind.
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith(`.${stem}.`) && name.endsWith('.tmp')) {
-        try {
-          unlinkSync(join(dir, name));
-        } catch {
-          // gone already
-        }
-      }
-    }
-  };
-  return {
-    load() {
-      removeStaleTemps();
-      for (const f of scan()) {
-        try {
-          const checkpoint = codec.decode(readFileSync(f.path), f.path);
-          previous = f.sequence;
-          return checkpoint;
-        } catch (err) {
-          options.onWarning?.(`${(err as Error).message}; trying the previous checkpoint`);
-        }
-      }
-      return undefined;
-    },
-    write(checkpoint) {
-      mkdirSync(dir, { recursive: true });
-      if (next === undefined) scan();
-      const sequence = next!;
-      const path = join(dir, `${stem}.${String(sequence).padStart(6, '0')}.ckpt`);
-      writeFileAtomic(path, codec.encode(checkpoint), { label: `checkpoint ${path}` });
-      next = sequence + 1;
-      for (const f of checkpointFiles(runDir, shard)) {
-        if (f.sequence === sequence || f.sequence === previous) continue;
-        try {
-          unlinkSync(f.path);
-        } catch (err) {
-          options.onWarning?.(`cannot remove the old checkpoint ${f.path}: ${describeSystemError(err)}`);
-        }
-      }
-      previous = sequence;
-    },
-  };
+  const { load, write } = checkpointFileStore(checkpointsDir(runDir), fileStem(shard), codec, options);
+  return { load, write };
 }

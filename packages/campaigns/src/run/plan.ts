@@ -21,32 +21,38 @@ export type PlanConfig = Omit<ResolvedMcrgConfig, 'workers'>;
 /** A sampling run's (`rsrg sample`'s) resolved configuration without the worker count. */
 export type SamplePlanConfig = Omit<ResolvedSamplingConfig, 'workers'>;
 
-/** What a run computes: 'mcrg' (`rsrg mcrg`), or 'sample' (`rsrg sample`: an ensemble). */
-export type PlanKind = 'mcrg' | 'sample';
-
-/** The configuration a plan of each kind holds. */
-export interface PlanConfigs {
-  /** `rsrg mcrg`: sampling, projectors, levels and bins. */
-  readonly mcrg: PlanConfig;
-  /** `rsrg sample`: the sampling alone. */
-  readonly sample: SamplePlanConfig;
-}
-
 /**
  * What a run directory is for: the resolved configuration and where it came from. `planHash`
  * identifies the numbers the plan produces (it covers the format version and the
  * configuration, not the time, paths or versions), and every checkpoint and shard of the run
  * carries it.
  */
-export interface Plan<K extends PlanKind = 'mcrg'> {
+export type Plan = RunPlan<'mcrg', PlanConfig> & {
+  /** Of an extended run (`rsrg mcrg --extend`): the chains it was extended from. */
+  readonly base?: PlanBase;
+};
+
+/** The plan of a sampling run (`rsrg sample --run-dir`): its ensemble's configurations. */
+export type SamplePlan = RunPlan<'sample', SamplePlanConfig>;
+
+/**
+ * The plan of any kind of run directory: `kind` says what the run computes ('mcrg', 'sample',
+ * 'train', 'study') and `config` holds every parameter that fixes its numbers, as plain JSON
+ * data.
+ */
+export interface RunPlan<K extends string = string, C = unknown> {
   /** 'rsrg-plan'. */
   readonly format: typeof PLAN_FORMAT;
   /** `PLAN_FORMAT_VERSION` of the build that wrote it. */
   readonly formatVersion: number;
-  /** What the run computes: 'mcrg' (Swendsen's MCRG over sampled configurations) or 'sample'. */
+  /**
+   * What the run computes: 'mcrg' (Swendsen's MCRG over sampled configurations), 'sample' (an
+   * ensemble of configurations), 'train' (a projector's training), 'study' (a study run end to
+   * end).
+   */
   readonly kind: K;
   /** Every parameter, defaults filled in (the worker count left out). */
-  readonly config: PlanConfigs[K];
+  readonly config: C;
   /** The registry's plugin modules (file URLs), so that a worker or a merge can rebuild it. */
   readonly sources: readonly string[];
   /** Versions of the packages that wrote the plan. */
@@ -55,15 +61,7 @@ export interface Plan<K extends PlanKind = 'mcrg'> {
   readonly createdAt: string;
   /** SHA-256 (hex) of the canonical JSON of { formatVersion, kind, config }. */
   readonly planHash: string;
-  /** Of an extended run (`rsrg mcrg --extend`): the chains it was extended from. */
-  readonly base?: PlanBase;
 }
-
-/** The plan of a sampling run (`rsrg sample --run-dir`). */
-export type SamplePlan = Plan<'sample'>;
-
-/** A resolved configuration of either kind, with or without its worker count. */
-type AnyConfig = ResolvedMcrgConfig | ResolvedSamplingConfig | PlanConfig | SamplePlanConfig;
 
 /**
  * Where an extended run came from: chains 0 … `chains` − 1 finished under the earlier plans
@@ -74,6 +72,34 @@ export interface PlanBase {
   readonly chains: number;
   /** The plan hashes the run had before, oldest first. */
   readonly from: readonly string[];
+}
+
+/** The hash of a plan of `kind` with `config` (see `Plan.planHash`). */
+export function runPlanHash(kind: string, config: unknown): string {
+  return sha256(canonicalJson({ formatVersion: PLAN_FORMAT_VERSION, kind, config }));
+}
+
+/**
+ * The plan of a run of `kind` with `config` (plain JSON data: copied through JSON, so that
+ * what is stored and hashed is what is read back).
+ */
+export function createRunPlan<K extends string, C>(
+  kind: K,
+  config: C,
+  sources: readonly string[],
+  versions: Readonly<Record<string, string>>,
+): RunPlan<K, C> {
+  const copy = JSON.parse(JSON.stringify(config)) as C;
+  return {
+    format: PLAN_FORMAT,
+    formatVersion: PLAN_FORMAT_VERSION,
+    kind,
+    config: copy,
+    sources: [...sources],
+    versions: { ...versions },
+    createdAt: new Date().toISOString(),
+    planHash: runPlanHash(kind, copy),
+  };
 }
 
 /**
@@ -91,24 +117,23 @@ export function canonicalJson(value: unknown): string {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** The configuration a plan stores: the resolved one less `workers`, projector options copied. */
+/** The configuration a plan stores: the resolved one less `workers`, options copied. */
 export function planConfig(config: ResolvedMcrgConfig | PlanConfig): PlanConfig;
 export function planConfig(config: ResolvedSamplingConfig | SamplePlanConfig): SamplePlanConfig;
-export function planConfig(config: AnyConfig): PlanConfig | SamplePlanConfig {
+export function planConfig(
+  config: ResolvedMcrgConfig | ResolvedSamplingConfig | PlanConfig | SamplePlanConfig,
+): PlanConfig | SamplePlanConfig {
   const { workers: _, ...rest } = config as ResolvedMcrgConfig;
   return JSON.parse(JSON.stringify(rest)) as PlanConfig;
 }
 
-/** The hash that identifies a plan's numbers (see `Plan.planHash`); `kind` 'mcrg' by default. */
-export function planHash(config: AnyConfig, kind: PlanKind = 'mcrg'): string {
-  return sha256(
-    canonicalJson({ formatVersion: PLAN_FORMAT_VERSION, kind, config: planConfig(config as PlanConfig) }),
-  );
+/** The hash that identifies a plan's numbers (see `Plan.planHash`). */
+export function planHash(config: ResolvedMcrgConfig | PlanConfig): string {
+  return runPlanHash('mcrg', planConfig(config));
 }
 
 /**
- * The plan of a resolved configuration (`prepareMcrg(registry, config).config`, or with
- * `kind` 'sample', `prepareSampling(registry, config).config`).
+ * The plan of a resolved configuration (`prepareMcrg(registry, config).config`).
  *
  * @param sources the registry's plugin modules (`registry.sources`)
  * @param versions the packages behind the run (`packageVersions(registry.sources)`)
@@ -117,29 +142,28 @@ export function createPlan(
   config: ResolvedMcrgConfig | PlanConfig,
   sources: readonly string[],
   versions: Readonly<Record<string, string>>,
-): Plan;
-export function createPlan(
+): Plan {
+  return createRunPlan('mcrg', planConfig(config), sources, versions);
+}
+
+/** The hash that identifies a sampling plan's numbers (see `RunPlan.planHash`). */
+export function samplePlanHash(config: ResolvedSamplingConfig | SamplePlanConfig): string {
+  return runPlanHash('sample', planConfig(config));
+}
+
+/**
+ * The plan of a resolved sampling configuration (`prepareSampling(registry, config).config`),
+ * of kind 'sample'.
+ *
+ * @param sources the registry's plugin modules (`registry.sources`)
+ * @param versions the packages behind the run (`packageVersions(registry.sources)`)
+ */
+export function createSamplePlan(
   config: ResolvedSamplingConfig | SamplePlanConfig,
   sources: readonly string[],
   versions: Readonly<Record<string, string>>,
-  kind: 'sample',
-): SamplePlan;
-export function createPlan(
-  config: AnyConfig,
-  sources: readonly string[],
-  versions: Readonly<Record<string, string>>,
-  kind: PlanKind = 'mcrg',
-): Plan | SamplePlan {
-  return {
-    format: PLAN_FORMAT,
-    formatVersion: PLAN_FORMAT_VERSION,
-    kind,
-    config: planConfig(config as PlanConfig),
-    sources: [...sources],
-    versions: { ...versions },
-    createdAt: new Date().toISOString(),
-    planHash: planHash(config, kind),
-  } as Plan | SamplePlan;
+): SamplePlan {
+  return createRunPlan('sample', planConfig(config), sources, versions);
 }
 
 /** The plan file of a run directory. */
@@ -151,7 +175,7 @@ export function planPath(runDir: string): string {
  * Writes `plan` to `<runDir>/plan.json` (atomically, creating the directory), with a `sha256`
  * field: the SHA-256 of the canonical JSON of the rest, so that an edit or damage is seen.
  */
-export function writePlan(runDir: string, plan: Plan | SamplePlan): void {
+export function writePlan(runDir: string, plan: RunPlan): void {
   mkdirSync(runDir, { recursive: true });
   const doc = { ...plan, sha256: sha256(canonicalJson(plan)) };
   writeFileAtomic(planPath(runDir), `${JSON.stringify(doc, null, 2)}\n`, {
@@ -161,14 +185,60 @@ export function writePlan(runDir: string, plan: Plan | SamplePlan): void {
 
 /**
  * The plan of a run directory, its checksum and format checked. Throws a UsageError when the
- * directory has no plan or one of another kind than `kind` (default 'mcrg'), and a
- * FileFormatError, in one line, when the plan is damaged, edited, not a plan, or of another
- * format version.
+ * directory has no plan, and a FileFormatError, in one line, when the plan is damaged, edited,
+ * not a plan, or of another format version.
  */
-export function readPlan(runDir: string): Plan;
-export function readPlan(runDir: string, kind: 'mcrg'): Plan;
-export function readPlan(runDir: string, kind: 'sample'): SamplePlan;
-export function readPlan(runDir: string, kind: PlanKind = 'mcrg'): Plan | SamplePlan {
+export function readPlan(runDir: string): Plan {
+  const plan = readRunPlan(runDir, 'mcrg');
+  if (typeof plan.config !== 'object' || plan.config === null) {
+    throw new FileFormatError(`${planPath(runDir)} is damaged (no mcrg configuration)`);
+  }
+  if (plan.planHash !== planHash(plan.config as PlanConfig)) {
+    throw new FileFormatError(`${planPath(runDir)}: its planHash does not match its configuration`);
+  }
+  const { base } = plan as Plan;
+  const config = plan.config as PlanConfig;
+  if (
+    base !== undefined &&
+    !(
+      Number.isSafeInteger(base.chains) &&
+      base.chains > 0 &&
+      base.chains < config.chains &&
+      Array.isArray(base.from) &&
+      base.from.every((h) => typeof h === 'string')
+    )
+  ) {
+    throw new FileFormatError(`${planPath(runDir)} is damaged (a bad "base")`);
+  }
+  return plan as Plan;
+}
+
+/**
+ * The plan of a sampling run directory (`rsrg sample --run-dir`), checked as `readRunPlan`
+ * checks any; a FileFormatError when it holds no sampling configuration.
+ */
+export function readSamplePlan(runDir: string): SamplePlan {
+  const plan = readRunPlan(runDir, 'sample');
+  if (typeof plan.config !== 'object' || plan.config === null) {
+    throw new FileFormatError(`${planPath(runDir)} is damaged (no sample configuration)`);
+  }
+  return plan as SamplePlan;
+}
+
+/** The command whose run directories hold plans of each kind (`rsrg <command> --run-dir`). */
+const RUN_COMMANDS: Readonly<Record<string, string>> = {
+  mcrg: 'mcrg',
+  sample: 'sample',
+  train: 'train',
+  study: 'reproduce',
+};
+
+/**
+ * The plan of a run directory of `kind`, its checksum, format and hash checked: a UsageError
+ * when there is none or it is a plan of another kind, a FileFormatError, in one line, when it
+ * is damaged, edited, not a plan, or of another format version.
+ */
+export function readRunPlan<K extends string>(runDir: string, kind: K): RunPlan<K> {
   const path = planPath(runDir);
   if (!existsSync(path)) {
     throw new UsageError(
@@ -186,7 +256,7 @@ export function readPlan(runDir: string, kind: PlanKind = 'mcrg'): Plan | Sample
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || (doc as Plan).format !== PLAN_FORMAT) {
     throw new FileFormatError(`${path} is not an rsrg plan (no "format": "${PLAN_FORMAT}")`);
   }
-  const { sha256: stored, ...plan } = doc as (Plan | SamplePlan) & { sha256?: unknown };
+  const { sha256: stored, ...plan } = doc as Plan & { sha256?: unknown };
   if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
     const newer = typeof plan.formatVersion === 'number' && plan.formatVersion > PLAN_FORMAT_VERSION;
     throw new FileFormatError(
@@ -196,38 +266,44 @@ export function readPlan(runDir: string, kind: PlanKind = 'mcrg'): Plan | Sample
   if (stored !== sha256(canonicalJson(plan))) {
     throw new FileFormatError(`${path}: checksum mismatch: the plan was edited or is damaged`);
   }
-  if (
-    (plan.kind !== 'mcrg' && plan.kind !== 'sample') ||
-    typeof plan.config !== 'object' ||
-    plan.config === null
-  ) {
-    throw new FileFormatError(`${path} is damaged (no mcrg configuration)`);
+  if (plan.kind !== kind) {
+    const other: unknown = plan.kind;
+    const command = (k: string) => RUN_COMMANDS[k] ?? k;
+    if (typeof other === 'string' && Object.hasOwn(RUN_COMMANDS, other)) {
+      throw new UsageError(
+        `${runDir} is the run directory of an rsrg ${command(other)} run, not of an rsrg ${command(kind)} run`,
+      );
+    }
+    throw new FileFormatError(`${path} is damaged (no ${kind} configuration)`);
   }
-  if (plan.planHash !== planHash(plan.config, plan.kind)) {
+  if (plan.planHash !== runPlanHash(kind, plan.config)) {
     throw new FileFormatError(`${path}: its planHash does not match its configuration`);
   }
-  const base = plan.base;
-  if (
-    base !== undefined &&
-    !(
-      Number.isSafeInteger(base.chains) &&
-      base.chains > 0 &&
-      base.chains < plan.config.chains &&
-      Array.isArray(base.from) &&
-      base.from.every((h) => typeof h === 'string')
-    )
-  ) {
-    throw new FileFormatError(`${path} is damaged (a bad "base")`);
+  return plan as RunPlan<K>;
+}
+
+/**
+ * The first package whose version in `requested` differs from the `stored` plan's, as one
+ * line, or undefined: a run resumed by other code may not continue bit for bit.
+ */
+export function compareVersions(
+  stored: Pick<RunPlan, 'versions'>,
+  requested: Pick<RunPlan, 'versions'>,
+): string | undefined {
+  for (const name of Object.keys(stored.versions).sort()) {
+    const was = stored.versions[name];
+    const now = requested.versions[name];
+    if (now !== undefined && now !== was) {
+      return `${name} ${now} differs from the run's ${was} (resume with the version that started it)`;
+    }
   }
-  if (plan.kind !== kind) {
-    throw new UsageError(`${runDir} is a run directory of rsrg ${plan.kind}, not of rsrg ${kind}`);
-  }
-  return plan;
+  return undefined;
 }
 
 /** How a parameter is named on the command line. */
 const OPTION: Readonly<Record<string, string>> = {
   model: '--model',
+  modelOptions: '--model-option',
   size: '--size',
   coupling: '--coupling',
   sampler: '--sampler',
@@ -241,6 +317,16 @@ const OPTION: Readonly<Record<string, string>> = {
 };
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** A parameter's value as typed: model options as `q=3,…` ('none' when absent). */
+const showOption = (key: string, v: unknown) =>
+  key !== 'modelOptions'
+    ? show(v)
+    : v === undefined
+      ? 'none'
+      : Object.entries(v as Record<string, unknown>)
+          .map(([k, x]) => `${k}=${x}`)
+          .join(',');
 
 function describeProjectors(config: PlanConfig): string {
   return config.projectors
@@ -274,7 +360,7 @@ export function comparePlan(
 ): string | undefined;
 export function comparePlan(
   stored: Plan | SamplePlan,
-  requested: Plan | SamplePlan | AnyConfig,
+  requested: Plan | SamplePlan | ResolvedMcrgConfig | ResolvedSamplingConfig | PlanConfig | SamplePlanConfig,
   options: { readonly versions?: boolean } = {},
 ): string | undefined {
   const asPlan = 'planHash' in requested ? requested : undefined;
@@ -283,7 +369,7 @@ export function comparePlan(
   const b = (asPlan ? asPlan.config : planConfig(requested as PlanConfig)) as PlanConfig;
   for (const key of Object.keys(OPTION) as (keyof PlanConfig)[]) {
     if (canonicalJson(a[key]) !== canonicalJson(b[key])) {
-      return `${OPTION[key]} ${show(b[key])} differs from the run's ${show(a[key])}`;
+      return `${OPTION[key]} ${showOption(key, b[key])} differs from the run's ${showOption(key, a[key])}`;
     }
   }
   if (a.projectors !== undefined && canonicalJson(a.projectors) !== canonicalJson(b.projectors)) {
@@ -301,14 +387,6 @@ export function comparePlan(
       .find((k) => canonicalJson(a[k as keyof PlanConfig]) !== canonicalJson(b[k as keyof PlanConfig]));
     return `${key} ${show(b[key as keyof PlanConfig])} differs from the run's ${show(a[key as keyof PlanConfig])}`;
   }
-  if (asPlan && options.versions !== false) {
-    for (const name of Object.keys(stored.versions).sort()) {
-      const was = stored.versions[name];
-      const now = asPlan.versions[name];
-      if (now !== undefined && now !== was) {
-        return `${name} ${now} differs from the run's ${was} (resume with the version that started it)`;
-      }
-    }
-  }
+  if (asPlan && options.versions !== false) return compareVersions(stored, asPlan);
   return undefined;
 }

@@ -16,9 +16,11 @@ import { checkpointFiles, checkpointProgress, type RunCheckpoint, runCheckpointC
 import {
   comparePlan,
   createPlan,
+  createSamplePlan,
   type Plan,
   planPath,
   readPlan,
+  readSamplePlan,
   type SamplePlan,
   writePlan,
 } from './plan.js';
@@ -79,6 +81,16 @@ export async function openRunDir(
   return stored;
 }
 
+/**
+ * The stored sampling plan's configuration with `typed` laid over it; the plan's model options
+ * only when the model is the plan's (options belong to their model).
+ */
+function overSamplePlan(stored: SamplePlan, typed: Partial<SamplingConfig>): SamplingConfig {
+  const { modelOptions, ...rest } = stored.config;
+  const sameModel = typed.model === undefined || typed.model === stored.config.model;
+  return { ...rest, ...(sameModel && modelOptions !== undefined && { modelOptions }), ...typed };
+}
+
 /** Options of `openSampleRunDir`. */
 export interface OpenSampleRunDirOptions {
   /** Accept a plan written by other package versions (default false: refused, naming the package). */
@@ -101,16 +113,16 @@ export function openSampleRunDir(
 ): SamplePlan {
   const versions = packageVersions(registry.sources);
   if (!existsSync(planPath(runDir))) {
-    if (!config) readPlan(runDir, 'sample'); // throws: no plan here
-    const plan = createPlan(prepareSampling(registry, config!).config, registry.sources, versions, 'sample');
+    if (!config) readSamplePlan(runDir); // throws: no plan here
+    const plan = createSamplePlan(prepareSampling(registry, config!).config, registry.sources, versions);
     writePlan(runDir, plan);
     return plan;
   }
-  const stored = readPlan(runDir, 'sample');
+  const stored = readSamplePlan(runDir);
   const asked: SamplingConfig | undefined =
-    config && options.typed ? { ...stored.config, ...options.typed } : config;
+    config && options.typed ? overSamplePlan(stored, options.typed) : config;
   const requested = asked
-    ? createPlan(prepareSampling(registry, asked).config, registry.sources, versions, 'sample')
+    ? createSamplePlan(prepareSampling(registry, asked).config, registry.sources, versions)
     : { ...stored, versions };
   const why = comparePlan(stored, requested, { versions: !options.otherVersions });
   if (why !== undefined) throw new UsageError(`${why} (run directory ${runDir})`);

@@ -20,12 +20,12 @@ import {
 } from '@rsrg/mcrg';
 import type { CheckpointStore, SampleCheckpoint } from './checkpoint.js';
 import { checkpointRounds } from './checkpoint-rounds.js';
-import { comparePlan, createPlan, planHash, type SamplePlan } from './plan.js';
+import { comparePlan, createSamplePlan, type SamplePlan, samplePlanHash } from './plan.js';
 import { WHOLE_RUN } from './shards.js';
 
 /** Options of `runSampleResumable` (as `ResumableOptions`, without shards). */
 export interface SampleResumableOptions extends McrgHooks {
-  /** The plan the run belongs to (`readPlan(runDir, 'sample')`); default: made from `config` now. */
+  /** The plan the run belongs to (`readSamplePlan(runDir)`); default: made from `config` now. */
   readonly plan?: SamplePlan;
   /** Where checkpoints go (`checkpointStore` with `sampleCheckpointCodec`), and how often (default 60 s). */
   readonly checkpoint?: CheckpointStore<SampleCheckpoint> & {
@@ -90,7 +90,7 @@ export function sampleCheckpointKept(plan: SamplePlan, checkpoint: SampleCheckpo
  * killed; its header's `createdAt` is the plan's, so every session writes the same file.
  *
  * @example
- * const plan = readPlan(runDir, 'sample');
+ * const plan = readSamplePlan(runDir);
  * const outcome = await runSampleResumable(registry, plan.config, {
  *   plan, stop: stop.signal,
  *   checkpoint: { every: 60, ...checkpointStore(runDir, WHOLE_RUN, { codec: sampleCheckpointCodec }) },
@@ -105,13 +105,13 @@ export async function runSampleResumable(
   const { signal, stop, onProgress } = options;
   signal?.throwIfAborted();
   const setup = prepareSampling(registry, config);
-  const hash = planHash(setup.config, 'sample');
+  const hash = samplePlanHash(setup.config);
   if (options.plan && options.plan.planHash !== hash) {
     const why = comparePlan(options.plan, setup.config, { versions: false });
     throw new UsageError(why ?? 'the configuration is not the plan’s');
   }
   const plan =
-    options.plan ?? createPlan(setup.config, registry.sources, packageVersions(registry.sources), 'sample');
+    options.plan ?? createSamplePlan(setup.config, registry.sources, packageVersions(registry.sources));
   const chains = Array.from({ length: setup.config.chains }, (_, c) => c);
   const total = chains.reduce((s, c) => s + movesLeft(setup, c), 0);
   const { last, complete, resumedFrom } = await checkpointRounds<EnsembleSnapshot, EnsembleChain>({
@@ -146,7 +146,7 @@ export async function runSampleResumable(
       planned: setup.config.samples,
     };
   }
-  const bytes = bytesPerConfiguration(setup.lattice.volume);
+  const bytes = bytesPerConfiguration(setup.lattice.volume, setup.model.spins);
   const parts = last.chains.map((e) => {
     const n = chainSamples(setup.config.samples, setup.config.chains, e.chain);
     if (e.status !== 'done' || e.result.packed.length !== n * bytes)

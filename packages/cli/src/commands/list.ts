@@ -28,6 +28,9 @@ export function describeRegistry(registry: Registry) {
       // null where the model has no transition.
       criticalCoupling: m.criticalCoupling ?? null,
       couplingSets: { even: m.couplingSets.even, odd: m.couplingSets.odd },
+      ...(m.sectors && { sectors: { ...m.sectors } }),
+      ...(m.spins?.kind === 'state' && { states: m.spins.states }),
+      ...(m.options && { options: { ...m.options }, optionValues: { ...m.optionValues } }),
       defaults: {
         sampler: m.defaults.sampler,
         projector: m.defaults.projector,
@@ -98,7 +101,17 @@ function renderListing(l: Listing): string {
           m.description,
           `d = ${m.dimension}, ${couplingLine(m.criticalCoupling, m.defaults.coupling)}`,
           `defaults: sampler ${m.defaults.sampler}, projector ${m.defaults.projector}, interval ${m.defaults.interval}`,
-          `coupling sets: even ${m.couplingSets.even}, odd ${m.couplingSets.odd}`,
+          `coupling sets: ${m.sectors?.even ?? 'even'} ${m.couplingSets.even}, ${m.sectors?.odd ?? 'odd'} ${m.couplingSets.odd}`,
+          ...(m.options
+            ? [
+                `options (--model-option): ${Object.entries(m.options)
+                  .map(
+                    ([k, o]) =>
+                      `${k} (${o.kind}${'min' in o && o.min !== undefined ? `, ${o.min}…${o.max ?? '∞'}` : ''}; default ${m.optionValues?.[k] ?? 'none'})`,
+                  )
+                  .join(', ')}`,
+              ]
+            : []),
           ...(known ? [`known exponents: ${known}`] : []),
         ],
       };

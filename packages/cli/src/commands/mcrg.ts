@@ -10,6 +10,7 @@ import { formatValueError } from '../format/value-error.js';
 import { integerAtLeast, keyValue, positiveSeconds, real } from '../options.js';
 import { progressBar } from '../progress.js';
 import { addResourceOptions, chooseWorkers, guardMemory, type ResourceOptions } from '../sampling.js';
+import { weightsProjector } from '../weights-projector.js';
 
 /** Defaults that do not depend on the model; the rest come from the model and runMcrg. */
 export const MCRG_DEFAULTS = {
@@ -22,6 +23,7 @@ export const MCRG_DEFAULTS = {
 
 interface McrgOptions extends ResourceOptions {
   model: string;
+  modelOption?: Record<string, string>;
   size: number;
   coupling?: number;
   sampler?: string;
@@ -49,6 +51,7 @@ interface McrgOptions extends ResourceOptions {
 /** The options that make up a run's configuration: given none, `--run-dir` runs the stored plan. */
 const MODEL_OPTIONS: readonly (keyof McrgOptions)[] = [
   'model',
+  'modelOption',
   'size',
   'coupling',
   'sampler',
@@ -77,6 +80,13 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     .description('estimate the RG eigenvalue exponents y_t and y_h by Monte Carlo renormalization group')
     .addOption(opt('--model <id>', 'model to simulate (see rsrg list)').default(MCRG_DEFAULTS.model))
     .addOption(
+      opt(
+        '--model-option <key=value>',
+        'an option of the model, e.g. q=3 for the Potts model (repeatable; rsrg list shows them)',
+        keyValue('--model-option'),
+      ),
+    )
+    .addOption(
       opt('--size <L>', 'linear lattice size', integerAtLeast('--size', 1)).default(MCRG_DEFAULTS.size),
     )
     .addOption(
@@ -89,7 +99,10 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
     .addOption(opt('--sampler <id>', "Monte Carlo sampler (default: the model's)"))
     .addOption(opt('--projector <id>', "RG projector, the weight factor P(μ|σ) (default: the model's)"))
     .addOption(
-      opt('--weights <file>', 'weights file for a trainable projector (passed as its weights option)'),
+      opt(
+        '--weights <file>',
+        'weights file for a trainable projector (passed as its weights option); an rsrg projector file names its projector, so --projector may be left out',
+      ),
     )
     .addOption(
       opt(
@@ -206,9 +219,15 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
           ? undefined
           : await readEnsembleFile(io, opts.ensemble, '--ensemble', registry);
       const typed = (key: keyof McrgOptions) => command.getOptionValueSource(key) === 'cli';
+      // A projector file names its projector: --projector may be left out, and may not disagree.
+      const projector =
+        opts.weights === undefined
+          ? opts.projector
+          : weightsProjector(registry, io, opts.weights, opts.projector);
       // The configuration from the options for which `given` holds (those with defaults).
       const configOf = (given: (key: keyof McrgOptions) => boolean): McrgConfig => ({
         ...(given('model') && { model: opts.model }),
+        ...(opts.modelOption !== undefined && { modelOptions: opts.modelOption }),
         ...(given('size') && { size: opts.size }),
         ...(given('samples') && { samples: opts.samples }),
         ...(given('thermalize') && { thermalize: opts.thermalize }),
@@ -217,7 +236,7 @@ export function mcrgCommand(program: Command, ctx: CommandContext): Command {
         ...(opts.workers !== undefined && { workers: opts.workers }),
         ...(opts.coupling !== undefined && { coupling: opts.coupling }),
         ...(opts.sampler !== undefined && { sampler: opts.sampler }),
-        ...(opts.projector !== undefined && { projector: opts.projector }),
+        ...(projector !== undefined && { projector }),
         ...((opts.weights !== undefined || opts.projectorOption !== undefined) && {
           projectorOptions: {
             ...opts.projectorOption,
@@ -348,7 +367,10 @@ export function renderMcrg(r: McrgResult, registry: Registry): string {
   const several = r.projectors.length > 1;
   const named = r.projectors.map((p) => (p.label === p.id ? p.id : `${p.label} (${p.id})`)).join(', ');
   const fields: [string, string][] = [
-    ['model', `${r.model.id} (d = ${r.model.dimension})`],
+    [
+      'model',
+      `${r.model.id} (d = ${r.model.dimension}${r.model.states === undefined ? '' : `, q = ${r.model.states}`})`,
+    ],
     ['lattice', r.lattices[0]],
     ['K', String(c.coupling)],
     ['sampler', c.sampler],
@@ -362,26 +384,27 @@ export function renderMcrg(r: McrgResult, registry: Registry): string {
     ['τ_int', `${formatValueError(r.tauInt.value, r.tauInt.error)} ${r.tauInt.unit}`],
     ['wall time', `${r.wallSeconds.toFixed(r.wallSeconds < 10 ? 2 : 1)} s on ${plural(c.workers, 'worker')}`],
   ];
+  const sectorName = r.model.sectors ?? { even: 'even', odd: 'odd' };
   const sectors = [
     {
-      sector: 'even' as const,
-      title: 'y_t from the even couplings',
+      exponent: 'y_t' as const,
+      title: `y_t from the ${sectorName.even} couplings`,
       known: r.model.exponents?.yt,
       names: r.couplings.even,
     },
     {
-      sector: 'odd' as const,
-      title: 'y_h from the odd couplings',
+      exponent: 'y_h' as const,
+      title: `y_h from the ${sectorName.odd} couplings`,
       known: r.model.exponents?.yh,
       names: r.couplings.odd,
     },
   ];
   let missing = false;
   const tables = r.projectors.flatMap(({ label }) =>
-    sectors.map(({ sector, title, known, names }) => {
+    sectors.map(({ exponent, title, known, names }) => {
       const cell = new Map(
         r.estimates
-          .filter((e) => e.projector === label && e.sector === sector)
+          .filter((e) => e.projector === label && e.exponent === exponent)
           .map((e) => [`${e.nr}:${e.nc}`, e]),
       );
       const levels = Array.from({ length: c.levels }, (_, i) => i + 1);

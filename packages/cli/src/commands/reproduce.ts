@@ -1,12 +1,20 @@
 import { join, relative, resolve } from 'node:path';
-import { defaultWorkerCount, type Registry, type Study, type TrainingMetric } from '@rsrg/core';
-import type { EvaluationPoint, runStudy as RunStudy, StudyOutput, StudyRun } from '@rsrg/studies';
+import { defaultWorkerCount, type Registry, type Study, type TrainingMetric, UsageError } from '@rsrg/core';
+import type { McrgConfig, McrgHooks, McrgResult } from '@rsrg/mcrg';
+import type {
+  EvaluationPoint,
+  runStudy as RunStudy,
+  StudyOutput,
+  StudyResumption,
+  StudyRun,
+} from '@rsrg/studies';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
-import { integerAtLeast } from '../options.js';
+import { integerAtLeast, positiveSeconds } from '../options.js';
 import { progressBar } from '../progress.js';
+import { type CheckpointTimer, checkpointTimer, openRunPlan } from '../resumable.js';
 
 interface ReproduceOptions {
   scale?: string;
@@ -15,6 +23,8 @@ interface ReproduceOptions {
   workers?: number;
   keepData?: boolean;
   restart?: boolean;
+  runDir?: string;
+  checkpointEvery: number;
   json?: boolean;
 }
 
@@ -53,45 +63,167 @@ export function reproduceCommand(program: Command, ctx: CommandContext): Command
         'write into an --out directory that holds an unfinished run or other files, replacing the files of a run',
       ),
     )
+    .addOption(
+      new Option(
+        '--run-dir <dir>',
+        'the output directory, resumable: finished stages kept, the training and the measurement checkpointed, resumed by the same command after a stop or a kill (instead of --out)',
+      ),
+    )
+    .addOption(
+      new Option('--checkpoint-every <seconds>', 'with --run-dir: seconds between checkpoints')
+        .argParser(positiveSeconds('--checkpoint-every'))
+        .default(60),
+    )
     .addOption(new Option('--json', 'print one JSON object instead of text'))
-    .action(async (studyId: string, opts: ReproduceOptions) => {
+    .action(async (studyId: string, opts: ReproduceOptions, cmd: Command) => {
       const { io } = ctx;
+      if (opts.runDir === undefined && cmd.getOptionValueSource('checkpointEvery') === 'cli') {
+        throw new UsageError('--checkpoint-every needs --run-dir');
+      }
+      if (opts.runDir !== undefined && opts.out !== undefined) {
+        throw new UsageError('--run-dir is the output directory: give --run-dir or --out, not both');
+      }
+      if (opts.runDir !== undefined && opts.restart) {
+        throw new UsageError(
+          '--restart cannot be used with --run-dir: the same command resumes (delete the directory to start over)',
+        );
+      }
       const registry = await ctx.registry();
       const study = registry.studies.get(studyId);
       const { runStudy, studyScale, RunDirectory, finishedRunOf, STUDY_FILE_NAMES } = await import(
         '@rsrg/studies'
       );
       const { id: scaleId } = studyScale(study, opts.scale);
-      const outDir = resolve(io.cwd, opts.out ?? join('runs', `${study.id}-${scaleId}`));
+      const outDir = resolve(io.cwd, opts.runDir ?? opts.out ?? join('runs', `${study.id}-${scaleId}`));
       const directory = RunDirectory.open(outDir, {
         restart: opts.restart === true,
         reusable: finishedRunOf(study.id),
+        ...(opts.runDir !== undefined && {
+          resumable: (_: string, entries: readonly string[]) => entries.includes('plan.json'),
+        }),
         owned: STUDY_FILE_NAMES,
         note: `rsrg reproduce ${study.id} --scale ${scaleId} --seed ${opts.seed}`,
         restartHint: 'rerun with --restart to start over',
       });
+      let timer: CheckpointTimer | undefined;
       try {
-        const run = await runWithProgress(ctx, runStudy, { registry, study, scaleId, directory }, opts);
+        let resumable: StudyResumption | undefined;
+        if (opts.runDir !== undefined) {
+          await openRunPlan(registry, outDir, 'study', studyPlan(study, scaleId, opts.seed), studyPlanName);
+          timer = checkpointTimer(io, opts.checkpointEvery);
+          resumable = resumption(ctx, registry, outDir, timer, opts);
+        }
+        const run = await runWithProgress(
+          ctx,
+          runStudy,
+          { registry, study, scaleId, directory, ...(resumable && { resumable }) },
+          opts,
+        ).catch(async (err: unknown) => {
+          const { StudyStopped } = await import('@rsrg/studies');
+          if (err instanceof StudyStopped && timer) {
+            const { EXIT_CHECKPOINTED } = await import('@rsrg/campaigns');
+            const { CheckpointedStop } = await import('../run-dir.js');
+            throw new CheckpointedStop(
+              `stopped by ${timer.reason()} during the ${err.phase} (${err.kept}); run the same command to resume (exit ${EXIT_CHECKPOINTED})`,
+            );
+          }
+          throw err;
+        });
         io.progressStream?.write('report…\n');
         const { writeStudyReport } = await import('../render/report.js');
         const { run: done, doc } = await writeStudyReport(run, directory, ctx.version);
         directory.complete();
         io.stdout(opts.json ? toJson(doc) : await summary(done, doc.files, io.cwd, outDir));
       } finally {
+        timer?.dispose();
         directory.close();
       }
     });
+}
+
+/** What fixes a study run's numbers: the study (its declaration), the scale and the seed. */
+function studyPlan(study: Study, scale: string, seed: number) {
+  const {
+    description: _,
+    citation: __,
+    reference: ___,
+    ...declaration
+  } = study as Study & Record<string, unknown>;
+  return { study: study.id, scale, seed, declaration };
+}
+
+/** How a parameter of a study run's plan is named. */
+function studyPlanName(path: readonly string[]): string {
+  const [head, ...rest] = path;
+  if (head === 'declaration') return `the study's ${rest.join('.')}`;
+  return head === 'study' ? 'study' : `--${head}`;
+}
+
+/**
+ * A resumable study run in `outDir`: the training checkpoints through `timer`, and the MCRG
+ * measurement runs in the run directory `<outDir>/measurement` (its plan and checkpoints, as
+ * `rsrg mcrg --run-dir`), so a stop during it checkpoints and the same command resumes it.
+ */
+function resumption(
+  ctx: CommandContext,
+  registry: Registry,
+  outDir: string,
+  timer: CheckpointTimer,
+  opts: ReproduceOptions,
+): StudyResumption {
+  const { io } = ctx;
+  const onWarning = (m: string) => io.stderr(`rsrg: warning: ${m}\n`);
+  return {
+    requests: timer.requests,
+    stop: timer.stop,
+    onWarning,
+    async measure(config: McrgConfig, hooks: McrgHooks): Promise<McrgResult> {
+      const {
+        checkpointStore,
+        EXIT_CHECKPOINTED,
+        mergedResult,
+        mergeShards,
+        openRunDir,
+        runResumable,
+        WHOLE_RUN,
+      } = await import('@rsrg/campaigns');
+      const { CheckpointedStop, withWorkers } = await import('../run-dir.js');
+      const dir = join(outDir, 'measurement');
+      const plan = await openRunDir(registry, dir, config);
+      const outcome = await runResumable(registry, config, {
+        plan,
+        stop: timer.stop,
+        ...(hooks.signal && { signal: hooks.signal }),
+        ...(hooks.onProgress && { onProgress: hooks.onProgress }),
+        checkpoint: { every: opts.checkpointEvery, ...checkpointStore(dir, WHOLE_RUN, { onWarning }) },
+        onCheckpointError: (err) => onWarning(`checkpoint not written: ${(err as Error).message}`),
+      });
+      if (outcome.status === 'stopped') {
+        throw new CheckpointedStop(
+          `stopped by ${timer.reason()} during the measurement (checkpointed at ${outcome.measured} of ${outcome.planned} measurements); run the same command to resume (exit ${EXIT_CHECKPOINTED})`,
+        );
+      }
+      const merged = mergeShards(plan, [outcome.shard]);
+      return withWorkers(await mergedResult(registry, merged), config.workers ?? 1);
+    },
+  };
 }
 
 /** Runs the study with a progress bar for the sampling phases and one line per training epoch. */
 async function runWithProgress(
   ctx: CommandContext,
   runStudy: typeof RunStudy,
-  what: { registry: Registry; study: Study; scaleId: string; directory: StudyOutput },
+  what: {
+    registry: Registry;
+    study: Study;
+    scaleId: string;
+    directory: StudyOutput;
+    resumable?: StudyResumption;
+  },
   opts: ReproduceOptions,
 ): Promise<StudyRun> {
   const { io } = ctx;
-  const { registry, study, scaleId, directory } = what;
+  const { registry, study, scaleId, directory, resumable } = what;
   const stream = io.progressStream;
   const bar = progressBar(io);
   let phase = '';
@@ -115,6 +247,7 @@ async function runWithProgress(
         seed: opts.seed,
         workers: opts.workers ?? defaultWorkerCount(),
         keepData: opts.keepData === true,
+        ...(resumable && { resumable }),
       },
       {
         onPhase: (p) => {

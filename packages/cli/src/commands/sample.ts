@@ -33,7 +33,10 @@ interface SampleOptions extends SamplingOptions, ResourceOptions {
   planOnly?: boolean;
 }
 
-/** The options of `rsrg sample` that make up its configuration (checked against a run directory's plan). */
+/**
+ * The options of `rsrg sample` that make up its configuration (checked against a run
+ * directory's plan); `--model-option` too, as the configuration's `modelOptions`.
+ */
 const CONFIG_OPTIONS = [
   'model',
   'size',
@@ -141,6 +144,8 @@ export function sampleCommand(program: Command, ctx: CommandContext): Command {
       const typed = Object.fromEntries(
         CONFIG_OPTIONS.filter((k) => cmd.getOptionValueSource(k) === 'cli').map((k) => [k, opts[k]]),
       ) as Partial<SamplingConfig>;
+      if (cmd.getOptionValueSource('modelOption') === 'cli')
+        Object.assign(typed, { modelOptions: opts.modelOption });
       // Loaded here, not at start-up: the campaign layer is only for run directories.
       const { sampleInRunDir } = await import('../sample-run-dir.js');
       await sampleInRunDir(ctx, registry, {

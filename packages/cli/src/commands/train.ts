@@ -1,25 +1,35 @@
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import {
   assertDistinctPaths,
+  checksummedJson,
   defaultWorkerCount,
   type PluginOptions,
   type ProjectorTrainer,
   type Registry,
   readFileChecked,
+  storedStage,
   type TrainingEpoch,
   UsageError,
   writeFileAtomic,
 } from '@rsrg/core';
 import type { Ensemble } from '@rsrg/mcrg';
 import { rbmPresets, rbmProjectorCodec, readWeightDat, writeWeightDat } from '@rsrg/projectors';
-import type { EvaluationPoint, RunSeeds, TrainingOutcome } from '@rsrg/studies';
+import type {
+  EvaluationPoint,
+  RunSeeds,
+  TrainingOutcome,
+  TrainingRunCheckpoint,
+  TrainProjectorOptions,
+} from '@rsrg/studies';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { inputPath, namedPath, prepareOutFile, readEnsembleFile } from '../files.js';
 import { toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
-import { integerAtLeast, keyValue, real } from '../options.js';
+import { integerAtLeast, keyValue, positiveSeconds, real } from '../options.js';
+import { type CheckpointTimer, checkpointTimer, openRunPlan } from '../resumable.js';
 import {
   addSamplingOptions,
   ensembleFields,
@@ -52,7 +62,9 @@ interface TrainCliOptions extends SamplingOptions {
   evalSamples?: number;
   seed: number;
   workers?: number;
-  out: string;
+  out?: string;
+  runDir?: string;
+  checkpointEvery: number;
   exportWeightDat?: string;
   importWeightDat?: string;
   json?: boolean;
@@ -176,6 +188,19 @@ export function trainCommand(program: Command, ctx: CommandContext): Command {
       ),
     )
     .addOption(
+      opt(
+        '--run-dir <dir>',
+        'train in this directory: keep the data, checkpoint, and resume after a stop or a kill when run again (projector.rsrg and result.json there; --out optional)',
+      ),
+    )
+    .addOption(
+      opt(
+        '--checkpoint-every <seconds>',
+        'with --run-dir: seconds between checkpoints',
+        positiveSeconds('--checkpoint-every'),
+      ).default(60),
+    )
+    .addOption(
       opt('--export-weight-dat <file>', "also write the filter in the authors' weight.dat layout (float32)"),
     )
     .addOption(
@@ -186,8 +211,16 @@ export function trainCommand(program: Command, ctx: CommandContext): Command {
     )
     .addOption(opt('--json', 'print one JSON object instead of text'))
     .action(async (opts: TrainCliOptions, cmd: Command) => {
-      if (opts.out === undefined) throw new UsageError("required option '--out <file>' not specified");
-      if (opts.importWeightDat !== undefined) return importWeightDat(ctx, opts, cmd);
+      if (opts.runDir === undefined && cmd.getOptionValueSource('checkpointEvery') === 'cli') {
+        throw new UsageError('--checkpoint-every needs --run-dir');
+      }
+      if (opts.importWeightDat !== undefined) {
+        if (opts.out === undefined) throw new UsageError("required option '--out <file>' not specified");
+        return importWeightDat(ctx, opts, cmd);
+      }
+      if (opts.out === undefined && opts.runDir === undefined) {
+        throw new UsageError("required option '--out <file>' (or --run-dir <dir>) not specified");
+      }
       return train(ctx, opts, cmd);
     });
 }
@@ -216,7 +249,7 @@ async function importWeightDat(ctx: CommandContext, opts: TrainCliOptions, cmd: 
     [namedPath(io.cwd, '--out', opts.out)],
   );
   const source = inputPath(io.cwd, opts.importWeightDat as string);
-  const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
+  const out = prepareOutFile(resolve(io.cwd, opts.out as string), '--out');
   const bytes = readFileChecked(source, { option: '--import-weight-dat' }) as Uint8Array;
   const filter = readWeightDat(bytes, { blockSize: opts.blockSize, source });
   writeFileAtomic(out, rbmProjectorCodec.encode({ filter }), { label: `--out file ${out}` });
@@ -244,8 +277,11 @@ async function importWeightDat(ctx: CommandContext, opts: TrainCliOptions, cmd: 
 interface TrainInputs {
   readonly trainer: ProjectorTrainer;
   readonly options: PluginOptions;
-  readonly out: string;
+  /** The projector files to write: --out and, with --run-dir, <run-dir>/projector.rsrg. */
+  readonly outs: readonly string[];
   readonly exportDat?: string;
+  /** The run directory (absolute), with --run-dir. */
+  readonly runDir?: string;
   readonly dataPath?: string;
   readonly workers: number;
   readonly seeds: Partial<RunSeeds> & { readonly master: number; readonly training: number };
@@ -299,7 +335,11 @@ async function readInputs(
   );
   const trainer = registry.trainers.get(opts.trainer);
   const options = trainerOptions(opts);
-  const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
+  const runDir = opts.runDir === undefined ? undefined : resolve(io.cwd, opts.runDir);
+  const outs = [
+    ...(opts.out === undefined ? [] : [prepareOutFile(resolve(io.cwd, opts.out), '--out')]),
+    ...(runDir === undefined ? [] : [join(runDir, RUN_DIR_FILES.projector)]),
+  ];
   let exportDat: string | undefined;
   if (opts.exportWeightDat !== undefined) {
     if (trainer.projector !== 'rbm') {
@@ -326,7 +366,8 @@ async function readInputs(
   return {
     trainer,
     options,
-    out,
+    outs,
+    ...(runDir && { runDir }),
     ...(exportDat && { exportDat }),
     ...(dataPath && { dataPath }),
     workers: opts.workers ?? defaultWorkerCount(),
@@ -379,6 +420,7 @@ async function runTraining(
   inputs: TrainInputs,
   data: Ensemble,
   evaluation: Ensemble | undefined,
+  checkpoints?: TrainProjectorOptions['checkpoints'],
 ): Promise<TrainingOutcome> {
   const { io } = ctx;
   const { trainProjector, ensembleDescription } = await import('@rsrg/studies');
@@ -403,6 +445,7 @@ async function runTraining(
             seed: inputs.seeds.evaluation as number,
           },
         }),
+      ...(checkpoints && { checkpoints }),
     },
     {
       onStart: (plan) => {
@@ -420,7 +463,7 @@ async function runTraining(
 
 /** Stage 4: writes the projector file and, for an RBM, the weight.dat export. */
 function writeOutputs(inputs: TrainInputs, outcome: TrainingOutcome): void {
-  writeFileAtomic(inputs.out, outcome.trained.file, { label: `--out file ${inputs.out}` });
+  for (const out of inputs.outs) writeFileAtomic(out, outcome.trained.file, { label: `--out file ${out}` });
   if (inputs.exportDat) {
     const { filter } = rbmProjectorCodec.decode(outcome.trained.file);
     writeFileAtomic(inputs.exportDat, writeWeightDat(filter), {
@@ -449,7 +492,8 @@ async function render(
       command: 'train',
       trainer: trainer.id,
       projector: trainer.projector,
-      out: inputs.out,
+      out: inputs.outs[0],
+      ...(inputs.runDir && { runDir: inputs.runDir }),
       ...(inputs.exportDat && { exportWeightDat: inputs.exportDat }),
       data: { ...(inputs.dataPath && { file: inputs.dataPath }), header: h, count: data.count },
       options: trained.plan.options,
@@ -496,7 +540,7 @@ async function render(
           ],
         ] as [string, string][])
       : []),
-    ['file', inputs.out],
+    ['file', inputs.outs.join(', ')],
     ...(inputs.exportDat ? ([['weight.dat', inputs.exportDat]] as [string, string][]) : []),
     ['wall time', `${wallSeconds.toFixed(1)} s (training ${outcome.seconds.toFixed(1)} s)`],
   ])}\n`;
@@ -506,9 +550,214 @@ async function train(ctx: CommandContext, opts: TrainCliOptions, cmd: Command): 
   const started = performance.now();
   const registry = await ctx.registry();
   const inputs = await readInputs(ctx, registry, opts, cmd);
+  if (inputs.runDir !== undefined) return trainInRunDir(ctx, registry, inputs, opts, started);
   const { data, evaluation } = await loadData(ctx, registry, inputs, opts);
   const outcome = await runTraining(ctx, registry, inputs, data, evaluation);
   writeOutputs(inputs, outcome);
   const wallSeconds = (performance.now() - started) / 1000;
   ctx.io.stdout(await render(ctx, inputs, data, evaluation, outcome, wallSeconds, opts.json === true));
+}
+
+/** The files of a training's run directory besides plan.json and checkpoints/. */
+const RUN_DIR_FILES = {
+  /** The sampled training configurations (not with --data: the plan has its path and SHA-256). */
+  trainingData: 'training-data.rsrg',
+  /** The sampled configurations y_t is followed on (--eval-every). */
+  evaluationData: 'evaluation-data.rsrg',
+  /** The finished training: the trainer's result and the y_t evaluations. */
+  training: 'training.rsrg',
+  /** The projector file. */
+  projector: 'projector.rsrg',
+  /** The --json document. */
+  result: 'result.json',
+} as const;
+
+/** How a parameter of a training's plan is named on the command line. */
+function trainPlanName(path: readonly string[]): string {
+  const [head, key = ''] = path;
+  if (head === 'options') {
+    const flag = Object.entries(TRAINER_FLAGS).find(([, k]) => k === key)?.[0];
+    return flag ? flagName(flag) : `--trainer-option ${key}`;
+  }
+  if (head === 'data') {
+    if (key === 'file') return '--data';
+    if (key === 'sha256') return 'the SHA-256 of the --data file';
+    return flagName(key);
+  }
+  if (head === 'evaluation') return key === 'every' ? '--eval-every' : '--eval-samples';
+  return flagName(head);
+}
+
+/**
+ * `rsrg train --run-dir`: the plan (checked against the flags), the data (sampled once and
+ * kept, or the --data file checked against its SHA-256), then the training, checkpointed
+ * every --checkpoint-every seconds and on SIGINT, SIGTERM and SIGUSR1 (exit 75), resumed from
+ * its newest good checkpoint by the same command; the projector file equals an uninterrupted
+ * training's, wall times aside.
+ */
+async function trainInRunDir(
+  ctx: CommandContext,
+  registry: Registry,
+  inputs: TrainInputs,
+  opts: TrainCliOptions,
+  started: number,
+): Promise<void> {
+  const { io } = ctx;
+  const { trainer } = inputs;
+  if (!trainer.resumable) {
+    throw new UsageError(
+      `trainer '${trainer.id}' cannot checkpoint and resume a training: --run-dir needs a resumable trainer`,
+    );
+  }
+  // One process at a time: the lock of a killed one is taken over. An INCOMPLETE marker until done.
+  const { RunDirectory } = await import('@rsrg/studies');
+  const directory = RunDirectory.open(inputs.runDir as string, {
+    resumable: (_, entries) => entries.includes('plan.json'),
+    note: 'rsrg train --run-dir; run the same command to resume',
+    restartHint: 'choose an empty or new --run-dir',
+  });
+  // From here on SIGINT, SIGTERM and SIGUSR1 stop the run after a checkpoint.
+  const timer = checkpointTimer(io, opts.checkpointEvery);
+  try {
+    await trainStages(ctx, registry, inputs, opts, started, timer);
+    directory.complete();
+  } finally {
+    timer.dispose();
+    directory.close();
+  }
+}
+
+/** The stages of `trainInRunDir`, each kept in the run directory once done. */
+async function trainStages(
+  ctx: CommandContext,
+  registry: Registry,
+  inputs: TrainInputs,
+  opts: TrainCliOptions,
+  started: number,
+  timer: CheckpointTimer,
+): Promise<void> {
+  const { io } = ctx;
+  const runDir = inputs.runDir as string;
+  const { trainer } = inputs;
+  const dataFile = inputs.dataPath && {
+    file: inputs.dataPath,
+    sha256: createHash('sha256')
+      .update(readFileChecked(inputs.dataPath, { option: '--data' }))
+      .digest('hex'),
+  };
+  // Seeds derived from --seed are left out: the plan names --seed itself when it changes.
+  const sampling =
+    !dataFile &&
+    (({ seed: _, workers: __, ...rest }) => rest)(
+      samplingConfig(opts as SamplingOptions & { model: string; size: number; samples: number }, 0, 1),
+    );
+  await openRunPlan(
+    registry,
+    runDir,
+    'train',
+    {
+      trainer: trainer.id,
+      options: inputs.options,
+      seed: inputs.seeds.master,
+      data: dataFile || sampling,
+      ...(inputs.evaluation && { evaluation: inputs.evaluation }),
+    },
+    trainPlanName,
+  );
+  const { ensembleCodec } = await import('@rsrg/mcrg');
+  const { trainingCheckpointCodec, storedTrainingCodec, storedOutcome, TrainingRunStopped } = await import(
+    '@rsrg/studies'
+  );
+  const { checkpointFileStore } = await import('@rsrg/core');
+  // The campaign layer loads only here, when a run directory runs (start-up stays light).
+  const { EXIT_CHECKPOINTED } = await import('@rsrg/campaigns');
+  const { CheckpointedStop } = await import('../run-dir.js');
+  const stopped = (what: string) =>
+    new CheckpointedStop(
+      `stopped by ${timer.reason()}${what}; run the same command to resume (exit ${EXIT_CHECKPOINTED})`,
+    );
+  // Sampling has no checkpoints: a stop abandons it, and the same command samples again.
+  const sampleCtx: CommandContext = {
+    ...ctx,
+    io: { ...io, signal: io.signal ? AbortSignal.any([io.signal, timer.stop]) : timer.stop },
+  };
+  const sampleOrStop = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (err) {
+      if (timer.stop.aborted) throw stopped(` while sampling the ${what} (nothing of it kept)`);
+      throw err;
+    }
+  };
+  const data: Ensemble = inputs.dataPath
+    ? await readEnsembleFile(io, opts.data as string, '--data', registry)
+    : await storedStage(join(runDir, RUN_DIR_FILES.trainingData), ensembleCodec, () =>
+        sampleOrStop('training data', () =>
+          sampleWithProgress(
+            sampleCtx,
+            registry,
+            samplingConfig(
+              opts as SamplingOptions & { model: string; size: number; samples: number },
+              inputs.seeds.trainingData as number,
+              inputs.workers,
+            ),
+            'data',
+          ),
+        ),
+      );
+  let evaluation: Ensemble | undefined;
+  if (inputs.evaluation) {
+    const { ensembleSamplingSettings } = await import('@rsrg/mcrg');
+    const samples = inputs.evaluation.samples;
+    evaluation = await storedStage(join(runDir, RUN_DIR_FILES.evaluationData), ensembleCodec, () =>
+      sampleOrStop('evaluation configurations', () =>
+        sampleWithProgress(
+          sampleCtx,
+          registry,
+          {
+            ...ensembleSamplingSettings(data.header),
+            samples,
+            seed: inputs.seeds.evaluation as number,
+            workers: inputs.workers,
+          },
+          'evaluation',
+        ),
+      ),
+    );
+  }
+  const stored = await storedStage(join(runDir, RUN_DIR_FILES.training), storedTrainingCodec, async () => {
+    const store = checkpointFileStore(join(runDir, 'checkpoints'), 'training', trainingCheckpointCodec, {
+      onWarning: (m) => io.stderr(`rsrg: warning: ${m}\n`),
+    });
+    const resumeFrom = store.load();
+    if (resumeFrom) io.stderr(`rsrg: resuming the training after ${resumeFrom.trainer.step} updates\n`);
+    try {
+      const outcome = await runTraining(ctx, registry, inputs, data, evaluation, {
+        requests: timer.requests,
+        onCheckpoint: (c: TrainingRunCheckpoint) => {
+          try {
+            store.write(c);
+          } catch (err) {
+            io.stderr(`rsrg: warning: checkpoint not written: ${(err as Error).message}\n`);
+          }
+        },
+        ...(resumeFrom && { resumeFrom }),
+      });
+      return { trained: outcome.trained, evaluation: outcome.evaluation, seconds: outcome.seconds };
+    } catch (err) {
+      if (err instanceof TrainingRunStopped) {
+        const step = err.run?.trainer.step ?? 0;
+        throw stopped(`: checkpointed after ${step} updates`);
+      }
+      throw err;
+    }
+  });
+  const outcome = storedOutcome(registry, trainer.id, stored);
+  writeOutputs(inputs, outcome);
+  const wallSeconds = (performance.now() - started) / 1000;
+  const doc = await render(ctx, inputs, data, evaluation, outcome, wallSeconds, true);
+  writeFileAtomic(join(runDir, RUN_DIR_FILES.result), checksummedJson(JSON.parse(doc)), {
+    label: join(runDir, RUN_DIR_FILES.result),
+  });
+  io.stdout(opts.json ? doc : await render(ctx, inputs, data, evaluation, outcome, wallSeconds, false));
 }

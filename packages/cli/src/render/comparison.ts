@@ -3,7 +3,15 @@ import type { ComparisonEntry } from '@rsrg/studies';
 import { type Align, renderTable } from '../format/table.js';
 import { formatValueError } from '../format/value-error.js';
 
-const SECTOR_TITLE = { even: 'y_t from the even couplings', odd: 'y_h from the odd couplings' } as const;
+const SECTOR_TITLE: Readonly<Record<string, string>> = {
+  even: 'y_t from the even couplings',
+  odd: 'y_h from the odd couplings',
+};
+
+/** A sector's table title: the Ising ones as they always were, any other by its name. */
+function sectorTitle(sector: string): string {
+  return SECTOR_TITLE[sector] ?? `the ${sector} couplings`;
+}
 
 function cellText(value: number, error: number): string {
   return Number.isFinite(value) ? formatValueError(value, error) : '—';
@@ -61,7 +69,7 @@ export function renderComparisonText(
   labels: { run: string; reference: string },
 ): string {
   return sectorTables(entries, projectors, labels)
-    .map((t) => `${SECTOR_TITLE[t.sector]}\n${renderTable(t.header, t.rows, t.align)}`)
+    .map((t) => `${sectorTitle(t.sector)}\n${renderTable(t.header, t.rows, t.align)}`)
     .join('\n\n');
 }
 
@@ -78,7 +86,7 @@ export function renderComparisonMarkdown(
       const head = `| ${t.header.map(cell).join(' | ')} |`;
       const rule = `|${t.align.map((a) => (a === 'right' ? '---:' : ':---')).join('|')}|`;
       const body = t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`);
-      return [`${'#'.repeat(level)} ${SECTOR_TITLE[t.sector]}`, '', head, rule, ...body].join('\n');
+      return [`${'#'.repeat(level)} ${sectorTitle(t.sector)}`, '', head, rule, ...body].join('\n');
     })
     .join('\n\n');
 }

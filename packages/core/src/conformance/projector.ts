@@ -2,7 +2,16 @@ import { UnsupportedError, UsageError } from '../errors/index.js';
 import { Lattice } from '../lattice.js';
 import type { Projector, ProjectorFactory, ProjectorKernel, ProjectorOptions } from '../projector.js';
 import { Rng } from '../rng.js';
-import { indexFromSpins, randomSpins, type Spins, spinsFromIndex } from '../spins.js';
+import {
+  indexFromSpins,
+  indexFromStates,
+  randomConfiguration,
+  randomSpins,
+  type SpinEncoding,
+  type Spins,
+  spinsFromIndex,
+  statesFromIndex,
+} from '../spins.js';
 import { chiSquare } from '../stats.js';
 
 /**
@@ -39,6 +48,11 @@ export interface ProjectorConformanceOptions {
   readonly dimensions?: readonly number[];
   /** Require P(−μ|−σ) = P(μ|σ) bit for bit instead of to within 5·10⁻¹⁵. */
   readonly exactSymmetry?: boolean;
+  /**
+   * The spins blocked: absent, Ising ±1 (symmetry: the global flip); a q-state encoding checks
+   * states 0…q−1 instead, the symmetry being the cyclic shift σ → σ + 1 mod q.
+   */
+  readonly spins?: SpinEncoding;
 }
 
 /** Draws per histogram: ≥ 78 expected counts in each of the 2^8 equally likely μ of a 2×2×2 coarse lattice. */
@@ -87,8 +101,35 @@ export function projectorTestLattices(
  * Test configurations: three random ones, all up, stripes along the first axis, and "split
  * blocks" whose first half (in window order) is up, which ties every block of even size b^d.
  */
-export function projectorTestConfigurations(lattice: Lattice, b: number, seed: number): Spins[] {
+export function projectorTestConfigurations(
+  lattice: Lattice,
+  b: number,
+  seed: number,
+  spins?: SpinEncoding,
+): Spins[] {
   const rng = Rng.stream(seed, 0);
+  if (spins?.kind === 'state') {
+    // The same shapes in states: uniform random, all 0, stripes of 0 and q − 1, and blocks split
+    // between states 0 and 1 (ties); with q ≥ 4 also blocks cycling through every state.
+    const q = spins.states;
+    const blocks = lattice.window(b, b);
+    const v = b ** lattice.dimension;
+    const split = new Int8Array(lattice.volume);
+    const cycle = new Int8Array(lattice.volume);
+    for (let k = 0; k < blocks.length; k++) {
+      split[blocks[k]] = k % v < v / 2 ? 0 : 1;
+      cycle[blocks[k]] = (k % v) % q;
+    }
+    return [
+      randomConfiguration(lattice, rng, spins),
+      randomConfiguration(lattice, rng, spins),
+      randomConfiguration(lattice, rng, spins),
+      new Int8Array(lattice.volume),
+      new Int8Array(lattice.volume).map((_, x) => (lattice.coords(x)[0] % 2 ? q - 1 : 0)),
+      split,
+      cycle,
+    ];
+  }
   const stripes = new Int8Array(lattice.volume).map((_, x) => (lattice.coords(x)[0] % 2 ? -1 : 1));
   const blocks = lattice.window(b, b);
   const v = b ** lattice.dimension;
@@ -104,35 +145,67 @@ export function projectorTestConfigurations(lattice: Lattice, b: number, seed: n
   ];
 }
 
-/** P(μ|σ) for every μ of the coarse lattice, indexed as `spinsFromIndex`. */
-export function coarseProbabilities(projector: Projector, fine: Lattice, sigma: Spins): Float64Array {
+/**
+ * P(μ|σ) for every μ of the coarse lattice, indexed as `spinsFromIndex` (Ising) or
+ * `statesFromIndex` (q-state `spins`).
+ */
+export function coarseProbabilities(
+  projector: Projector,
+  fine: Lattice,
+  sigma: Spins,
+  spins?: SpinEncoding,
+): Float64Array {
   if (!projector.probability) throw new ConformanceError(`projector '${projector.id}' has no probability()`);
   const n = fine.coarsen(projector.blockSize).volume;
-  const p = new Float64Array(2 ** n);
+  const q = spins?.kind === 'state' ? spins.states : 2;
+  const p = new Float64Array(q ** n);
   const mu = new Int8Array(n);
-  for (let m = 0; m < p.length; m++) p[m] = projector.probability(fine, sigma, spinsFromIndex(m, n, mu));
+  for (let m = 0; m < p.length; m++) {
+    const coarse = spins?.kind === 'state' ? statesFromIndex(m, n, q, mu) : spinsFromIndex(m, n, mu);
+    p[m] =
+      spins?.kind === 'state'
+        ? projector.probability(fine, sigma, coarse, spins)
+        : projector.probability(fine, sigma, coarse);
+  }
   return p;
 }
 
-/** Histogram of the index of μ ~ apply(σ) over `n` draws from one stream; `flip` counts −μ. */
+/**
+ * Histogram of the index of μ ~ apply(σ) over `n` draws from one stream; `flip` counts the
+ * image of μ under the inverse symmetry (−μ, or μ − 1 mod q for q-state `spins`).
+ */
 export function coarseHistogram(
   kernel: ProjectorKernel,
   sigma: Spins,
   n: number,
   rng: Rng,
   flip = false,
+  spins?: SpinEncoding,
 ): Float64Array {
   const mu = new Int8Array(kernel.coarse.volume);
-  const counts = new Float64Array(2 ** kernel.coarse.volume);
+  const q = spins?.kind === 'state' ? spins.states : 2;
+  const counts = new Float64Array(q ** kernel.coarse.volume);
   for (let i = 0; i < n; i++) {
     kernel.apply(sigma, mu, rng);
-    if (flip) for (let j = 0; j < mu.length; j++) mu[j] = -mu[j];
-    counts[indexFromSpins(mu)]++;
+    if (spins?.kind === 'state') {
+      const m = flip ? shiftStates(mu, q - 1, q) : mu;
+      counts[indexFromStates(m, q)]++;
+    } else {
+      if (flip) for (let j = 0; j < mu.length; j++) mu[j] = -mu[j];
+      counts[indexFromSpins(mu)]++;
+    }
   }
   return counts;
 }
 
 const negate = (s: Spins): Spins => s.map((x) => -x);
+
+/** σ + by mod q, state by state (a cyclic permutation of the q states). */
+function shiftStates(s: Spins, by: number, q: number): Spins {
+  const out = new Int8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = ((s[i] & 0xff) + by) % q;
+  return out;
+}
 
 /**
  * Whether two histograms of equal size come from one distribution: two-sample chi-square
@@ -217,6 +290,15 @@ export function projectorConformance(
   const projector = async (): Promise<Projector> =>
     isFactory(source) ? source.create(options.projectorOptions ?? {}) : source;
   const lattices = (p: Projector, d: number) => projectorTestLattices(d, p.blockSize);
+  const spins = options.spins?.kind === 'state' ? options.spins : undefined;
+  const q = spins?.states ?? 2;
+  const configurations = (lattice: Lattice, b: number, seed: number) =>
+    projectorTestConfigurations(lattice, b, seed, spins);
+  const create = (p: Projector, l: Lattice) => (spins ? p.create(l, spins) : p.create(l));
+  const supports = (p: Projector, l: Lattice) => (spins ? p.supports(l, spins) : p.supports(l));
+  // The symmetry image of σ: −σ, or σ + 1 mod q.
+  const image = (s: Spins) => (spins ? shiftStates(s, 1, q) : negate(s));
+  const isSpin = (m: number) => (spins ? m >= 0 && m < q : m === 1 || m === -1);
 
   const checks: [string, (p: Projector) => string | undefined][] = [
     [
@@ -234,30 +316,32 @@ export function projectorConformance(
         for (const d of dims) {
           const { rectangular, enumerable } = lattices(p, d);
           for (const l of [rectangular, enumerable]) {
-            const reason = p.supports(l);
+            const reason = supports(p, l);
             check(
               reason === undefined,
               () => `supports(${l.label}) = ${JSON.stringify(reason)}, expected undefined`,
             );
           }
           const bad = new Lattice(rectangular.sizes.map((L, a) => (a === d - 1 ? L + 1 : L)));
-          const reason = p.supports(bad);
+          const reason = supports(p, bad);
           check(
             typeof reason === 'string' && reason.length > 0,
             () =>
               `supports(${bad.label}) = ${JSON.stringify(reason)}, expected a reason (b = ${p.blockSize})`,
           );
-          throwsA(() => p.create(bad), UnsupportedError, `create(${bad.label})`);
+          throwsA(() => create(p, bad), UnsupportedError, `create(${bad.label})`);
         }
       },
     ],
     [
-      'maps σ on L onto ±1 spins on the coarse lattice L/b, leaving σ untouched',
+      spins
+        ? `maps σ on L onto states 0…${q - 1} on the coarse lattice L/b, leaving σ untouched`
+        : 'maps σ on L onto ±1 spins on the coarse lattice L/b, leaving σ untouched',
       (p) => {
         const b = p.blockSize;
         for (const d of dims) {
           const fine = lattices(p, d).rectangular;
-          const kernel = p.create(fine);
+          const kernel = create(p, fine);
           check(
             kernel.fine.equals(fine),
             () => `kernel.fine is ${kernel.fine.label}, expected ${fine.label}`,
@@ -268,13 +352,16 @@ export function projectorConformance(
             () => `kernel.coarse is ${kernel.coarse.label}, expected ${expected.join('×')}`,
           );
           const rng = Rng.stream(11, d);
-          for (const [i, sigma] of projectorTestConfigurations(fine, b, 100 + d).entries()) {
+          for (const [i, sigma] of configurations(fine, b, 100 + d).entries()) {
             const before = sigma.slice();
             const mu = new Int8Array(kernel.coarse.volume); // zeros: an unwritten entry shows
             kernel.apply(sigma, mu, rng);
+            const written = spins ? new Int8Array(kernel.coarse.volume).fill(-1) : mu;
+            if (spins) kernel.apply(sigma, written, rng.clone()); // −1 (state 255): an unwritten entry shows
             check(
-              mu.every((m) => m === 1 || m === -1),
-              () => `${fine.label}, σ #${i}: μ = ${show(mu)} is not all ±1`,
+              written.every((m) => isSpin(spins ? m & 0xff : m)),
+              () =>
+                `${fine.label}, σ #${i}: μ = ${show(written)} is not all ${spins ? `states < ${q}` : '±1'}`,
             );
             check(equalArrays(sigma, before), () => `${fine.label}, σ #${i}: apply() modified σ`);
           }
@@ -286,7 +373,7 @@ export function projectorConformance(
       (p) => {
         for (const d of dims) {
           const fine = lattices(p, d).rectangular;
-          const kernel = p.create(fine);
+          const kernel = create(p, fine);
           const rng = Rng.stream(11, d);
           const sigma = new Int8Array(fine.volume).fill(1);
           const long = new Int8Array(kernel.coarse.volume + 1);
@@ -311,9 +398,9 @@ export function projectorConformance(
         const b = p.blockSize;
         for (const d of dims) {
           const fine = lattices(p, d).rectangular;
-          const k1 = p.create(fine);
-          const k2 = p.create(fine);
-          for (const [i, sigma] of projectorTestConfigurations(fine, b, 200 + d).entries()) {
+          const k1 = create(p, fine);
+          const k2 = create(p, fine);
+          for (const [i, sigma] of configurations(fine, b, 200 + d).entries()) {
             const r1 = Rng.stream(12, i);
             const r2 = r1.clone();
             const mu1 = new Int8Array(k1.coarse.volume);
@@ -336,20 +423,30 @@ export function projectorConformance(
       },
     ],
     [
-      'is Z2 symmetric: μ given σ and −μ given −σ have one distribution (chi-square)',
+      spins
+        ? `is symmetric under σ → σ + 1 mod ${q}: μ given σ and μ + 1 given σ + 1 have one distribution (chi-square)`
+        : 'is Z2 symmetric: μ given σ and −μ given −σ have one distribution (chi-square)',
       (p) => {
         const b = p.blockSize;
         for (const d of dims) {
           const fine = lattices(p, d).enumerable;
-          const kernel = p.create(fine);
-          for (const [i, sigma] of projectorTestConfigurations(fine, b, 300 + d).entries()) {
-            const plus = coarseHistogram(kernel, sigma, CONFORMANCE_SAMPLES, Rng.stream(13, 2 * i));
+          const kernel = create(p, fine);
+          for (const [i, sigma] of configurations(fine, b, 300 + d).entries()) {
+            const plus = coarseHistogram(
+              kernel,
+              sigma,
+              CONFORMANCE_SAMPLES,
+              Rng.stream(13, 2 * i),
+              false,
+              spins,
+            );
             const minus = coarseHistogram(
               kernel,
-              negate(sigma),
+              image(sigma),
               CONFORMANCE_SAMPLES,
               Rng.stream(13, 2 * i + 1),
               true,
+              spins,
             );
             sameDistribution(plus, minus, `${fine.label}, σ #${i}`);
           }
@@ -357,24 +454,30 @@ export function projectorConformance(
       },
     ],
     [
-      'P(μ|σ) sums to 1 over all μ and is Z2 symmetric: P(−μ|−σ) = P(μ|σ)',
+      spins
+        ? `P(μ|σ) sums to 1 over all μ and is symmetric: P(μ + 1|σ + 1) = P(μ|σ) mod ${q}`
+        : 'P(μ|σ) sums to 1 over all μ and is Z2 symmetric: P(−μ|−σ) = P(μ|σ)',
       (p) => {
         if (!p.probability) return 'the projector has no probability()';
         const b = p.blockSize;
         for (const d of dims) {
           const fine = lattices(p, d).enumerable;
-          for (const [i, sigma] of projectorTestConfigurations(fine, b, 400 + d).entries()) {
+          for (const [i, sigma] of configurations(fine, b, 400 + d).entries()) {
             const where = `${fine.label}, σ #${i}`;
-            const prob = coarseProbabilities(p, fine, sigma);
-            const flipped = coarseProbabilities(p, fine, negate(sigma));
+            const prob = coarseProbabilities(p, fine, sigma, spins);
+            const flipped = coarseProbabilities(p, fine, image(sigma), spins);
             let total = 0;
             for (const x of prob) total += x;
             check(Math.abs(total - 1) < 5e-13, () => `${where}: Σ_μ P(μ|σ) = ${total}`);
-            // −μ has index (2^n − 1) − index(μ): every bit flipped.
+            // −μ has index (2^n − 1) − index(μ): every bit flipped; μ + 1 mod q is computed.
             const last = prob.length - 1;
+            const n = fine.coarsen(b).volume;
+            const mu = new Int8Array(n);
             for (let m = 0; m <= last; m++) {
               const a = prob[m];
-              const z = flipped[last - m];
+              const z = spins
+                ? flipped[indexFromStates(shiftStates(statesFromIndex(m, n, q, mu), 1, q), q)]
+                : flipped[last - m];
               const ok = options.exactSymmetry ? z === a : Math.abs(z - a) < 5e-15;
               check(ok, () => `${where}: P(μ #${m}|σ) = ${a} but P(−μ|−σ) = ${z}`);
             }
@@ -389,10 +492,17 @@ export function projectorConformance(
         const b = p.blockSize;
         for (const d of dims) {
           const fine = lattices(p, d).enumerable;
-          const kernel = p.create(fine);
-          for (const [i, sigma] of projectorTestConfigurations(fine, b, 400 + d).entries()) {
-            const prob = coarseProbabilities(p, fine, sigma);
-            const counts = coarseHistogram(kernel, sigma, CONFORMANCE_SAMPLES, Rng.stream(14, i));
+          const kernel = create(p, fine);
+          for (const [i, sigma] of configurations(fine, b, 400 + d).entries()) {
+            const prob = coarseProbabilities(p, fine, sigma, spins);
+            const counts = coarseHistogram(
+              kernel,
+              sigma,
+              CONFORMANCE_SAMPLES,
+              Rng.stream(14, i),
+              false,
+              spins,
+            );
             matchesFrequencies(counts, prob, `${fine.label}, σ #${i}`);
           }
         }

@@ -5,6 +5,14 @@ export {
   writeFileAtomicWith,
 } from './atomic-write.js';
 export {
+  type CheckpointFile,
+  type CheckpointFileStoreOptions,
+  type CheckpointStore,
+  checkpointFileList,
+  checkpointFileStore,
+  storedStage,
+} from './checkpoint-files.js';
+export {
   type CheckedJson,
   checksummedJson,
   JSON_CHECKSUM_FIELD,

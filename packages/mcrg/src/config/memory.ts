@@ -110,7 +110,8 @@ export function estimateSamplingMemory(
   const workers = options.workers ?? setup.config.workers;
   const running = concurrentChains(workers, chains);
   const ensemble = ensembleBytes(setup);
-  const perChain = chainSamples(samples, chains, 0) * bytesPerConfiguration(setup.lattice.volume);
+  const perChain =
+    chainSamples(samples, chains, 0) * bytesPerConfiguration(setup.lattice.volume, setup.model.spins);
   const bytes =
     PROCESS_BYTES +
     (workers <= 1 ? 0 : running * WORKER_BYTES) +
@@ -121,14 +122,14 @@ export function estimateSamplingMemory(
     detail: detail(
       setup.lattice,
       running,
-      `, ${plural(samples, 'configuration')} of ${bytesPerConfiguration(setup.lattice.volume)} bytes`,
+      `, ${plural(samples, 'configuration')} of ${bytesPerConfiguration(setup.lattice.volume, setup.model.spins)} bytes`,
     ),
   };
 }
 
 /** Bytes of the configurations an ensemble of this sampling setup holds (bit-packed). */
 export function ensembleBytes(setup: SamplingSetup): number {
-  return setup.config.samples * bytesPerConfiguration(setup.lattice.volume);
+  return setup.config.samples * bytesPerConfiguration(setup.lattice.volume, setup.model.spins);
 }
 
 /**

@@ -1,4 +1,13 @@
-import type { Coupling, Hamiltonian, Lattice, Model, Projector, ProjectorOptions, Sampler } from '@rsrg/core';
+import type {
+  Coupling,
+  Hamiltonian,
+  Lattice,
+  Model,
+  PluginOptions,
+  Projector,
+  ProjectorOptions,
+  Sampler,
+} from '@rsrg/core';
 import type { Ensemble } from '../ensemble-file.js';
 
 /** One projector of a run, by registry id. */
@@ -25,6 +34,8 @@ export interface ResolvedProjector {
 export interface SamplingConfig {
   /** Model id, e.g. 'ising2d'. */
   readonly model: string;
+  /** The model's options, e.g. `{ q: 3 }` for a Potts model (default none). */
+  readonly modelOptions?: PluginOptions;
   /** Linear size L of the simulated lattice. */
   readonly size: number;
   /** Nearest-neighbour coupling K; default: the model's default coupling, else its K_c. */
@@ -89,6 +100,8 @@ export interface McrgConfig extends Partial<Omit<SamplingConfig, 'samples' | 'th
 export interface ResolvedSamplingConfig {
   /** Model id, e.g. 'ising2d'. */
   readonly model: string;
+  /** The options of a model that takes any, all of them (e.g. `{ q: 3 }`); absent otherwise. */
+  readonly modelOptions?: Readonly<Record<string, string | number | boolean>>;
   /** Linear size L of the simulated lattice. */
   readonly size: number;
   /** The nearest-neighbour coupling K simulated. */

@@ -4,7 +4,9 @@ import {
   defaultWorkerCount,
   FileFormatError,
   type Model,
+  type PluginOptions,
   type Registry,
+  resolveModel,
   UnsupportedError,
   UsageError,
 } from '@rsrg/core';
@@ -28,10 +30,21 @@ function integer(name: string, value: unknown, min: number): number {
   return value;
 }
 
-/** The ordered coupling lists of a model's two sectors, resolved through the registry. */
+/**
+ * The model a configuration names, at its options: the registered model itself when there are
+ * none (a UsageError when it takes none and some were given).
+ */
+export function configuredModel(registry: Registry, modelId: string, options?: PluginOptions): Model {
+  return resolveModel(registry.models.get(modelId), options);
+}
+
+/**
+ * The ordered coupling lists of a model's two sectors: the model's own sets where it carries
+ * them (they depend on its options), else resolved through the registry by id.
+ */
 export function modelCouplings(
   registry: Registry,
-  modelId: string,
+  modelOrId: string | Model,
 ): {
   /** The even couplings (y_t sector), in coupling-set order. */
   even: Coupling[];
@@ -42,9 +55,9 @@ export function modelCouplings(
   /** The names of `odd`. */
   oddNames: string[];
 } {
-  const model = registry.models.get(modelId);
-  const even = [...registry.couplingSets.get(model.couplingSets.even).couplings];
-  const odd = [...registry.couplingSets.get(model.couplingSets.odd).couplings];
+  const model = typeof modelOrId === 'string' ? registry.models.get(modelOrId) : modelOrId;
+  const even = [...(model.couplings?.even ?? registry.couplingSets.get(model.couplingSets.even)).couplings];
+  const odd = [...(model.couplings?.odd ?? registry.couplingSets.get(model.couplingSets.odd)).couplings];
   return { even, odd, evenNames: even.map((c) => c.name), oddNames: odd.map((c) => c.name) };
 }
 
@@ -70,7 +83,8 @@ export function prepareSampling(registry: Registry, config: SamplingConfig): Sam
     );
   }
   if (typeof config.model !== 'string') throw new UsageError('a model is required (or an ensemble)');
-  const model = registry.models.get(config.model);
+  const model = configuredModel(registry, config.model, config.modelOptions);
+  const modelOptions = model.optionValues;
   const size = integer('size', config.size, 1);
   const coupling = config.coupling ?? defaultCoupling(model);
   if (coupling === undefined)
@@ -89,6 +103,7 @@ export function prepareSampling(registry: Registry, config: SamplingConfig): Sam
   return {
     config: {
       model: model.id,
+      ...(modelOptions !== undefined && { modelOptions: { ...modelOptions } }),
       size,
       coupling,
       sampler: sampler.id,
@@ -133,7 +148,18 @@ export function checkEnsembleHeader(registry: Registry, ensemble: Ensemble, sour
   };
   known('model');
   known('sampler');
-  const model = registry.models.get(h.model);
+  let model: Model;
+  try {
+    model = configuredModel(registry, h.model, h.modelOptions);
+  } catch (err) {
+    throw damaged(`header field 'modelOptions' is not taken by model '${h.model}' (${messageOf(err)})`);
+  }
+  const states = model.spins?.kind === 'state' ? model.spins.states : undefined;
+  if (states !== h.states) {
+    throw damaged(
+      `header field 'states' is ${h.states ?? 'absent (Ising spins)'}, but model '${h.model}' has ${states ?? 'Ising spins'}`,
+    );
+  }
   let sizes: readonly number[];
   try {
     sizes = model.lattice(h.size).sizes;
@@ -272,13 +298,13 @@ export async function prepareMcrg(registry: Registry, config: McrgConfig): Promi
       );
     }
   }
-  const { even, odd } = modelCouplings(registry, model.id);
+  const { even, odd } = modelCouplings(registry, model);
   const levels = resolveLevels(lattice, b, config.levels);
   const lattices: string[] = [lattice.label];
   let level = lattice;
   for (let n = 0; n < levels; n++) {
     for (const { projector } of projectors) {
-      const reason = projector.supports(level);
+      const reason = projector.supports(level, model.spins);
       if (reason !== undefined)
         throw new UnsupportedError(`projector '${projector.id}' cannot block ${level.label}: ${reason}`);
     }

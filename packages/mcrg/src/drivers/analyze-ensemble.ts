@@ -3,7 +3,7 @@ import { type Accumulator, accumulate, createAccumulator } from '../accumulator.
 import { analyze, type ProjectorEstimate } from '../analysis.js';
 import { resolveLevels } from '../config/levels.js';
 import { binSamples } from '../config/partition.js';
-import type { Ensemble } from '../ensemble-file.js';
+import { type Ensemble, ensembleSpins } from '../ensemble-file.js';
 import { MeasurementPipeline } from '../measurement-pipeline.js';
 import { unpackConfiguration } from '../packed-configurations.js';
 
@@ -80,18 +80,25 @@ export function analyzeEnsemble(
     if (names !== undefined && names.length !== list.length)
       throw new UsageError(`${names.length} ${sector} names for ${list.length} ${sector} couplings`);
   }
-  const pipeline = new MeasurementPipeline(lattice, projector, { even: opts.even, odd: opts.odd }, levels);
+  const spins = ensembleSpins(e.header);
+  const pipeline = new MeasurementPipeline(
+    lattice,
+    projector,
+    { even: opts.even, odd: opts.odd },
+    levels,
+    spins,
+  );
   const acc = createAccumulator(
     { levels, blockSize: projector.blockSize, nEven: opts.even.length, nOdd: opts.odd.length },
     bins,
   );
   const rng = Rng.stream(opts.seed, 1);
-  const spins: Spins = new Int8Array(e.volume);
+  const configuration: Spins = new Int8Array(e.volume);
   let i = 0;
   for (let k = 0; k < bins; k++) {
     const n = binSamples(e.count, bins, k);
     for (let j = 0; j < n; j++, i++)
-      accumulate(acc, k, pipeline.measure(unpackConfiguration(e.packed, i, spins), rng));
+      accumulate(acc, k, pipeline.measure(unpackConfiguration(e.packed, i, configuration, spins), rng));
   }
   return {
     estimates: analyze(acc, {

@@ -1,4 +1,4 @@
-import { type Registry, RNG_ALGORITHM } from '@rsrg/core';
+import { type Registry, RNG_ALGORITHM, type SectorNames, sectorNames } from '@rsrg/core';
 import { type Accumulator, mergeAccumulators } from '../accumulator.js';
 import { analyze, type ProjectorEstimate } from '../analysis.js';
 import { measureConfigurations, runChain } from '../chain.js';
@@ -42,6 +42,10 @@ export interface McrgResult {
     readonly id: string;
     /** Spatial dimension d. */
     readonly dimension: number;
+    /** The names of its y_t and y_h sectors; absent for the Ising 'even' and 'odd'. */
+    readonly sectors?: SectorNames;
+    /** States per site q; absent for Ising spins. */
+    readonly states?: number;
     /** Exact or best-known exponents (empty when the model declares none). */
     readonly exponents: {
       /** Thermal exponent y_t = 1/ν. */
@@ -202,7 +206,10 @@ export function mcrgResult(
   options: { readonly versions: Record<string, string>; readonly start?: number },
 ): McrgResult {
   const { setup, accumulators } = sample;
-  const estimates = setup.projectors.flatMap((p, i) => analyze(accumulators[i], { projector: p.label }));
+  const sectors = sectorNames(setup.model);
+  const estimates = setup.projectors.flatMap((p, i) =>
+    analyze(accumulators[i], { projector: p.label, sectors }),
+  );
   const taus = sample.chains.map((c) => c.tau);
   const tauErrors = sample.chains.map((c) => c.tauError);
   const moves = sample.chains.reduce((s, c) => s + c.moves, 0);
@@ -211,7 +218,13 @@ export function mcrgResult(
   const first = accumulators[0];
   return {
     config: setup.config,
-    model: { id: setup.model.id, dimension: setup.model.dimension, exponents: { ...setup.model.exponents } },
+    model: {
+      id: setup.model.id,
+      dimension: setup.model.dimension,
+      ...(setup.model.sectors && { sectors: { ...setup.model.sectors } }),
+      ...(setup.model.spins?.kind === 'state' && { states: setup.model.spins.states }),
+      exponents: { ...setup.model.exponents },
+    },
     projectors: setup.config.projectors,
     blockSize: setup.blockSize,
     lattices: setup.lattices,

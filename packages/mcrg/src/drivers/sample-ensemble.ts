@@ -74,6 +74,9 @@ export function ensembleOf(
   return {
     header: {
       model: c.model,
+      // Only for models with options and q-state spins: Ising headers stay as they always were.
+      ...(c.modelOptions !== undefined && { modelOptions: { ...c.modelOptions } }),
+      ...(setup.model.spins?.kind === 'state' && { states: setup.model.spins.states }),
       size: c.size,
       sizes: [...setup.lattice.sizes],
       coupling: c.coupling,

@@ -46,6 +46,7 @@ export function loadRbmProjector(
 export const rbm: ProjectorFactory = {
   id: 'rbm',
   description: 'learned RBM weight factor of Chung & Kao (a trained filter, stride b, periodic)',
+  fileKind: rbmProjectorCodec.kind,
   create(options) {
     const { weights, format, blockSize, kernel } = readOptions("projector 'rbm'", options, {
       weights: { kind: 'string' },

@@ -40,6 +40,7 @@ export {
   type TrainOptions,
 } from './options.js';
 export { type ParallelTrainOptions, trainRbmParallel } from './parallel/trainer.js';
+export * from './potts/index.js';
 export { type RbmProjector, type RbmProjectorOptions, rbmProjector } from './projector.js';
 export { type AdamOptions, DEFAULT_ADAM, type LearningRateSchedule, learningRate } from './schedule.js';
 export { rbmTrainer } from './trainer/index.js';
@@ -55,8 +56,11 @@ export {
   type EpochInfo,
   RBM_TRAINER_VERSION,
   type RbmTrainingMetadata,
+  type RbmTrainingState,
+  type SlotState,
   type TrainHooks,
   type TrainingData,
   type TrainResult,
   trainRbm,
 } from './training.js';
+export { rbmTrainingStateCodec } from './training-state.js';

@@ -3,7 +3,9 @@ import {
   type Projector,
   type ProjectorKernel,
   type Rng,
+  type SpinEncoding,
   type Spins,
+  UnsupportedError,
   UsageError,
 } from '@rsrg/core';
 import { cloneFilter, type RbmFilter } from './filter.js';
@@ -84,8 +86,10 @@ export function rbmProjector(filter: RbmFilter, options: RbmProjectorOptions = {
     id: 'rbm',
     blockSize: f.blockSize,
     filter: f,
-    supports: (lattice) => layoutUnsupported(lattice, f),
-    create(fine: Lattice): ProjectorKernel {
+    supports: (lattice, spins) =>
+      spins?.kind === 'state' ? 'the rbm projector takes Ising ±1 spins' : layoutUnsupported(lattice, f),
+    create(fine: Lattice, spins?: SpinEncoding): ProjectorKernel {
+      if (spins?.kind === 'state') throw new UnsupportedError('rbm: the rbm projector takes Ising ±1 spins');
       const { layout, units } = new Prepared(new RbmLayout(fine, f), kernel, f.weights);
       return {
         fine,

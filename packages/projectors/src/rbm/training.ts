@@ -1,4 +1,11 @@
-import { type Lattice, RNG_ALGORITHM, Rng, UsageError } from '@rsrg/core';
+import {
+  type CheckpointRequests,
+  type Lattice,
+  RNG_ALGORITHM,
+  Rng,
+  TrainingStopped,
+  UsageError,
+} from '@rsrg/core';
 import { orientFilter, type RbmFilter, rbmFilter, symmetrizeInPlace, symmetryOrbits } from './filter.js';
 import { type GradientEstimator, type RbmKernelId, rbmKernel } from './kernel/index.js';
 import { RbmLayout } from './layout.js';
@@ -48,6 +55,89 @@ export interface TrainHooks {
   onStep?(step: number, filter: RbmFilter): void;
   /** Updates between two `onStep` calls (default 1: after every update). */
   everySteps?: number;
+  /**
+   * Checkpoints: `requests` is read before every minibatch; when it asks, the training's state
+   * goes to `onCheckpoint`, and on a stop the training then throws `TrainingStopped`. With
+   * `resumeFrom` the training continues from that state (same data and options) instead of
+   * from the start, and ends as the uninterrupted training would, bit for bit.
+   */
+  checkpoints?: {
+    /** The request word, read before every minibatch. */
+    readonly requests: CheckpointRequests;
+    /** Receives the state when a checkpoint is asked for. */
+    onCheckpoint(state: RbmTrainingState): void;
+    /** The state to continue from. */
+    readonly resumeFrom?: RbmTrainingState;
+  };
+}
+
+/**
+ * The state of a training before one of its minibatches: with the data and the options, all
+ * that the rest of the training depends on (see `TrainHooks.checkpoints`).
+ */
+export interface RbmTrainingState {
+  /** The resolved options it runs with (the seed included), checked on resume. */
+  readonly options: ResolvedTrainOptions;
+  /** The training lattice's sizes and the configurations trained on, checked on resume. */
+  readonly data: {
+    /** The lattice's sizes per axis. */
+    readonly lattice: readonly number[];
+    /** Configurations trained on. */
+    readonly configurations: number;
+  };
+  /** Updates done. */
+  readonly step: number;
+  /** The epoch under way, from 0 (its shuffle is done). */
+  readonly epoch: number;
+  /** Where the next minibatch starts in this epoch's order. */
+  readonly first: number;
+  /** Sites where negative samples differed from the data, so far this epoch. */
+  readonly differ: number;
+  /** Sum of the mean absolute gradients of this epoch's updates so far. */
+  readonly absGrad: number;
+  /** Seconds of training so far. */
+  readonly elapsed: number;
+  /** The filter's weights (not oriented: the trajectory itself). */
+  readonly weights: Float64Array;
+  /** Adam's first and second moments and its update count. */
+  readonly adam: {
+    /** First moments. */
+    readonly m: Float64Array;
+    /** Second moments. */
+    readonly v: Float64Array;
+    /** Updates done. */
+    readonly t: number;
+  };
+  /** Stream 0's state (the next shuffles). */
+  readonly master: Uint32Array;
+  /** This epoch's order of the configurations. */
+  readonly order: Int32Array;
+  /** Each minibatch slot's RNG state, 4 words per slot. */
+  readonly slotRngs: Uint32Array;
+  /** With PCD, each slot's persistent chain, one configuration per slot. */
+  readonly chains?: Int8Array;
+  /** The finished epochs' diagnostics. */
+  readonly history: readonly EpochInfo[];
+  /** The snapshots kept so far (oriented weights). */
+  readonly snapshots: readonly {
+    /** The epoch after which it was kept. */
+    readonly epoch: number;
+    /** The filter's weights then. */
+    readonly weights: Float64Array;
+  }[];
+}
+
+/** The per-slot state a driver keeps outside the loop: RNG states and PCD chains. */
+export interface SlotState {
+  /** Copies of the slots' RNG states (4 words per slot) and chains. */
+  save(): {
+    /** 4 words per slot. */
+    rngs: Uint32Array;
+    /** With PCD, one configuration per slot. */
+    chains?: Int8Array;
+  };
+  /** Sets them, for a resumed training. */
+  restore(rngs: Uint32Array, chains: Int8Array | undefined): void;
 }
 
 /** What a training run records beside the filter; stored in projector files. */
@@ -122,7 +212,18 @@ export function trainRbm(data: TrainingData, options: TrainOptions, hooks: Train
   const chains = run.o.persistent
     ? Array.from({ length: slots }, (_, s) => configs.slice(s * V, (s + 1) * V))
     : undefined;
-  const loop = trainingLoop(run, hooks);
+  const slotState: SlotState = {
+    save: () => {
+      const words = new Uint32Array(4 * slots);
+      for (let s = 0; s < slots; s++) words.set(rngs[s].s, 4 * s);
+      return { rngs: words, ...(chains && { chains: concatenated(chains) }) };
+    },
+    restore: (words, saved) => {
+      for (let s = 0; s < slots; s++) rngs[s].s.set(words.subarray(4 * s, 4 * s + 4));
+      if (chains && saved) for (let s = 0; s < slots; s++) chains[s].set(saved.subarray(s * V, (s + 1) * V));
+    },
+  };
+  const loop = trainingLoop(run, hooks, slotState);
   for (let next = loop.next(0); ; ) {
     if (next.done) return next.value;
     const { first, batch, order } = next.value;
@@ -139,6 +240,36 @@ export function trainRbm(data: TrainingData, options: TrainOptions, hooks: Train
     }
     next = loop.next(differ);
   }
+}
+
+function concatenated(parts: readonly Int8Array[]): Int8Array {
+  const out = new Int8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Refuses a state of another training (options, data or geometry), in one line. */
+function checkResumable(run: PreparedTraining, state: RbmTrainingState): void {
+  const { o, n, size, slots, V } = run;
+  const why = !same(state.options, o)
+    ? 'other training options'
+    : !same(state.data, { lattice: [...run.lattice.sizes], configurations: n })
+      ? 'other training data'
+      : state.weights.length !== size ||
+          state.order.length !== n ||
+          state.slotRngs.length !== 4 * slots ||
+          (o.persistent && state.chains?.length !== slots * V) ||
+          state.epoch >= o.epochs ||
+          state.first >= n
+        ? 'a state of another shape'
+        : undefined;
+  if (why) throw new UsageError(`cannot resume the RBM training: its checkpoint holds ${why}`);
 }
 
 /**
@@ -266,6 +397,7 @@ export interface Minibatch {
 export function* trainingLoop(
   run: PreparedTraining,
   hooks: TrainHooks,
+  slotState?: SlotState,
 ): Generator<Minibatch, TrainResult, number> {
   const { o, n, V, size, orbits, master, filter, W, cd, slots, stepsPerEpoch, every, buckets } = run;
   const grad = new Float64Array(size);
@@ -275,19 +407,71 @@ export function* trainingLoop(
   const evalOffsets = Int32Array.from({ length: Math.min(n, o.evaluationSize) }, (_, i) => i * V);
   const history: EpochInfo[] = [];
   const snapshots: { epoch: number; filter: RbmFilter }[] = [];
+  const checkpoints = hooks.checkpoints;
+  const resume = checkpoints?.resumeFrom;
+  if (checkpoints && !slotState) throw new UsageError('internal: checkpoints need the slots’ state');
+  // Wall times go on from where the resumed training left them.
+  const started = run.started - (resume?.elapsed ?? 0) * 1000;
   let step = 0;
-  hooks.onStep?.(0, orientFilter(filter));
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    for (let i = n - 1; i > 0; i--) {
-      const j = master.nextInt(i + 1);
-      const t = order[i];
-      order[i] = order[j];
-      order[j] = t;
+  if (resume) {
+    checkResumable(run, resume);
+    W.set(resume.weights);
+    adam.m.set(resume.adam.m);
+    adam.v.set(resume.adam.v);
+    adam.t = resume.adam.t;
+    master.s.set(resume.master);
+    order.set(resume.order);
+    slotState!.restore(resume.slotRngs, resume.chains);
+    history.push(...resume.history);
+    for (const s of resume.snapshots) {
+      snapshots.push({ epoch: s.epoch, filter: rbmFilter({ ...filter, weights: s.weights }) });
     }
-    let differ = 0;
-    let absGrad = 0;
+    step = resume.step;
+  } else {
+    hooks.onStep?.(0, orientFilter(filter));
+  }
+  const state = (epoch: number, first: number, differ: number, absGrad: number): RbmTrainingState => {
+    const slotsNow = slotState!.save();
+    return {
+      options: o,
+      data: { lattice: [...run.lattice.sizes], configurations: n },
+      step,
+      epoch,
+      first,
+      differ,
+      absGrad,
+      elapsed: (performance.now() - started) / 1000,
+      weights: W.slice(),
+      adam: { m: adam.m.slice(), v: adam.v.slice(), t: adam.t },
+      master: master.s.slice(),
+      order: order.slice(),
+      slotRngs: slotsNow.rngs,
+      ...(slotsNow.chains && { chains: slotsNow.chains }),
+      history: history.slice(),
+      snapshots: snapshots.map((s) => ({ epoch: s.epoch, weights: s.filter.weights.slice() })),
+    };
+  };
+  for (let epoch = resume?.epoch ?? 0; epoch < o.epochs; epoch++) {
+    // A resumed epoch has its order already: the checkpoint came after its shuffle.
+    const resumed = resume !== undefined && epoch === resume.epoch;
+    if (!resumed) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = master.nextInt(i + 1);
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    let differ = resumed ? resume.differ : 0;
+    let absGrad = resumed ? resume.absGrad : 0;
     let eta = 0;
-    for (let first = 0; first < n; first += slots) {
+    for (let first = resumed ? resume.first : 0; first < n; first += slots) {
+      // The request word only: reading it draws nothing, so a checkpoint changes no number.
+      const request = checkpoints?.requests.take();
+      if (request) {
+        checkpoints!.onCheckpoint(state(epoch, first, differ, absGrad));
+        if (request === 'stop') throw new TrainingStopped();
+      }
       const batch = Math.min(slots, n - first);
       eta = learningRate(o.schedule, epoch + first / slots / stepsPerEpoch);
       differ += yield { first, batch, order };
@@ -309,7 +493,7 @@ export function* trainingLoop(
       reconstructionError: differ / (n * V),
       meanAbsGradient: absGrad / stepsPerEpoch,
       pseudoLogLikelihood: pll ? pll.mean(W, run.configs, evalOffsets) : null,
-      seconds: (performance.now() - run.started) / 1000,
+      seconds: (performance.now() - started) / 1000,
     };
     history.push(info);
     if (o.snapshotEpochs.includes(epoch + 1)) {
@@ -330,7 +514,7 @@ export function* trainingLoop(
       },
       versions: { trainer: RBM_TRAINER_VERSION, rng: RNG_ALGORITHM, node: process.version },
       steps: step,
-      seconds: (performance.now() - run.started) / 1000,
+      seconds: (performance.now() - started) / 1000,
       history,
     },
   };

@@ -2,6 +2,7 @@ import { defaultWorkerCount, Rng, UsageError } from '@rsrg/core';
 import type { TrainOptions } from '../options.js';
 import {
   prepareTraining,
+  type SlotState,
   type TrainHooks,
   type TrainingData,
   type TrainResult,
@@ -86,7 +87,18 @@ export async function trainRbmParallel(
     parallel.signal,
   );
 
-  const loop = trainingLoop(run, hooks);
+  // Between minibatches every slot is done, so shared memory holds the slots' state.
+  const slotState: SlotState = {
+    save: () => ({
+      rngs: shared.rngStates.slice(),
+      ...(o.persistent && { chains: shared.chains.slice() }),
+    }),
+    restore: (rngs, chains) => {
+      shared.rngStates.set(rngs);
+      if (o.persistent && chains) shared.chains.set(chains);
+    },
+  };
+  const loop = trainingLoop(run, hooks, slotState);
   try {
     for (let next = loop.next(0); ; ) {
       if (next.done) return next.value;

@@ -8,8 +8,10 @@ import {
   RsrgError,
   type TrainedProjector,
   type TrainerHooks,
+  type TrainingCheckpoint,
   type TrainingEpoch,
   type TrainingPlan,
+  TrainingStopped,
   UnsupportedError,
   UsageError,
 } from '@rsrg/core';
@@ -103,6 +105,7 @@ function trainInThread(
       f();
     };
     const onAbort = () => finish(() => reject(signal?.reason));
+    let last: TrainingCheckpoint | undefined;
     signal?.addEventListener('abort', onAbort, { once: true });
     const guard = (f: () => void) => {
       try {
@@ -119,6 +122,13 @@ function trainInThread(
           break;
         case 'snapshot':
           guard(() => hooks.onSnapshot?.(snapshotOf(m.filter, m.step, stepsPerEpoch)));
+          break;
+        case 'checkpoint':
+          last = { trainer: 'rbm', step: m.step, state: m.state };
+          guard(() => hooks.checkpoints?.onCheckpoint(last!));
+          break;
+        case 'stopped':
+          finish(() => reject(new TrainingStopped(last)));
           break;
         case 'done':
           finish(() => resolve(m.result));
@@ -167,6 +177,7 @@ export const rbmTrainer: ProjectorTrainer = {
   projector: 'rbm',
   description:
     'RBM weight factor of Chung & Kao: CD-k with Adam from a preset (nmcrg, chung-kao-2019) and overrides',
+  resumable: true,
   metrics: [
     { key: 'learningRate', label: 'η', notation: 'exponential', digits: 2 },
     {
@@ -196,6 +207,11 @@ export const rbmTrainer: ProjectorTrainer = {
     if (hooks.onSnapshot && every !== undefined && (!Number.isInteger(every) || every < 1)) {
       throw new UsageError(`snapshotEvery must be a positive integer, got ${every}`);
     }
+    const checkpoints = hooks.checkpoints;
+    const resumeFrom = checkpoints?.resumeFrom;
+    if (resumeFrom && resumeFrom.trainer !== 'rbm') {
+      throw new UsageError(`trainer 'rbm' cannot resume a checkpoint of trainer '${resumeFrom.trainer}'`);
+    }
     const result = await trainInThread(
       {
         sizes: [...data.lattice.sizes],
@@ -204,6 +220,12 @@ export const rbmTrainer: ProjectorTrainer = {
         options: trainOptions,
         workers: run.workers,
         ...(hooks.onSnapshot && { snapshots: { every: every ?? plan.stepsPerEpoch, total: plan.steps } }),
+        ...(checkpoints && {
+          checkpoints: {
+            requests: checkpoints.requests.buffer,
+            ...(resumeFrom && { resumeFrom: resumeFrom.state }),
+          },
+        }),
       },
       hooks,
       plan.stepsPerEpoch,

@@ -14,11 +14,19 @@ export interface RbmTrainingTask {
   readonly workers: number;
   /** A snapshot every `every` steps and after the last one (`total`); absent: none. */
   readonly snapshots?: { readonly every: number; readonly total: number };
+  /** Checkpoints: the request word (`CheckpointRequests.buffer`), and the state to resume from. */
+  readonly checkpoints?: {
+    readonly requests: SharedArrayBuffer;
+    /** An `rbmTrainingStateCodec` file. */
+    readonly resumeFrom?: Uint8Array;
+  };
 }
 
 /** Messages from the training thread. */
 export type RbmTrainingMessage =
   | { readonly kind: 'epoch'; readonly info: EpochInfo }
   | { readonly kind: 'snapshot'; readonly step: number; readonly filter: RbmFilter }
+  | { readonly kind: 'checkpoint'; readonly step: number; readonly state: Uint8Array }
+  | { readonly kind: 'stopped' }
   | { readonly kind: 'done'; readonly result: TrainResult }
   | { readonly kind: 'error'; readonly error: ReturnType<typeof RsrgError.toPlain> };

@@ -6,9 +6,10 @@
  * ends its children too).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Lattice, RsrgError } from '@rsrg/core';
+import { CheckpointRequests, Lattice, RsrgError, TrainingStopped } from '@rsrg/core';
 import { trainRbmParallel } from '../parallel/trainer.js';
 import type { TrainHooks } from '../training.js';
+import { rbmTrainingStateCodec } from '../training-state.js';
 import type { RbmTrainingMessage, RbmTrainingTask } from './protocol.js';
 
 const post = (m: RbmTrainingMessage) => parentPort?.postMessage(m);
@@ -29,6 +30,17 @@ async function run(task: RbmTrainingTask): Promise<void> {
     onEpoch(info) {
       post({ kind: 'epoch', info });
     },
+    ...(task.checkpoints && {
+      checkpoints: {
+        requests: new CheckpointRequests(task.checkpoints.requests),
+        ...(task.checkpoints.resumeFrom && {
+          resumeFrom: rbmTrainingStateCodec.decode(task.checkpoints.resumeFrom, 'the training checkpoint'),
+        }),
+        onCheckpoint(state) {
+          post({ kind: 'checkpoint', step: state.step, state: rbmTrainingStateCodec.encode(state) });
+        },
+      },
+    }),
   };
   const data = { lattice, configs: task.configs, description: task.description };
   // This thread runs slots too: `workers` threads in all (the result does not depend on it).
@@ -37,5 +49,7 @@ async function run(task: RbmTrainingTask): Promise<void> {
 }
 
 run(workerData as RbmTrainingTask).catch((err: unknown) => {
-  post({ kind: 'error', error: RsrgError.toPlain(err) });
+  post(
+    err instanceof TrainingStopped ? { kind: 'stopped' } : { kind: 'error', error: RsrgError.toPlain(err) },
+  );
 });

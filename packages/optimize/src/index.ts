@@ -1,0 +1,48 @@
+export {
+  type ExponentGradient,
+  type ExponentGradientOptions,
+  exponentGradient,
+} from './exponent-gradient.js';
+export {
+  type ExponentPoint,
+  type LatticeExponents,
+  type ObjectiveExponents,
+  RgConvergenceObjective,
+  type RgObjectiveOptions,
+  type RgObjectiveValue,
+  type SectorExponents,
+  type SectorLoss,
+  sectorExponents,
+  sectorLoss,
+} from './objective.js';
+export {
+  type Evaluation,
+  goldenSection,
+  gridSearch,
+  type Interval,
+  type Minimum,
+  nelderMead,
+  type Objective,
+} from './optimizers.js';
+export { exponentDifference } from './paired.js';
+export { plugin, plugin as default } from './plugin.js';
+export {
+  type ReblockedExponents,
+  Reblocking,
+  type ReblockingOptions,
+  type SectorCouplings,
+  type StoredConfigurations,
+} from './reblocking.js';
+export {
+  type CoarseObservable,
+  finiteDifferenceGradient,
+  type GradientOptions,
+  type ObservableGradient,
+  scoreGradient,
+} from './score-gradient.js';
+export {
+  RG_CONVERGENCE_ID,
+  type RgConvergenceOptions,
+  readRgConvergenceOptions,
+  rgConvergenceTrainer,
+} from './trainer.js';

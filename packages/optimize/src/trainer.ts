@@ -1,0 +1,343 @@
+import {
+  Lattice,
+  type PluginOptions,
+  type ProjectorParameters,
+  type ProjectorSnapshot,
+  type ProjectorTrainer,
+  Registry,
+  readCodecFile,
+  readOptions,
+  type TrainedProjector,
+  type TrainingData,
+  type TrainingEpoch,
+  type TrainingPlan,
+  UsageError,
+} from '@rsrg/core';
+import { type Ensemble, ensembleCodec, ensembleConfiguration, modelCouplings } from '@rsrg/mcrg';
+import {
+  STOCHASTIC_MAJORITY_ID,
+  type StochasticMajorityParameters,
+  stochasticMajorityCodec,
+  stochasticMajorityFromFile,
+  stochasticMajorityProjector,
+} from '@rsrg/projectors';
+import { RgConvergenceObjective, type RgObjectiveValue } from './objective.js';
+import { goldenSection, gridSearch, type Interval, type Minimum, nelderMead } from './optimizers.js';
+import type { StoredConfigurations } from './reblocking.js';
+
+/** The id of the RG-convergence trainer. */
+export const RG_CONVERGENCE_ID = 'rg-convergence';
+
+const TUNED = ['w', 'w1', 'w,w1'] as const;
+const METHODS = ['grid', 'golden', 'nelder-mead'] as const;
+
+/** The trainer's options, every default filled in. */
+export interface RgConvergenceOptions {
+  /** The sector whose L(θ) is minimized: 'even' (y_t) or 'odd' (y_h). */
+  readonly sector: 'even' | 'odd';
+  /** The parameters tuned; the others stay at `w` and `w1`. */
+  readonly tune: (typeof TUNED)[number];
+  /** The minimizer. */
+  readonly method: (typeof METHODS)[number];
+  /** Objective evaluations (golden section, Nelder–Mead) or grid points per parameter (grid). */
+  readonly evaluations: number;
+  /** Search interval of w. */
+  readonly wMin: number;
+  /** Upper end of w's interval. */
+  readonly wMax: number;
+  /** Search interval of w₁. */
+  readonly w1Min: number;
+  /** Upper end of w₁'s interval. */
+  readonly w1Max: number;
+  /** w where it is not tuned, and the start of Nelder–Mead. */
+  readonly w: number;
+  /** w₁ where it is not tuned, and the start of Nelder–Mead. */
+  readonly w1: number;
+  /** Weight μ of the lattice-size term. */
+  readonly mu: number;
+  /** N_c of the exponents (default: the whole coupling set). */
+  readonly nc?: number;
+  /** RG steps on the training lattice (default: coarsest side ≥ 4). */
+  readonly levels?: number;
+  /** RG steps on the second lattice (default: coarsest side ≥ 4). */
+  readonly otherLevels?: number;
+  /** Jackknife bins. */
+  readonly bins: number;
+  /** Block size b. */
+  readonly blockSize: number;
+  /** Path of an ensemble file of the same model at a second size (e.g. L/2), for the size term. */
+  readonly other?: string;
+  /** Model id of the configurations (default: the training data's). */
+  readonly model?: string;
+}
+
+/** Reads and checks the options of trainer `rg-convergence` (a UsageError names the bad one). */
+export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceOptions {
+  const o = readOptions(`trainer '${RG_CONVERGENCE_ID}'`, options, {
+    sector: { kind: 'string', choices: ['even', 'odd'], default: 'even' },
+    tune: { kind: 'string', choices: TUNED, default: 'w' },
+    method: { kind: 'string', choices: METHODS },
+    evaluations: { kind: 'integer', min: 2 },
+    wMin: { kind: 'number', min: 0, default: 0.1 },
+    wMax: { kind: 'number', min: 0, default: 3 },
+    w1Min: { kind: 'number', default: -0.5 },
+    w1Max: { kind: 'number', default: 0.5 },
+    w: { kind: 'number', min: 0, default: 1 },
+    w1: { kind: 'number', default: 0 },
+    mu: { kind: 'number', min: 0, default: 1 },
+    nc: { kind: 'integer', min: 1 },
+    levels: { kind: 'integer', min: 1 },
+    otherLevels: { kind: 'integer', min: 1 },
+    bins: { kind: 'integer', min: 2, default: 32 },
+    blockSize: { kind: 'integer', min: 2, default: 2 },
+    other: { kind: 'string' },
+    model: { kind: 'string' },
+  });
+  const tune = o.tune as RgConvergenceOptions['tune'];
+  const method = (o.method ?? (tune === 'w,w1' ? 'nelder-mead' : 'golden')) as RgConvergenceOptions['method'];
+  if (method === 'golden' && tune === 'w,w1')
+    throw new UsageError(
+      `trainer '${RG_CONVERGENCE_ID}': golden-section search tunes one parameter; use method=nelder-mead or grid for w,w1`,
+    );
+  if (!(o.wMin < o.wMax)) throw new UsageError(`trainer '${RG_CONVERGENCE_ID}': wMin must be below wMax`);
+  if (!(o.w1Min < o.w1Max)) throw new UsageError(`trainer '${RG_CONVERGENCE_ID}': w1Min must be below w1Max`);
+  const evaluations = o.evaluations ?? (method === 'grid' ? 13 : method === 'golden' ? 20 : 30);
+  if (method === 'nelder-mead' && evaluations < 3)
+    throw new UsageError(`trainer '${RG_CONVERGENCE_ID}': Nelder–Mead needs at least 3 evaluations`);
+  return {
+    sector: o.sector as 'even' | 'odd',
+    tune,
+    method,
+    evaluations,
+    wMin: o.wMin,
+    wMax: o.wMax,
+    w1Min: o.w1Min,
+    w1Max: o.w1Max,
+    w: o.w,
+    w1: o.w1,
+    mu: o.mu,
+    bins: o.bins,
+    blockSize: o.blockSize,
+    ...(o.nc !== undefined && { nc: o.nc }),
+    ...(o.levels !== undefined && { levels: o.levels }),
+    ...(o.otherLevels !== undefined && { otherLevels: o.otherLevels }),
+    ...(o.other !== undefined && { other: o.other }),
+    ...(o.model !== undefined && { model: o.model }),
+  };
+}
+
+function steps(o: RgConvergenceOptions): number {
+  const k = o.tune === 'w,w1' ? 2 : 1;
+  return o.method === 'grid' ? o.evaluations ** k : o.evaluations;
+}
+
+function planOf(o: RgConvergenceOptions, count: number): TrainingPlan {
+  if (!Number.isInteger(count) || count < o.bins)
+    throw new UsageError(
+      `trainer '${RG_CONVERGENCE_ID}' needs at least ${o.bins} configurations (one per bin), got ${count}`,
+    );
+  const n = steps(o);
+  return { steps: n, stepsPerEpoch: 1, epochs: n, options: { ...o } };
+}
+
+/** θ from the tuned components and the fixed ones. */
+function thetaOf(o: RgConvergenceOptions, x: readonly number[]): StochasticMajorityParameters {
+  if (o.tune === 'w') return { w: x[0], w1: o.w1 };
+  if (o.tune === 'w1') return { w: o.w, w1: x[0] };
+  return { w: x[0], w1: x[1] };
+}
+
+function boundsOf(o: RgConvergenceOptions): Interval[] {
+  const w = { min: o.wMin, max: o.wMax };
+  const w1 = { min: o.w1Min, max: o.w1Max };
+  return o.tune === 'w' ? [w] : o.tune === 'w1' ? [w1] : [w, w1];
+}
+
+function minimize(o: RgConvergenceOptions, f: (x: readonly number[]) => Promise<number>): Promise<Minimum> {
+  const bounds = boundsOf(o);
+  if (o.method === 'grid') return gridSearch(f, bounds, o.evaluations);
+  if (o.method === 'golden') return goldenSection(f, bounds[0], o.evaluations);
+  const start = o.tune === 'w' ? [o.w] : o.tune === 'w1' ? [o.w1] : [o.w, o.w1];
+  // A tenth of each interval as the first simplex steps.
+  const step = bounds.map((b) => (b.max - b.min) / 10);
+  return nelderMead(f, start, step, o.evaluations, bounds);
+}
+
+function unpack(e: Ensemble): StoredConfigurations {
+  const lattice = new Lattice(e.header.sizes);
+  const V = lattice.volume;
+  const configurations = new Int8Array(e.count * V);
+  for (let i = 0; i < e.count; i++) ensembleConfiguration(e, i, configurations.subarray(i * V, (i + 1) * V));
+  return { lattice, configurations, count: e.count };
+}
+
+function parametersOf(theta: StochasticMajorityParameters, b: number): ProjectorParameters {
+  return { shape: [2], values: [theta.w, theta.w1], attributes: { blockSize: b, names: 'w, w1' } };
+}
+
+/** One evaluation as the training record keeps it. */
+function evaluationRecord(theta: StochasticMajorityParameters, v: RgObjectiveValue) {
+  return { w: theta.w, w1: theta.w1, even: v.even, odd: v.odd, exponents: v.exponents };
+}
+
+/** Yields to the event loop, so that progress output and a stop request get through between evaluations. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Trainer `rg-convergence`: tunes θ = (w, w₁) of the stochastic majority rule to make the MCRG
+ * exponents of one sector converge, minimizing L(θ) (see `RgConvergenceObjective`) over the
+ * training configurations (and those of `other`, a second lattice size) by grid, golden-section
+ * or Nelder–Mead search. The configurations are sampled once, by the caller; the projecting
+ * streams of the run's seed are common to every θ. The model's couplings come from the
+ * registry rebuilt from the run's plugin modules. Its files are `stochastic-majority` files
+ * whose training record holds every evaluation, the best θ with its exponents, and majority
+ * rule's objective on the same data for comparison.
+ */
+export const rgConvergenceTrainer: ProjectorTrainer = {
+  id: RG_CONVERGENCE_ID,
+  projector: STOCHASTIC_MAJORITY_ID,
+  description:
+    'stochastic majority rule tuned for RG convergence: minimizes Σ(y⁽ⁿ⁺¹⁾ − y⁽ⁿ⁾)² + μ Σ(y_L⁽ⁿ⁾ − y_L′⁽ⁿ⁾)² over stored configurations (grid, golden section, Nelder–Mead)',
+  metrics: [
+    { key: 'w', label: 'w', notation: 'fixed', digits: 4 },
+    { key: 'w1', label: 'w₁', notation: 'fixed', digits: 4 },
+    { key: 'loss', label: 'L(θ)', symbol: 'L', notation: 'exponential', digits: 3 },
+    { key: 'best', label: 'best L', notation: 'exponential', digits: 3 },
+  ],
+  plan(options, data) {
+    return planOf(readRgConvergenceOptions(options), data.count);
+  },
+  async train(data: TrainingData, options, run, hooks = {}): Promise<TrainedProjector> {
+    const o = readRgConvergenceOptions(options);
+    const plan = planOf(o, data.count);
+    const model = o.model ?? data.model;
+    if (model === undefined)
+      throw new UsageError(
+        `trainer '${RG_CONVERGENCE_ID}' needs the model of the data: give the option model`,
+      );
+    if (run.sources.length === 0)
+      throw new UsageError(
+        `trainer '${RG_CONVERGENCE_ID}' finds the model's couplings through the registry's plugin modules; none were given`,
+      );
+    const registry = await Registry.fromSources(run.sources);
+    if (registry.models.get(model).spins?.kind === 'state') {
+      throw new UsageError(
+        `trainer '${RG_CONVERGENCE_ID}' tunes the stochastic majority rule, which takes Ising ±1 spins; model '${model}' has q-state spins`,
+      );
+    }
+    const { even, odd, evenNames, oddNames } = modelCouplings(registry, model);
+    let other: Ensemble | undefined;
+    if (o.other !== undefined) {
+      other = readCodecFile(o.other, ensembleCodec, { option: `trainer option other` }).value;
+      if (other.header.model !== model)
+        throw new UsageError(`the ensemble ${o.other} holds ${other.header.model}, not ${model}`);
+    }
+    hooks.signal?.throwIfAborted();
+    hooks.onStart?.(plan);
+    const started = performance.now();
+    const objective = new RgConvergenceObjective(
+      { lattice: data.lattice, configurations: data.configurations, count: data.count },
+      other && unpack(other),
+      {
+        couplings: { even, odd },
+        blockSize: o.blockSize,
+        seed: run.seed,
+        bins: o.bins,
+        mu: o.mu,
+        ...(o.nc !== undefined && { nc: o.nc }),
+        ...(o.levels !== undefined && { levels: o.levels }),
+        ...(o.otherLevels !== undefined && { otherLevels: o.otherLevels }),
+      },
+    );
+    const history: TrainingEpoch[] = [];
+    const snapshots: ProjectorSnapshot[] = [];
+    const evaluations: ReturnType<typeof evaluationRecord>[] = [];
+    const every = hooks.snapshotEvery ?? 1;
+    if (!Number.isInteger(every) || every < 1)
+      throw new UsageError(`snapshotEvery must be a positive integer, got ${every}`);
+    let best: { theta: StochasticMajorityParameters; loss: number } | undefined;
+    const fileOf = (theta: StochasticMajorityParameters, training?: Record<string, unknown>) =>
+      stochasticMajorityCodec.encode({ ...theta, blockSize: o.blockSize, ...(training && { training }) });
+    const f = async (x: readonly number[]) => {
+      await breathe();
+      hooks.signal?.throwIfAborted();
+      const theta = thetaOf(o, x);
+      const value = objective.evaluate(stochasticMajorityProjector(theta, o.blockSize));
+      const loss = value[o.sector].loss;
+      evaluations.push(evaluationRecord(theta, value));
+      if (best === undefined || loss < best.loss || (Number.isNaN(best.loss) && !Number.isNaN(loss)))
+        best = { theta, loss };
+      const step = evaluations.length;
+      const epoch: TrainingEpoch = {
+        epoch: step,
+        steps: step,
+        seconds: (performance.now() - started) / 1000,
+        metrics: { w: theta.w, w1: theta.w1, loss: Number.isNaN(loss) ? null : loss, best: best.loss },
+      };
+      history.push(epoch);
+      hooks.onEpoch?.(epoch);
+      if (step % every === 0 || step === plan.steps) {
+        const snapshot = {
+          ...parametersOf(best.theta, o.blockSize),
+          step,
+          epoch: step,
+          file: fileOf(best.theta),
+        };
+        snapshots.push(snapshot);
+        hooks.onSnapshot?.(snapshot);
+      }
+      return loss;
+    };
+    await minimize(o, f);
+    if (best === undefined) throw new UsageError('no evaluation was made');
+    const tuned = best.theta;
+    // Majority rule on the same configurations and draws: what the tuning is to beat.
+    const majority = objective.evaluate(
+      stochasticMajorityProjector({ w: Number.POSITIVE_INFINITY, w1: 0 }, o.blockSize),
+    );
+    const final = evaluations.find((e) => e.w === tuned.w && e.w1 === tuned.w1);
+    const metadata: Record<string, unknown> = {
+      trainer: RG_CONVERGENCE_ID,
+      options: plan.options,
+      seed: run.seed,
+      data: data.description,
+      model,
+      couplings: { even: evenNames, odd: oddNames },
+      ...(other && {
+        other: { file: o.other, sizes: other.header.sizes, count: other.count, seed: other.header.seed },
+      }),
+      tuned: { ...tuned, objective: best.loss, value: final },
+      majority: evaluationRecord({ w: Number.POSITIVE_INFINITY, w1: 0 }, majority),
+      evaluations,
+      seconds: (performance.now() - started) / 1000,
+      ...(await hooks.record?.()),
+    };
+    return {
+      file: fileOf(tuned, metadata),
+      plan,
+      history,
+      snapshots,
+      parameters: parametersOf(tuned, o.blockSize),
+      metadata,
+    };
+  },
+  load(file) {
+    return stochasticMajorityFromFile(file);
+  },
+  describe(trained) {
+    const o = trained.plan.options as unknown as RgConvergenceOptions;
+    const tuned = trained.metadata.tuned as { w: number; w1: number; objective: number };
+    const majority = trained.metadata.majority as { even: { loss: number }; odd: { loss: number } };
+    return [
+      [
+        'objective',
+        `L of the ${o.sector === 'even' ? 'y_t (even)' : 'y_h (odd)'} sector, μ = ${o.mu}${o.other ? `, second lattice ${o.other}` : ', one lattice'}`,
+      ],
+      ['search', `${o.method}, ${trained.plan.steps} evaluations, tuning ${o.tune}`],
+      [
+        'tuned',
+        `w = ${tuned.w.toFixed(4)}, w1 = ${tuned.w1.toFixed(4)}: L = ${tuned.objective.toExponential(3)} (majority rule: ${majority[o.sector].loss.toExponential(3)})`,
+      ],
+    ];
+  },
+};
