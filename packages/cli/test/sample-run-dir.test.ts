@@ -34,6 +34,27 @@ const LONG = [
   '--workers',
   '2',
 ];
+/** The 3-state Potts model through --model-option: 2 bits a spin, 64 bytes a configuration. */
+const POTTS = [
+  '--model',
+  'potts2d',
+  '--model-option',
+  'q=3',
+  '--size',
+  '16',
+  '--samples',
+  '12000',
+  '--chains',
+  '4',
+  '--thermalize',
+  '300',
+  '--interval',
+  '10',
+  '--seed',
+  '5',
+  '--workers',
+  '2',
+];
 /** A small run, well under a second. */
 const SMALL = ['--model', 'ising2d', '--size', '8', '--samples', '800', '--chains', '3', '--seed', '3'];
 
@@ -45,6 +66,7 @@ beforeAll(async () => {
   for (const [name, args] of [
     ['long', LONG],
     ['small', SMALL],
+    ['potts', POTTS],
   ] as const) {
     const out = join(tmp, `${name}.rsrg`);
     const r = await rsrg(tmp, ['sample', ...args, '--out', out, '--json']);
@@ -61,7 +83,7 @@ const fresh = (name: string) => join(tmp, `${name}-${n++}`);
  * byte, the header but for `createdAt` (the plan's), and the `--json` document but for the
  * file, the time and the wall time.
  */
-function expectSameAsPlain(dir: string, name: 'long' | 'small', stdout: string): void {
+function expectSameAsPlain(dir: string, name: 'long' | 'small' | 'potts', stdout: string): void {
   const ref = reference.get(name)!;
   const got = readEnsemble(join(dir, 'ensemble.rsrg'));
   expect(Buffer.from(got.packed).equals(Buffer.from(ref.ensemble.packed))).toBe(true);
@@ -116,8 +138,11 @@ async function until(ok: () => boolean, ms = 20_000, poll = 10): Promise<void> {
   }
 }
 
-/** Configurations held by the newest good checkpoint of a run directory (0 without one). */
-function keptIn(dir: string): number {
+/**
+ * Configurations held by the newest good checkpoint of a run directory (0 without one);
+ * `bytes` per configuration (16×16 Ising spins: 32).
+ */
+function keptIn(dir: string, bytes = 32): number {
   for (const name of checkpoints(dir)) {
     const path = join(dir, 'checkpoints', name);
     try {
@@ -125,7 +150,11 @@ function keptIn(dir: string): number {
       return c.chains.reduce(
         (s, e) =>
           s +
-          (e.status === 'done' ? e.result.packed.length / 32 : e.status === 'running' ? e.snapshot.kept : 0),
+          (e.status === 'done'
+            ? e.result.packed.length / bytes
+            : e.status === 'running'
+              ? e.snapshot.kept
+              : 0),
         0,
       );
     } catch {
@@ -243,6 +272,33 @@ describe('rsrg sample --run-dir', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/rsrg: warning: .*; trying the previous checkpoint/);
     expectSameAsPlain(dir, 'long', r.stdout);
+  });
+
+  it('potts2d, q = 3 (--model-option): stopped by SIGTERM and resumed, the configurations of rsrg sample; another q refused', async () => {
+    const dir = fresh('potts');
+    const args = ['sample', ...POTTS, '--run-dir', dir, '--checkpoint-every', '0.05', '--json'];
+    const run = started(args);
+    await until(() => keptIn(dir, 64) > 0, 60_000, 50);
+    run.child.kill('SIGTERM');
+    const end = await run.exited;
+    expect(end.code, end.stderr).toBe(75);
+    expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')).config).toMatchObject({
+      model: 'potts2d',
+      modelOptions: { q: 3 },
+    });
+    const q4 = POTTS.map((a) => (a === 'q=3' ? 'q=4' : a));
+    expectOneLineError(
+      await rsrg(tmp, ['sample', ...q4, '--run-dir', dir]),
+      2,
+      /--model-option q=4 differs from the run's q=3/,
+    );
+    const r = await rsrg(tmp, args);
+    expect(r.code, r.stderr).toBe(0);
+    expectSameAsPlain(dir, 'potts', r.stdout);
+    expect(readEnsemble(join(dir, 'ensemble.rsrg')).header).toMatchObject({
+      states: 3,
+      modelOptions: { q: 3 },
+    });
   });
 
   it('refuses a changed parameter, naming it as typed; --plan-only; one-line errors', async () => {

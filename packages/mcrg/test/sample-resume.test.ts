@@ -4,6 +4,7 @@
 import { Rng, UsageError } from '@rsrg/core';
 import { describe, expect, it } from 'vitest';
 import {
+  bytesPerConfiguration,
   ChainRequests,
   checkEnsembleSnapshot,
   driveEnsembleChain,
@@ -44,6 +45,19 @@ const cubic: SamplingConfig = {
   interval: 3,
   chains: 2,
   seed: 11,
+  workers: 1,
+};
+
+/** The 3-state Potts model on 8×8 (2 bits per spin): snapshots of q-state spins. */
+const potts: SamplingConfig = {
+  model: 'potts2d',
+  modelOptions: { q: 3 },
+  size: 8,
+  samples: 2 * 31 + 1,
+  thermalize: 120,
+  interval: 2,
+  chains: 2,
+  seed: 13,
   workers: 1,
 };
 
@@ -101,6 +115,9 @@ describe('resumable sampling chains', () => {
     ['heat-bath', '8×8', square],
     ['swendsen-wang', '8×8', square],
     ['wolff', '4³', cubic],
+    ['potts-wolff', '8×8, q = 3,', potts],
+    ['potts-heat-bath', '8×8, q = 3,', potts],
+    ['potts-swendsen-wang', '8×8, q = 3,', potts],
   ] as const)(
     '%s on %s: a chain resumed from any snapshot keeps the uninterrupted configurations, bit for bit',
     async (sampler, _, config) => {
@@ -112,7 +129,7 @@ describe('resumable sampling chains', () => {
         // Answering requests changes nothing.
         expect(result).toEqual(plain);
         // A check point every ~1% of the thermalization and before every kept configuration.
-        const n = plain.packed.length / 8;
+        const n = plain.packed.length / bytesPerConfiguration(setup.lattice.volume, setup.model.spins);
         const during = snapshots.filter((s) => s.phase === 'thermalize');
         expect(during.length).toBe(Math.ceil(thermalize / Math.ceil(thermalize / 100)) - 1);
         expect(snapshots.map((s) => s.kept)).toEqual([
@@ -205,6 +222,38 @@ describe('resumable sampling chains', () => {
     expect(() => ensembleSnapshotFromData({ ...data, kept: s.kept + 1 })).toThrow(
       /field 'packed' does not hold/,
     );
+  });
+});
+
+describe('snapshots of q-state spins', () => {
+  it('q = 3 and 5: spins in ⌈log₂ q⌉ bits with their encoding, configurations in the model’s; a flipped state ends elsewhere', async () => {
+    for (const q of [3, 5]) {
+      const setup = prepareSampling(registry, { ...potts, modelOptions: { q } });
+      const bits = Math.ceil(Math.log2(q));
+      const plain = await sampleEnsembleChain(setup, 0);
+      expect(plain.packed.length).toBe((32 * 64 * bits) / 8);
+      const { snapshots } = await everySnapshot(setup, 0);
+      const s = snapshots[snapshots.length - 7];
+      const data = ensembleSnapshotToData(s);
+      // The spins as main's chain snapshots store them: 'states', q the largest held + 1.
+      let top = 1;
+      for (const v of s.spins) top = Math.max(top, v);
+      expect(data).toMatchObject({ spinEncoding: 'states', states: top + 1, volume: 64 });
+      expect((data.spins as Uint8Array).length).toBe((64 * Math.ceil(Math.log2(top + 1))) / 8);
+      expect((data.packed as Uint8Array).length).toBe(s.kept * 8 * bits);
+      expect(throughData(s)).toEqual(s);
+      expect(await resumed(setup, 0, throughData(s))).toEqual(plain);
+      // Negative control: one site in another state.
+      const spins = s.spins.slice();
+      spins[5] = (spins[5] + 1) % q;
+      expect((await resumed(setup, 0, { ...s, spins })).packed).not.toEqual(plain.packed);
+    }
+    // A snapshot of q = 3 configurations does not fit a q = 5 run (3 bits a spin, not 2).
+    const three = prepareSampling(registry, potts);
+    const five = prepareSampling(registry, { ...potts, modelOptions: { q: 5 } });
+    const { snapshots } = await everySnapshot(three, 0);
+    const s = snapshots[snapshots.length - 1];
+    expect(() => checkEnsembleSnapshot(five, 0, s)).toThrow(/bytes of configurations for/);
   });
 });
 
