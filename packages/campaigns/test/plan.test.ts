@@ -12,6 +12,7 @@ import {
   planHash,
   planPath,
   readPlan,
+  samplePlanHash,
   writePlan,
 } from '../src/index.js';
 
@@ -45,6 +46,10 @@ describe('the plan of a run', () => {
     expect(planHash({ ...config, workers: 3 })).toBe(plan.planHash);
     expect(createPlan(config, [], {}).planHash).toBe(plan.planHash);
     expect(planHash(await resolved({ seed: 6 }))).not.toBe(plan.planHash);
+    // Pinned: the hash plans had before sampling plans (kind 'sample') came, so existing run
+    // directories and their checkpoints stay valid.
+    expect(plan.planHash).toBe('def7a2b16b8ad5231d8cff2e0ba3dd1f1194b721471ce3090221e7828200b19f');
+    expect(samplePlanHash(config)).not.toBe(plan.planHash);
     // Re-indenting the file is fine; editing a value is not.
     writeFileSync(planPath(dir), JSON.stringify(doc));
     expect(readPlan(dir)).toEqual(plan);

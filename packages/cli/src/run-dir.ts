@@ -72,7 +72,8 @@ export function shardFile(runDir: string, index: number, ext: 'rsrg' | 'h5' = 'r
   return join(runDir, 'shards', `${index}.${ext}`);
 }
 
-function checkWritable(runDir: string): void {
+/** Creates the run directory and its checkpoints folder; a UsageError in one line when it cannot. */
+export function checkWritable(runDir: string): void {
   try {
     mkdirSync(runDir, { recursive: true });
     mkdirSync(join(runDir, 'checkpoints'), { recursive: true });

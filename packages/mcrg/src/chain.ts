@@ -8,8 +8,16 @@ import { binSamples, chainSamples } from './config/partition.js';
 import type { McrgSetup, SamplingSetup } from './config/types.js';
 import { MeasurementPipeline } from './measurement-pipeline.js';
 import { bytesPerConfiguration, packConfiguration, unpackConfiguration } from './packed-configurations.js';
-import type { ChainOutcome, ChainResult, ChainSnapshot, ChainTick, EnsembleChain } from './protocol.js';
-import { checkSnapshot, TAU_SERIES_LENGTH } from './snapshot.js';
+import type {
+  ChainOutcome,
+  ChainResult,
+  ChainSnapshot,
+  ChainTick,
+  EnsembleChain,
+  EnsembleOutcome,
+  EnsembleSnapshot,
+} from './protocol.js';
+import { checkEnsembleSnapshot, checkSnapshot, TAU_SERIES_LENGTH } from './snapshot.js';
 
 export { TAU_SERIES_LENGTH };
 
@@ -31,10 +39,11 @@ export const STOP_REQUEST = 2;
 /**
  * How a running chain is asked for snapshots: any thread sets bits (`SNAPSHOT_REQUEST`,
  * `STOP_REQUEST`) in `requests[slot]` with `Atomics.or`; the chain reads the word once per
- * measurement and about every 1% of its thermalization (its check points), and clears it when
- * it answers.
+ * measurement (or kept configuration) and about every 1% of its thermalization (its check
+ * points), and clears it when it answers. `S` is the chain's snapshot: a measuring chain's
+ * `ChainSnapshot`, or a sampling chain's `EnsembleSnapshot`.
  */
-export interface ChainControl {
+export interface ChainControl<S = ChainSnapshot> {
   /** Request words, usually on a SharedArrayBuffer shared with the thread that asks. */
   readonly requests: Int32Array;
   /** This chain's word in `requests`. */
@@ -42,7 +51,7 @@ export interface ChainControl {
   /** Called once the chain has started (it answers requests from now on). */
   readonly onStart?: () => void;
   /** Receives the snapshot a `SNAPSHOT_REQUEST` asked for; the chain goes on when it returns. */
-  readonly onSnapshot?: (snapshot: ChainSnapshot) => void | Promise<void>;
+  readonly onSnapshot?: (snapshot: S) => void | Promise<void>;
 }
 
 /** Where a walk is, and the chain's live state there. */
@@ -172,6 +181,69 @@ export async function walkChain(
   const at = startOfChain(setup, chain);
   await walk(setup, n, at, visit, tick);
   return { moves: n * setup.config.interval, spinsUpdated: at.spinsUpdated };
+}
+
+/** Where a snapshot left its chain: its live state, copied, with `visited` configurations done. */
+function resumedAt(
+  s: {
+    readonly spins: Spins;
+    readonly rng: Uint32Array;
+    readonly moves: number;
+    readonly thermalized: number;
+    readonly spinsUpdated: number;
+  },
+  visited: number,
+): WalkPosition {
+  return {
+    state: { spins: s.spins.slice(), rng: new Rng(s.rng), moves: s.moves },
+    thermalized: s.thermalized,
+    visited,
+    spinsUpdated: s.spinsUpdated,
+  };
+}
+
+/** Whether a stop was asked for before the chain started (it then hands back its `resume`). */
+function stopRequested(
+  control: { readonly requests: Int32Array; readonly slot: number } | undefined,
+): boolean {
+  return control !== undefined && (Atomics.load(control.requests, control.slot) & STOP_REQUEST) !== 0;
+}
+
+/**
+ * `walk` under `control`, for any kind of chain: it tells `onStart`, and at a check point
+ * whose word is set it clears the word and takes `snapshotAt(position)`; a snapshot request
+ * hands it to `onSnapshot` and goes on, a stop ends the walk there with it (`last`).
+ */
+async function walkControlled<S>(
+  setup: SamplingSetup,
+  n: number,
+  at: WalkPosition,
+  visit: (spins: Spins, k: number) => void,
+  tick: ChainTick | undefined,
+  control: ChainControl<S> | undefined,
+  snapshotAt: (position: WalkPosition) => S,
+): Promise<{ stopped: boolean; last?: S }> {
+  control?.onStart?.();
+  let last: S | undefined;
+  const stopped = await walk(
+    setup,
+    n,
+    at,
+    visit,
+    tick,
+    control && {
+      requests: control.requests,
+      slot: control.slot,
+      checkPoint: async (position, bits) => {
+        Atomics.and(control.requests, control.slot, ~bits);
+        last = snapshotAt(position);
+        if ((bits & STOP_REQUEST) !== 0) return true;
+        await control.onSnapshot?.(last);
+        return false;
+      },
+    },
+  );
+  return { stopped, last };
 }
 
 /**
@@ -306,7 +378,7 @@ export async function driveChain(
   const { tick, resume, control } = options;
   const n = chainSamples(setup.config.samples, setup.config.chains, chain);
   const { thermalize, interval } = setup.config;
-  if (control !== undefined && (Atomics.load(control.requests, control.slot) & STOP_REQUEST) !== 0) {
+  if (stopRequested(control)) {
     return resume === undefined
       ? { status: 'stopped', chain }
       : { status: 'stopped', chain, snapshot: resume };
@@ -318,32 +390,16 @@ export async function driveChain(
   } else {
     checkSnapshot(setup, chain, resume);
     measurement.restore(resume);
-    at = {
-      state: { spins: resume.spins.slice(), rng: new Rng(resume.rng), moves: resume.moves },
-      thermalized: resume.thermalized,
-      visited: resume.measured,
-      spinsUpdated: resume.spinsUpdated,
-    };
+    at = resumedAt(resume, resume.measured);
   }
-  control?.onStart?.();
-  let last: ChainSnapshot | undefined;
-  const stopped = await walk(
+  const { stopped, last } = await walkControlled(
     setup,
     n,
     at,
     (spins) => measurement.add(spins),
     tick,
-    control && {
-      requests: control.requests,
-      slot: control.slot,
-      checkPoint: async (position, bits) => {
-        Atomics.and(control.requests, control.slot, ~bits);
-        last = measurement.snapshot(chain, thermalize, position);
-        if ((bits & STOP_REQUEST) !== 0) return true;
-        await control.onSnapshot?.(last);
-        return false;
-      },
-    },
+    control,
+    (position) => measurement.snapshot(chain, thermalize, position),
   );
   if (stopped) return { status: 'stopped', chain, snapshot: last };
   return { status: 'done', chain, result: measurement.result(chain, n * interval, at.spinsUpdated) };
@@ -397,6 +453,74 @@ export async function measureConfigurations(
   return measurement.result(chunk, 0, 0);
 }
 
+/** Options of `driveEnsembleChain`. */
+export interface DriveEnsembleChainOptions {
+  /** Called about every 1% of the chain's moves (of those still to do, when resumed). */
+  readonly tick?: ChainTick;
+  /** Where to start: a snapshot of this chain (see `EnsembleSnapshot`); default its beginning. */
+  readonly resume?: EnsembleSnapshot;
+  /** Where requests for snapshots, or to stop, come in. */
+  readonly control?: ChainControl<EnsembleSnapshot>;
+}
+
+/**
+ * Samples chain `chain` as `sampleEnsembleChain` does, from `resume` when given, answering the
+ * requests of `control` as `driveChain` answers them: its snapshots hold the sampler state
+ * and the configurations kept so far. Check points never change a draw, so a chain resumed
+ * from any of its snapshots keeps the same configurations, bit for bit, as the chain that
+ * never stopped.
+ */
+export async function driveEnsembleChain(
+  setup: SamplingSetup,
+  chain: number,
+  options: DriveEnsembleChainOptions = {},
+): Promise<EnsembleOutcome> {
+  const { tick, resume, control } = options;
+  const n = chainSamples(setup.config.samples, setup.config.chains, chain);
+  const { thermalize, interval } = setup.config;
+  if (stopRequested(control)) {
+    return resume === undefined
+      ? { status: 'stopped', chain }
+      : { status: 'stopped', chain, snapshot: resume };
+  }
+  const encoding = setup.model.spins;
+  const bytes = bytesPerConfiguration(setup.lattice.volume, encoding);
+  const packed = new Uint8Array(n * bytes);
+  let at: WalkPosition;
+  if (resume === undefined) {
+    at = startOfChain(setup, chain);
+  } else {
+    checkEnsembleSnapshot(setup, chain, resume);
+    packed.set(resume.packed);
+    at = resumedAt(resume, resume.kept);
+  }
+  const { stopped, last } = await walkControlled(
+    setup,
+    n,
+    at,
+    (spins, k) => packConfiguration(spins, packed, k, encoding),
+    tick,
+    control,
+    (p): EnsembleSnapshot => ({
+      chain,
+      phase: p.thermalized < thermalize ? 'thermalize' : 'measure',
+      thermalized: p.thermalized,
+      kept: p.visited,
+      spins: p.state.spins.slice(),
+      rng: p.state.rng.s.slice(),
+      moves: p.state.moves,
+      spinsUpdated: p.spinsUpdated,
+      packed: packed.slice(0, p.visited * bytes),
+    }),
+  );
+  if (stopped) return { status: 'stopped', chain, snapshot: last };
+  return {
+    status: 'done',
+    chain,
+    result: { chain, packed, moves: n * interval, spinsUpdated: at.spinsUpdated },
+  };
+}
+
 /**
  * Samples chain `chain` of a sampling setup and packs its kept configurations: exactly those
  * that `runChain` measures for the same sampling parameters (see `walkChain`).
@@ -406,15 +530,7 @@ export async function sampleEnsembleChain(
   chain: number,
   tick?: ChainTick,
 ): Promise<EnsembleChain> {
-  const n = chainSamples(setup.config.samples, setup.config.chains, chain);
-  const encoding = setup.model.spins;
-  const packed = new Uint8Array(n * bytesPerConfiguration(setup.lattice.volume, encoding));
-  const { moves, spinsUpdated } = await walkChain(
-    setup,
-    chain,
-    n,
-    (spins, k) => packConfiguration(spins, packed, k, encoding),
-    tick,
-  );
-  return { chain, packed, moves, spinsUpdated };
+  const outcome = await driveEnsembleChain(setup, chain, { tick });
+  if (outcome.status !== 'done') throw new Error(`internal: chain ${chain} stopped without a request`);
+  return outcome.result;
 }

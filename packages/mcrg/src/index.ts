@@ -28,7 +28,9 @@ export {
 export {
   type ChainControl,
   type DriveChainOptions,
+  type DriveEnsembleChainOptions,
   driveChain,
+  driveEnsembleChain,
   measureConfigurations,
   projectingStream,
   runChain,
@@ -83,6 +85,8 @@ export {
   movesLeft,
   type RunChainsOptions,
   runChains,
+  runSamplingChains,
+  type SamplingChainsRun,
 } from './drivers/run-chains.js';
 export {
   type McrgEnsembleSource,
@@ -92,7 +96,7 @@ export {
   runMcrg,
   sampleMcrg,
 } from './drivers/run-mcrg.js';
-export { sampleEnsemble } from './drivers/sample-ensemble.js';
+export { ensembleOf, sampleEnsemble } from './drivers/sample-ensemble.js';
 export {
   type Ensemble,
   type EnsembleHeader,
@@ -113,11 +117,16 @@ export type {
   ChainSnapshot,
   ChainTick,
   EnsembleChain,
+  EnsembleOutcome,
+  EnsembleSnapshot,
 } from './protocol.js';
 export {
   binPosition,
   chainSnapshotCodec,
   chainSnapshotFromData,
   chainSnapshotToData,
+  checkEnsembleSnapshot,
   checkSnapshot,
+  ensembleSnapshotFromData,
+  ensembleSnapshotToData,
 } from './snapshot.js';

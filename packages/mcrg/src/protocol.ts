@@ -42,6 +42,22 @@ export interface DriveTask {
   readonly port: MessagePort;
 }
 
+/**
+ * One sampling chain of a resumable run for a worker thread (`runSamplingChains`): like a
+ * `SampleTask`, started from `resume` when given, answering the request bits in
+ * `requests[chain]`. It posts `ChainMessage`s on `port` and returns an `EnsembleOutcome`.
+ */
+export interface DriveSampleTask {
+  readonly kind: 'drive-sample';
+  readonly sources: readonly string[];
+  readonly config: ResolvedSamplingConfig;
+  readonly chain: number;
+  readonly resume?: EnsembleSnapshot;
+  /** One request word per chain of the run, on a SharedArrayBuffer. */
+  readonly requests: Int32Array;
+  readonly port: MessagePort;
+}
+
 /** One chain of `sampleEnsemble` for a worker thread. */
 export interface SampleTask {
   readonly kind: 'sample';
@@ -51,7 +67,7 @@ export interface SampleTask {
   readonly port: MessagePort;
 }
 
-export type WorkerTask = ChainTask | DriveTask | SampleTask;
+export type WorkerTask = ChainTask | DriveTask | SampleTask | DriveSampleTask;
 
 /** A progress message: `moves` more sampler moves done in `phase`. */
 export interface ChainProgress {
@@ -67,7 +83,7 @@ export interface ChainProgress {
 export type ChainMessage =
   | ChainProgress
   | { readonly type: 'started' }
-  | { readonly type: 'snapshot'; readonly snapshot: ChainSnapshot };
+  | { readonly type: 'snapshot'; readonly snapshot: ChainSnapshot | EnsembleSnapshot };
 
 /**
  * Progress of one chain: `moves` more sampler moves are done, in `phase` (when measuring
@@ -130,17 +146,48 @@ export interface ChainSnapshot {
 }
 
 /**
+ * The whole state of a sampling chain (`sampleEnsemble`'s) at a point where it can stop and
+ * go on later: at a kept-configuration boundary (`kept` configurations kept, after the
+ * thermalization) or at a check point of the thermalization (`thermalized` < thermalize,
+ * nothing kept), with the configurations kept so far. A chain resumed from it continues draw
+ * for draw and keeps the same configurations as the chain that never stopped. Plain data
+ * (structured-cloneable; its typed arrays are its own).
+ */
+export interface EnsembleSnapshot {
+  /** The chain's index c. */
+  readonly chain: number;
+  /** 'thermalize' while `thermalized` < thermalize, else 'measure'. */
+  readonly phase: ChainPhase;
+  /** Thermalization moves done. */
+  readonly thermalized: number;
+  /** Configurations kept so far, k (0 during thermalization). */
+  readonly kept: number;
+  /** The sampler's configuration σ (the `ChainState`'s spins). */
+  readonly spins: Int8Array;
+  /** The sampling stream's xoshiro128** state, 4 words. */
+  readonly rng: Uint32Array;
+  /** The `ChainState`'s move counter (thermalization included). */
+  readonly moves: number;
+  /** Spins updated by the moves after thermalization so far. */
+  readonly spinsUpdated: number;
+  /** The `kept` configurations so far, bit-packed (`packConfiguration`). */
+  readonly packed: Uint8Array;
+}
+
+/**
  * How a chain of a resumable run ended: done, with its result, or stopped on request, with
  * its snapshot (none when it was stopped before it started, with nothing to resume from).
+ * `R` and `S` are a measuring chain's `ChainResult` and `ChainSnapshot` by default; a
+ * sampling chain's are `EnsembleChain` and `EnsembleSnapshot` (`EnsembleOutcome`).
  */
-export type ChainOutcome =
+export type ChainOutcome<R = ChainResult, S = ChainSnapshot> =
   | {
       /** The chain ran to its end. */
       readonly status: 'done';
       /** The chain's index in the run. */
       readonly chain: number;
-      /** Its bins and numbers. */
-      readonly result: ChainResult;
+      /** Its bins and numbers (of a sampling chain: its configurations). */
+      readonly result: R;
     }
   | {
       /** The chain stopped on request before its end. */
@@ -148,8 +195,11 @@ export type ChainOutcome =
       /** The chain's index in the run. */
       readonly chain: number;
       /** Where it stood, to resume from (none when it stopped before its first check point). */
-      readonly snapshot?: ChainSnapshot;
+      readonly snapshot?: S;
     };
+
+/** How a sampling chain of a resumable run ended (see `ChainOutcome`). */
+export type EnsembleOutcome = ChainOutcome<EnsembleChain, EnsembleSnapshot>;
 
 /** What one sampling chain of `sampleEnsemble` hands back. */
 export interface EnsembleChain {

@@ -13,8 +13,9 @@ import {
 } from '@rsrg/core';
 import { accumulatorFromData, accumulatorToData, float64Bytes, float64FromBytes } from './accumulator.js';
 import { binSamples, chainSamples } from './config/partition.js';
-import type { McrgSetup } from './config/types.js';
-import type { ChainSnapshot } from './protocol.js';
+import type { McrgSetup, SamplingSetup } from './config/types.js';
+import { bytesPerConfiguration } from './packed-configurations.js';
+import type { ChainSnapshot, EnsembleSnapshot } from './protocol.js';
 
 /** The energy series kept per chain for τ_int (the first values). */
 export const TAU_SERIES_LENGTH = 65_536;
@@ -92,6 +93,32 @@ export function checkSnapshot(setup: McrgSetup, chain: number, s: ChainSnapshot)
   if (!whole(s.moves) || !whole(s.spinsUpdated)) fail('move counters are not non-negative integers');
 }
 
+/**
+ * Checks that `s` is a snapshot of sampling chain `chain` of the run `setup` describes: the
+ * lattice, positions within the chain and the configurations kept so far. Throws a UsageError
+ * naming the first mismatch.
+ */
+export function checkEnsembleSnapshot(setup: SamplingSetup, chain: number, s: EnsembleSnapshot): void {
+  const { thermalize, samples, chains } = setup.config;
+  const n = chainSamples(samples, chains, chain);
+  const fail = (what: string) => {
+    throw new UsageError(`the snapshot of chain ${s.chain} does not fit chain ${chain} of this run: ${what}`);
+  };
+  if (s.chain !== chain) fail('another chain');
+  if (s.spins.length !== setup.lattice.volume)
+    fail(`${s.spins.length} spins, the lattice has ${setup.lattice.volume}`);
+  if (s.rng.length !== 4) fail('the sampling stream is not 4 words');
+  const whole = (v: number) => Number.isSafeInteger(v) && v >= 0;
+  if (!whole(s.thermalized) || s.thermalized > thermalize)
+    fail(`${s.thermalized} thermalization moves done, of ${thermalize}`);
+  if (!whole(s.kept) || s.kept > n) fail(`${s.kept} configurations kept, of ${n}`);
+  if (s.kept > 0 && s.thermalized !== thermalize) fail('configurations before the end of the thermalization');
+  if (s.phase !== (s.thermalized < thermalize ? 'thermalize' : 'measure')) fail(`phase '${s.phase}'`);
+  if (s.packed.length !== s.kept * bytesPerConfiguration(setup.lattice.volume, setup.model.spins))
+    fail(`${s.packed.length} bytes of configurations for ${s.kept} kept`);
+  if (!whole(s.moves) || !whole(s.spinsUpdated)) fail('move counters are not non-negative integers');
+}
+
 function isMap(d: unknown): d is Record<string, unknown> {
   return typeof d === 'object' && d !== null && !Array.isArray(d) && !ArrayBuffer.isView(d);
 }
@@ -121,10 +148,6 @@ function words(o: Record<string, unknown>, name: string, count?: number): Uint32
  * snapshots (run checkpoints); `chainSnapshotCodec` is the file of one.
  */
 export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
-  const ising = s.spins.every((v) => v === 1 || v === -1);
-  let top = 1;
-  for (let i = 0; i < s.spins.length; i++) top = Math.max(top, s.spins[i] & 0xff);
-  const encoding = stateSpins(top + 1);
   return {
     chain: s.chain,
     phase: s.phase,
@@ -132,10 +155,7 @@ export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
     measured: s.measured,
     bin: s.bin,
     left: s.left,
-    volume: s.spins.length,
-    spinEncoding: ising ? 'bits' : 'states',
-    ...(!ising && { states: encoding.states }),
-    spins: ising ? packSpins(s.spins) : packConfigurationBits(s.spins, encoding),
+    ...spinsToData(s.spins),
     rng: Array.from(s.rng),
     moves: s.moves,
     streams: Array.from(s.streams),
@@ -145,33 +165,59 @@ export function chainSnapshotToData(s: ChainSnapshot): Record<string, unknown> {
   };
 }
 
-/** The inverse of `chainSnapshotToData`; throws an Error naming a malformed field. */
-export function chainSnapshotFromData(d: unknown): ChainSnapshot {
-  if (!isMap(d)) throw new Error('snapshot is not a map');
+/**
+ * The spins of a snapshot as data: one bit each when every one is ±1 ('bits'), else states of
+ * ⌈log₂ q⌉ bits with q one more than the largest state held ('states', q in `states`).
+ */
+function spinsToData(spins: Int8Array) {
+  const ising = spins.every((v) => v === 1 || v === -1);
+  if (ising) return { volume: spins.length, spinEncoding: 'bits', spins: packSpins(spins) };
+  let top = 1;
+  for (let i = 0; i < spins.length; i++) top = Math.max(top, spins[i] & 0xff);
+  const encoding = stateSpins(top + 1);
+  return {
+    volume: spins.length,
+    spinEncoding: 'states',
+    states: encoding.states,
+    spins: packConfigurationBits(spins, encoding),
+  };
+}
+
+/**
+ * The inverse of `spinsToData`, also reading the one byte per spin ('int8') that snapshots of
+ * other spins once had; throws an Error naming a malformed field.
+ */
+function spinsFromData(d: Record<string, unknown>): Int8Array {
   const volume = wholeField(d, 'volume');
   const raw = d.spins;
-  let spins: Int8Array;
   if (d.spinEncoding === 'bits') {
     if (!(raw instanceof Uint8Array) || raw.length !== (volume + 7) >> 3)
       throw new Error(`field 'spins' does not hold ${volume} packed spins`);
-    spins = unpackSpins(raw, volume);
-  } else if (d.spinEncoding === 'states') {
+    return unpackSpins(raw, volume);
+  }
+  if (d.spinEncoding === 'states') {
     const q = d.states;
     if (typeof q !== 'number' || !Number.isInteger(q) || q < 2 || q > 256)
       throw new Error(`field 'states' is ${JSON.stringify(q)}, not an integer in [2, 256]`);
     const encoding = stateSpins(q);
     if (!(raw instanceof Uint8Array) || raw.length !== packedBytes(volume, encoding))
       throw new Error(`field 'spins' does not hold ${volume} packed ${q}-state spins`);
-    spins = unpackConfigurationBits(raw, volume, encoding);
-  } else if (d.spinEncoding === 'int8') {
+    return unpackConfigurationBits(raw, volume, encoding);
+  }
+  if (d.spinEncoding === 'int8') {
     if (!(raw instanceof Uint8Array) || raw.length !== volume)
       throw new Error(`field 'spins' does not hold ${volume} spins`);
-    spins = new Int8Array(raw.slice().buffer);
-  } else {
-    throw new Error(
-      `field 'spinEncoding' is ${JSON.stringify(d.spinEncoding)}, not 'bits', 'states' or 'int8'`,
-    );
+    return new Int8Array(raw.slice().buffer);
   }
+  throw new Error(
+    `field 'spinEncoding' is ${JSON.stringify(d.spinEncoding)}, not 'bits', 'states' or 'int8'`,
+  );
+}
+
+/** The inverse of `chainSnapshotToData`; throws an Error naming a malformed field. */
+export function chainSnapshotFromData(d: unknown): ChainSnapshot {
+  if (!isMap(d)) throw new Error('snapshot is not a map');
+  const spins = spinsFromData(d);
   if (d.phase !== 'thermalize' && d.phase !== 'measure')
     throw new Error(`field 'phase' is ${JSON.stringify(d.phase)}, not 'thermalize' or 'measure'`);
   if (!Array.isArray(d.accumulators)) throw new Error("field 'accumulators' is not a list");
@@ -207,3 +253,46 @@ export const chainSnapshotCodec = defineCodec<ChainSnapshot>({
   toData: chainSnapshotToData,
   fromData: chainSnapshotFromData,
 });
+
+/**
+ * A sampling chain's snapshot as a msgpack payload (spins as in `chainSnapshotToData`, the
+ * kept configurations as their packed bytes, in the model's spin encoding), for files that
+ * embed snapshots (checkpoints of `rsrg sample` runs).
+ */
+export function ensembleSnapshotToData(s: EnsembleSnapshot): Record<string, unknown> {
+  return {
+    chain: s.chain,
+    phase: s.phase,
+    thermalized: s.thermalized,
+    kept: s.kept,
+    ...spinsToData(s.spins),
+    rng: Array.from(s.rng),
+    moves: s.moves,
+    spinsUpdated: s.spinsUpdated,
+    packed: s.packed,
+  };
+}
+
+/** The inverse of `ensembleSnapshotToData`; throws an Error naming a malformed field. */
+export function ensembleSnapshotFromData(d: unknown): EnsembleSnapshot {
+  if (!isMap(d)) throw new Error('snapshot is not a map');
+  const spins = spinsFromData(d);
+  if (d.phase !== 'thermalize' && d.phase !== 'measure')
+    throw new Error(`field 'phase' is ${JSON.stringify(d.phase)}, not 'thermalize' or 'measure'`);
+  const kept = wholeField(d, 'kept');
+  // Bytes per configuration depend on the model's spins, which `checkEnsembleSnapshot` checks.
+  const packed = d.packed;
+  if (!(packed instanceof Uint8Array) || (kept === 0 ? packed.length !== 0 : packed.length % kept !== 0))
+    throw new Error(`field 'packed' does not hold ${kept} packed configurations`);
+  return {
+    chain: wholeField(d, 'chain'),
+    phase: d.phase,
+    thermalized: wholeField(d, 'thermalized'),
+    kept,
+    spins,
+    rng: words(d, 'rng', 4),
+    moves: wholeField(d, 'moves'),
+    spinsUpdated: wholeField(d, 'spinsUpdated'),
+    packed: packed.slice(),
+  };
+}

@@ -5,7 +5,13 @@
 import { Registry, RsrgError } from '@rsrg/core';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { accumulatorBuffers } from './accumulator.js';
-import { driveChain, measureConfigurations, runChain, sampleEnsembleChain } from './chain.js';
+import {
+  driveChain,
+  driveEnsembleChain,
+  measureConfigurations,
+  runChain,
+  sampleEnsembleChain,
+} from './chain.js';
 import type { McrgSetup, SamplingSetup } from './config/types.js';
 import { prepareMcrg, prepareSampling } from './config/validate.js';
 import type {
@@ -16,6 +22,8 @@ import type {
   ChainResult,
   ChainSnapshot,
   EnsembleChain,
+  EnsembleOutcome,
+  EnsembleSnapshot,
   WorkerTask,
 } from './protocol.js';
 
@@ -30,7 +38,7 @@ function setupFor(task: WorkerTask): Promise<McrgSetup | SamplingSetup> {
     cached = {
       key,
       setup:
-        task.kind !== 'sample'
+        task.kind !== 'sample' && task.kind !== 'drive-sample'
           ? registry.then((r) => prepareMcrg(r, task.config))
           : registry.then((r) => prepareSampling(r, task.config)),
     };
@@ -49,7 +57,26 @@ function snapshotBuffers(s: ChainSnapshot): ArrayBuffer[] {
   ] as ArrayBuffer[];
 }
 
-async function runTask(task: WorkerTask): Promise<ChainResult | ChainOutcome | EnsembleChain> {
+/** The typed arrays of a sampling chain's snapshot (its own copies), for a transfer list. */
+function ensembleSnapshotBuffers(s: EnsembleSnapshot): ArrayBuffer[] {
+  return [s.spins.buffer, s.rng.buffer, s.packed.buffer] as ArrayBuffer[];
+}
+
+/** A value handed back with `buffers` moved, not copied. */
+function moved<T extends object>(value: T, buffers: ArrayBuffer[]): T {
+  return move({
+    get [transferableSymbol]() {
+      return buffers;
+    },
+    get [valueSymbol]() {
+      return value;
+    },
+  }) as unknown as T;
+}
+
+async function runTask(
+  task: WorkerTask,
+): Promise<ChainResult | ChainOutcome | EnsembleChain | EnsembleOutcome> {
   const setup = await setupFor(task);
   const post = (message: ChainMessage, transfer: ArrayBuffer[] = []) =>
     task.port.postMessage(message, transfer);
@@ -71,38 +98,36 @@ async function runTask(task: WorkerTask): Promise<ChainResult | ChainOutcome | E
         : outcome.snapshot && outcome.snapshot !== task.resume
           ? snapshotBuffers(outcome.snapshot)
           : [];
-    return move({
-      get [transferableSymbol]() {
-        return buffers;
+    return moved(outcome, buffers);
+  }
+  if (task.kind === 'drive-sample') {
+    const outcome = await driveEnsembleChain(setup, task.chain, {
+      tick,
+      resume: task.resume,
+      control: {
+        requests: task.requests,
+        slot: task.chain,
+        onStart: () => post({ type: 'started' }),
+        onSnapshot: (snapshot) => post({ type: 'snapshot', snapshot }, ensembleSnapshotBuffers(snapshot)),
       },
-      get [valueSymbol]() {
-        return outcome;
-      },
-    }) as unknown as ChainOutcome;
+    });
+    const buffers =
+      outcome.status === 'done'
+        ? [outcome.result.packed.buffer as ArrayBuffer]
+        : outcome.snapshot && outcome.snapshot !== task.resume
+          ? ensembleSnapshotBuffers(outcome.snapshot)
+          : [];
+    return moved(outcome, buffers);
   }
   if (task.kind === 'sample') {
     const result = await sampleEnsembleChain(setup, task.chain, tick);
-    return move({
-      get [transferableSymbol]() {
-        return [result.packed.buffer];
-      },
-      get [valueSymbol]() {
-        return result;
-      },
-    }) as unknown as EnsembleChain;
+    return moved(result, [result.packed.buffer as ArrayBuffer]);
   }
   const mcrg = setup as McrgSetup;
   const result = task.configurations
     ? await measureConfigurations(mcrg, task.chain, task.configurations, tick)
     : await runChain(mcrg, task.chain, tick);
-  return move({
-    get [transferableSymbol]() {
-      return result.accumulators.flatMap(accumulatorBuffers);
-    },
-    get [valueSymbol]() {
-      return result;
-    },
-  }) as unknown as ChainResult;
+  return moved(result, result.accumulators.flatMap(accumulatorBuffers));
 }
 
 /**
@@ -111,7 +136,7 @@ async function runTask(task: WorkerTask): Promise<ChainResult | ChainOutcome | E
  */
 export default async function runWorkerTask(
   task: WorkerTask,
-): Promise<ChainResult | ChainOutcome | EnsembleChain> {
+): Promise<ChainResult | ChainOutcome | EnsembleChain | EnsembleOutcome> {
   try {
     return await runTask(task);
   } catch (err) {

@@ -67,6 +67,9 @@ describe('memory estimates', () => {
     const e = estimateSamplingMemory(setup, { workers: 2 });
     expect(e.bytes).toBeGreaterThan((3 * 1_000_000 * (256 * 256)) / 8);
     expect(e.detail).toBe('256×256 lattice, 2 chains at a time, 1000000 configurations of 8192 bytes');
+    // A checkpointed run (rsrg sample --run-dir) holds them twice more.
+    const checkpointed = estimateSamplingMemory(setup, { workers: 2, checkpointed: true });
+    expect(checkpointed.bytes - e.bytes).toBe(2 * 1_000_000 * 8192);
   });
 
   it('cover what one chain allocates (ising2d, L = 1024, the default plugins)', async () => {

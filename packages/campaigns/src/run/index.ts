@@ -14,7 +14,15 @@ export {
   checkpointsDir,
   type RunCheckpoint,
   runCheckpointCodec,
+  type SampleCheckpoint,
+  sampleCheckpointCodec,
 } from './checkpoint.js';
+export {
+  type ChainListeners,
+  type CheckpointRoundsOptions,
+  type CheckpointRoundsOutcome,
+  checkpointRounds,
+} from './checkpoint-rounds.js';
 export { type ExtendRequest, extendRunDir } from './extend.js';
 export {
   baseFile,
@@ -31,6 +39,7 @@ export {
   compareVersions,
   createPlan,
   createRunPlan,
+  createSamplePlan,
   PLAN_FILE,
   PLAN_FORMAT,
   PLAN_FORMAT_VERSION,
@@ -43,11 +52,28 @@ export {
   type RunPlan,
   readPlan,
   readRunPlan,
+  readSamplePlan,
   runPlanHash,
+  type SamplePlan,
+  type SamplePlanConfig,
+  samplePlanHash,
   writePlan,
 } from './plan.js';
-export { type OpenRunDirOptions, openRunDir, type ShardProgress, shardProgress } from './run-dir.js';
+export {
+  type OpenRunDirOptions,
+  type OpenSampleRunDirOptions,
+  openRunDir,
+  openSampleRunDir,
+  type ShardProgress,
+  shardProgress,
+} from './run-dir.js';
 export { type ResumableOptions, type ResumableOutcome, runResumable } from './runner.js';
+export {
+  runSampleResumable,
+  type SampleResumableOptions,
+  type SampleResumableOutcome,
+  sampleCheckpointKept,
+} from './sample-runner.js';
 export {
   chainResultFromData,
   chainResultToData,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileFormatError, RsrgError, UsageError, writeFileAtomic } from '@rsrg/core';
-import type { ResolvedMcrgConfig } from '@rsrg/mcrg';
+import type { ResolvedMcrgConfig, ResolvedSamplingConfig } from '@rsrg/mcrg';
 
 /** The `format` field of every plan file. */
 export const PLAN_FORMAT = 'rsrg-plan';
@@ -17,6 +17,9 @@ export const PLAN_FILE = 'plan.json';
 
 /** A run's resolved configuration without the worker count, which never changes its numbers. */
 export type PlanConfig = Omit<ResolvedMcrgConfig, 'workers'>;
+
+/** A sampling run's (`rsrg sample`'s) resolved configuration without the worker count. */
+export type SamplePlanConfig = Omit<ResolvedSamplingConfig, 'workers'>;
 
 /**
  * What a run directory is for: the resolved configuration and where it came from. `planHash`
@@ -29,9 +32,13 @@ export type Plan = RunPlan<'mcrg', PlanConfig> & {
   readonly base?: PlanBase;
 };
 
+/** The plan of a sampling run (`rsrg sample --run-dir`): its ensemble's configurations. */
+export type SamplePlan = RunPlan<'sample', SamplePlanConfig>;
+
 /**
- * The plan of any kind of run directory: `kind` says what the run computes ('mcrg', 'train',
- * 'study') and `config` holds every parameter that fixes its numbers, as plain JSON data.
+ * The plan of any kind of run directory: `kind` says what the run computes ('mcrg', 'sample',
+ * 'train', 'study') and `config` holds every parameter that fixes its numbers, as plain JSON
+ * data.
  */
 export interface RunPlan<K extends string = string, C = unknown> {
   /** 'rsrg-plan'. */
@@ -39,8 +46,9 @@ export interface RunPlan<K extends string = string, C = unknown> {
   /** `PLAN_FORMAT_VERSION` of the build that wrote it. */
   readonly formatVersion: number;
   /**
-   * What the run computes: 'mcrg' (Swendsen's MCRG over sampled configurations), 'train' (a
-   * projector's training), 'study' (a study run end to end).
+   * What the run computes: 'mcrg' (Swendsen's MCRG over sampled configurations), 'sample' (an
+   * ensemble of configurations), 'train' (a projector's training), 'study' (a study run end to
+   * end).
    */
   readonly kind: K;
   /** Every parameter, defaults filled in (the worker count left out). */
@@ -109,8 +117,12 @@ export function canonicalJson(value: unknown): string {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** The configuration a plan stores: the resolved one less `workers`, projector options copied. */
-export function planConfig(config: ResolvedMcrgConfig | PlanConfig): PlanConfig {
+/** The configuration a plan stores: the resolved one less `workers`, options copied. */
+export function planConfig(config: ResolvedMcrgConfig | PlanConfig): PlanConfig;
+export function planConfig(config: ResolvedSamplingConfig | SamplePlanConfig): SamplePlanConfig;
+export function planConfig(
+  config: ResolvedMcrgConfig | ResolvedSamplingConfig | PlanConfig | SamplePlanConfig,
+): PlanConfig | SamplePlanConfig {
   const { workers: _, ...rest } = config as ResolvedMcrgConfig;
   return JSON.parse(JSON.stringify(rest)) as PlanConfig;
 }
@@ -132,6 +144,26 @@ export function createPlan(
   versions: Readonly<Record<string, string>>,
 ): Plan {
   return createRunPlan('mcrg', planConfig(config), sources, versions);
+}
+
+/** The hash that identifies a sampling plan's numbers (see `RunPlan.planHash`). */
+export function samplePlanHash(config: ResolvedSamplingConfig | SamplePlanConfig): string {
+  return runPlanHash('sample', planConfig(config));
+}
+
+/**
+ * The plan of a resolved sampling configuration (`prepareSampling(registry, config).config`),
+ * of kind 'sample'.
+ *
+ * @param sources the registry's plugin modules (`registry.sources`)
+ * @param versions the packages behind the run (`packageVersions(registry.sources)`)
+ */
+export function createSamplePlan(
+  config: ResolvedSamplingConfig | SamplePlanConfig,
+  sources: readonly string[],
+  versions: Readonly<Record<string, string>>,
+): SamplePlan {
+  return createRunPlan('sample', planConfig(config), sources, versions);
 }
 
 /** The plan file of a run directory. */
@@ -182,6 +214,26 @@ export function readPlan(runDir: string): Plan {
 }
 
 /**
+ * The plan of a sampling run directory (`rsrg sample --run-dir`), checked as `readRunPlan`
+ * checks any; a FileFormatError when it holds no sampling configuration.
+ */
+export function readSamplePlan(runDir: string): SamplePlan {
+  const plan = readRunPlan(runDir, 'sample');
+  if (typeof plan.config !== 'object' || plan.config === null) {
+    throw new FileFormatError(`${planPath(runDir)} is damaged (no sample configuration)`);
+  }
+  return plan as SamplePlan;
+}
+
+/** The command whose run directories hold plans of each kind (`rsrg <command> --run-dir`). */
+const RUN_COMMANDS: Readonly<Record<string, string>> = {
+  mcrg: 'mcrg',
+  sample: 'sample',
+  train: 'train',
+  study: 'reproduce',
+};
+
+/**
  * The plan of a run directory of `kind`, its checksum, format and hash checked: a UsageError
  * when there is none or it is a plan of another kind, a FileFormatError, in one line, when it
  * is damaged, edited, not a plan, or of another format version.
@@ -216,8 +268,8 @@ export function readRunPlan<K extends string>(runDir: string, kind: K): RunPlan<
   }
   if (plan.kind !== kind) {
     const other: unknown = plan.kind;
-    const command = (k: string) => (k === 'study' ? 'reproduce' : k);
-    if (typeof other === 'string' && ['mcrg', 'train', 'study'].includes(other)) {
+    const command = (k: string) => RUN_COMMANDS[k] ?? k;
+    if (typeof other === 'string' && Object.hasOwn(RUN_COMMANDS, other)) {
       throw new UsageError(
         `${runDir} is the run directory of an rsrg ${command(other)} run, not of an rsrg ${command(kind)} run`,
       );
@@ -251,6 +303,7 @@ export function compareVersions(
 /** How a parameter is named on the command line. */
 const OPTION: Readonly<Record<string, string>> = {
   model: '--model',
+  modelOptions: '--model-option',
   size: '--size',
   coupling: '--coupling',
   sampler: '--sampler',
@@ -264,6 +317,16 @@ const OPTION: Readonly<Record<string, string>> = {
 };
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** A parameter's value as typed: model options as `q=3,…` ('none' when absent). */
+const showOption = (key: string, v: unknown) =>
+  key !== 'modelOptions'
+    ? show(v)
+    : v === undefined
+      ? 'none'
+      : Object.entries(v as Record<string, unknown>)
+          .map(([k, x]) => `${k}=${x}`)
+          .join(',');
 
 function describeProjectors(config: PlanConfig): string {
   return config.projectors
@@ -288,17 +351,28 @@ function describeProjectors(config: PlanConfig): string {
 export function comparePlan(
   stored: Plan,
   requested: Plan | ResolvedMcrgConfig | PlanConfig,
+  options?: { readonly versions?: boolean },
+): string | undefined;
+export function comparePlan(
+  stored: SamplePlan,
+  requested: SamplePlan | ResolvedSamplingConfig | SamplePlanConfig,
+  options?: { readonly versions?: boolean },
+): string | undefined;
+export function comparePlan(
+  stored: Plan | SamplePlan,
+  requested: Plan | SamplePlan | ResolvedMcrgConfig | ResolvedSamplingConfig | PlanConfig | SamplePlanConfig,
   options: { readonly versions?: boolean } = {},
 ): string | undefined {
   const asPlan = 'planHash' in requested ? requested : undefined;
-  const a = stored.config;
-  const b = asPlan ? asPlan.config : planConfig(requested as PlanConfig);
+  // A sampling plan has no projectors, levels or bins: those compare as equal (both absent).
+  const a = stored.config as PlanConfig;
+  const b = (asPlan ? asPlan.config : planConfig(requested as PlanConfig)) as PlanConfig;
   for (const key of Object.keys(OPTION) as (keyof PlanConfig)[]) {
     if (canonicalJson(a[key]) !== canonicalJson(b[key])) {
-      return `${OPTION[key]} ${show(b[key])} differs from the run's ${show(a[key])}`;
+      return `${OPTION[key]} ${showOption(key, b[key])} differs from the run's ${showOption(key, a[key])}`;
     }
   }
-  if (canonicalJson(a.projectors) !== canonicalJson(b.projectors)) {
+  if (a.projectors !== undefined && canonicalJson(a.projectors) !== canonicalJson(b.projectors)) {
     const single = a.projectors.length === 1 && b.projectors.length === 1;
     const [pa, pb] = [a.projectors[0], b.projectors[0]];
     if (single && pa.id !== pb.id) return `--projector ${pb.id} differs from the run's ${pa.id}`;

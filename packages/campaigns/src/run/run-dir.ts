@@ -4,9 +4,26 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { type Registry, UsageError } from '@rsrg/core';
-import { chainSamples, type McrgConfig, packageVersions, prepareMcrg } from '@rsrg/mcrg';
+import {
+  chainSamples,
+  type McrgConfig,
+  packageVersions,
+  prepareMcrg,
+  prepareSampling,
+  type SamplingConfig,
+} from '@rsrg/mcrg';
 import { checkpointFiles, checkpointProgress, type RunCheckpoint, runCheckpointCodec } from './checkpoint.js';
-import { comparePlan, createPlan, type Plan, planPath, readPlan, writePlan } from './plan.js';
+import {
+  comparePlan,
+  createPlan,
+  createSamplePlan,
+  type Plan,
+  planPath,
+  readPlan,
+  readSamplePlan,
+  type SamplePlan,
+  writePlan,
+} from './plan.js';
 import { planShardChains, type ShardSpec } from './shards.js';
 
 /** Options of `openRunDir`. */
@@ -58,6 +75,54 @@ export async function openRunDir(
   const asked = config && options.typed ? overPlan(stored, options.typed) : config;
   const requested = asked
     ? createPlan((await prepareMcrg(registry, asked)).config, registry.sources, versions)
+    : { ...stored, versions };
+  const why = comparePlan(stored, requested, { versions: !options.otherVersions });
+  if (why !== undefined) throw new UsageError(`${why} (run directory ${runDir})`);
+  return stored;
+}
+
+/**
+ * The stored sampling plan's configuration with `typed` laid over it; the plan's model options
+ * only when the model is the plan's (options belong to their model).
+ */
+function overSamplePlan(stored: SamplePlan, typed: Partial<SamplingConfig>): SamplingConfig {
+  const { modelOptions, ...rest } = stored.config;
+  const sameModel = typed.model === undefined || typed.model === stored.config.model;
+  return { ...rest, ...(sameModel && modelOptions !== undefined && { modelOptions }), ...typed };
+}
+
+/** Options of `openSampleRunDir`. */
+export interface OpenSampleRunDirOptions {
+  /** Accept a plan written by other package versions (default false: refused, naming the package). */
+  readonly otherVersions?: boolean;
+  /** Only the parameters the user typed, laid over a stored plan (see `OpenRunDirOptions.typed`). */
+  readonly typed?: Partial<SamplingConfig>;
+}
+
+/**
+ * The plan of sampling run directory `runDir`, for `rsrg sample --run-dir`, as `openRunDir`
+ * opens an MCRG one: no plan yet, `config`'s is written; a plan, `config` must resolve to
+ * the same run (else a UsageError naming the first parameter that differs, as typed); no
+ * `config`, the stored plan. A directory of an `rsrg mcrg` run is refused.
+ */
+export function openSampleRunDir(
+  registry: Registry,
+  runDir: string,
+  config?: SamplingConfig,
+  options: OpenSampleRunDirOptions = {},
+): SamplePlan {
+  const versions = packageVersions(registry.sources);
+  if (!existsSync(planPath(runDir))) {
+    if (!config) readSamplePlan(runDir); // throws: no plan here
+    const plan = createSamplePlan(prepareSampling(registry, config!).config, registry.sources, versions);
+    writePlan(runDir, plan);
+    return plan;
+  }
+  const stored = readSamplePlan(runDir);
+  const asked: SamplingConfig | undefined =
+    config && options.typed ? overSamplePlan(stored, options.typed) : config;
+  const requested = asked
+    ? createSamplePlan(prepareSampling(registry, asked).config, registry.sources, versions)
     : { ...stored, versions };
   const why = comparePlan(stored, requested, { versions: !options.otherVersions });
   if (why !== undefined) throw new UsageError(`${why} (run directory ${runDir})`);

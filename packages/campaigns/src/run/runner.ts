@@ -2,10 +2,8 @@
  * A resumable, shardable MCRG run: a shard's chains on worker threads, checkpointed every so
  * often and on request, stopped cleanly, resumed bit for bit.
  */
-import { type Registry, RsrgError, UsageError } from '@rsrg/core';
+import { type Registry, UsageError } from '@rsrg/core';
 import {
-  type ChainOutcome,
-  ChainRequests,
   type ChainSnapshot,
   type McrgConfig,
   type McrgHooks,
@@ -20,6 +18,7 @@ import {
   checkpointProgress,
   type RunCheckpoint,
 } from './checkpoint.js';
+import { checkpointRounds } from './checkpoint-rounds.js';
 import { comparePlan, createPlan, type Plan, planHash } from './plan.js';
 import { finishedChain, planShardChains, type ShardResult, type ShardSpec, WHOLE_RUN } from './shards.js';
 
@@ -76,22 +75,6 @@ export type ResumableOutcome =
 /** Orders snapshots of one chain: further along is larger. */
 const position = (s: ChainSnapshot) => s.thermalized + s.measured;
 
-function checkCheckpoint(c: RunCheckpoint, hash: string, shard: ShardSpec, chains: readonly number[]): void {
-  if (c.planHash !== hash) {
-    throw new UsageError(
-      `the checkpoint is of another plan (hash ${c.planHash.slice(0, 12)}…, this run's is ${hash.slice(0, 12)}…): use another run directory`,
-    );
-  }
-  if (c.shard.index !== shard.index || c.shard.count !== shard.count) {
-    throw new UsageError(
-      `the checkpoint is of shard ${c.shard.index}/${c.shard.count}, not ${shard.index}/${shard.count}`,
-    );
-  }
-  const held = c.chains.map((e) => e.chain).join(',');
-  if (held !== chains.join(','))
-    throw new UsageError(`the checkpoint holds chains ${held}, not ${chains.join(',')}`);
-}
-
 /**
  * Runs (or resumes) the chains of one shard of an MCRG run (the whole run by default) so that
  * it survives being stopped. Chains run as `runChains` runs them: on worker threads when
@@ -135,154 +118,34 @@ export async function runResumable(
   const plan = options.plan ?? createPlan(setup.config, registry.sources, packageVersions(registry.sources));
   const shard = options.shard ?? WHOLE_RUN;
   const chains = planShardChains(plan, shard);
-
-  const loaded = store ? await store.load() : undefined;
-  if (loaded) checkCheckpoint(loaded, hash, shard, chains);
-  const elapsedBefore = loaded?.elapsed ?? 0;
-  const entries = new Map<number, ChainEntry>(
-    chains.map((c) => [c, loaded?.chains.find((e) => e.chain === c) ?? { chain: c, status: 'pending' }]),
-  );
-  const snapshotOf = (c: number) => {
-    const e = entries.get(c)!;
-    return e.status === 'running' ? e.snapshot : undefined;
-  };
-  const toRun = chains.filter((c) => entries.get(c)!.status !== 'done');
-  const resume = new Map<number, ChainSnapshot>();
-  for (const c of toRun) {
-    const s = snapshotOf(c);
-    if (s) resume.set(c, s);
-  }
-
-  const checkpointNow = (): RunCheckpoint => ({
-    planHash: hash,
-    shard: { index: shard.index, count: shard.count },
-    writtenAt: new Date().toISOString(),
-    elapsed: elapsedBefore + (performance.now() - start) / 1000,
-    chains: chains.map((c) => entries.get(c)!),
-  });
-
   // Progress over the whole shard: what the checkpoint had done counts as done.
   const shardTotal = chains.reduce((s, c) => s + movesLeft(setup, c), 0);
-  const leftAtStart = toRun.reduce((s, c) => s + movesLeft(setup, c, resume.get(c)), 0);
-
-  const requests = new ChainRequests(setup.config.chains);
-  const running = new Set<number>();
-  let round: { waiting: Set<number>; resolve: () => void } | undefined;
-  const answered = (chain: number) => {
-    if (round?.waiting.delete(chain) && round.waiting.size === 0) round.resolve();
-  };
-  const stopNow = () => requests.stop();
-  if (stop?.aborted) stopNow();
-  stop?.addEventListener('abort', stopNow, { once: true });
-
-  const run = runChains(registry, config, {
-    chains: toRun,
-    resume,
-    requests,
-    signal,
-    onProgress:
-      onProgress &&
-      ((p) => onProgress({ done: shardTotal - leftAtStart + p.done, total: shardTotal, phase: p.phase })),
-    onStart: (c) => running.add(c),
-    onSnapshot: (s) => {
-      const e = entries.get(s.chain);
-      if (e?.status === 'pending' || (e?.status === 'running' && position(s) >= position(e.snapshot)))
-        entries.set(s.chain, { chain: s.chain, status: 'running', snapshot: s });
-      answered(s.chain);
-    },
-    onOutcome: (o: ChainOutcome) => {
-      running.delete(o.chain);
-      if (o.status === 'done') entries.set(o.chain, { chain: o.chain, status: 'done', result: o.result });
-      else if (o.snapshot) entries.set(o.chain, { chain: o.chain, status: 'running', snapshot: o.snapshot });
-      answered(o.chain);
+  const { last, complete, resumedFrom } = await checkpointRounds({
+    start,
+    planHash: hash,
+    shard,
+    chains,
+    runChains: setup.config.chains,
+    checkpoint: store,
+    stop,
+    onCheckpoint: options.onCheckpoint,
+    onCheckpointError: options.onCheckpointError,
+    position,
+    launch: (toRun, resume, requests, listeners) => {
+      const leftAtStart = toRun.reduce((s, c) => s + movesLeft(setup, c, resume.get(c)), 0);
+      return runChains(registry, config, {
+        chains: toRun,
+        resume,
+        requests,
+        signal,
+        onProgress:
+          onProgress &&
+          ((p) => onProgress({ done: shardTotal - leftAtStart + p.done, total: shardTotal, phase: p.phase })),
+        ...listeners,
+      });
     },
   });
-  const settled = run.then(
-    () => undefined,
-    () => undefined,
-  );
-
-  // Periodic checkpoints: ask the running chains, wait for every answer (or the end), write.
-  let writeError: unknown;
-  const write = async (c: RunCheckpoint) => {
-    await store!.write(c);
-    options.onCheckpoint?.(c);
-  };
-  const collect = async () => {
-    const waiting = new Set(running);
-    if (waiting.size > 0) {
-      const answers = new Promise<void>((resolve) => {
-        round = { waiting, resolve };
-      });
-      requests.snapshot(waiting);
-      await Promise.race([answers, settled]);
-      round = undefined;
-    }
-    if (requests.stopping) return; // the last checkpoint follows the stop
-    try {
-      await write(checkpointNow());
-    } catch (err) {
-      if (options.onCheckpointError) options.onCheckpointError(err);
-      else {
-        writeError = err;
-        stopNow();
-      }
-    }
-  };
-  let finished = false;
-  let timer: NodeJS.Timeout | undefined;
-  let collecting: Promise<void> | undefined;
-  const every = store ? (store.every ?? 60) : Number.POSITIVE_INFINITY;
-  if (!(every >= 0)) throw new UsageError(`checkpoint.every must be a number of seconds ≥ 0, got ${every}`);
-  const schedule = () => {
-    if (finished || !Number.isFinite(every)) return;
-    timer = setTimeout(() => {
-      collecting = collect().finally(() => {
-        collecting = undefined;
-        schedule();
-      });
-    }, every * 1000);
-  };
-  schedule();
-
-  let failure: unknown;
-  try {
-    await run;
-  } catch (err) {
-    failure = err;
-  } finally {
-    finished = true;
-    if (timer) clearTimeout(timer);
-    stop?.removeEventListener('abort', stopNow);
-    await collecting;
-  }
-
-  const last = checkpointNow();
-  if (failure !== undefined) {
-    // Keep what was good, then report the failure.
-    if (store) {
-      try {
-        await write(last);
-      } catch {
-        // the failure is what matters
-      }
-    }
-    throw failure;
-  }
-  if (store) {
-    try {
-      await write(last);
-    } catch (err) {
-      if (writeError === undefined) writeError = err;
-    }
-  }
-  if (writeError !== undefined) {
-    throw new RsrgError(
-      `the run stopped: a checkpoint could not be written (${(writeError as Error).message ?? String(writeError)})`,
-    );
-  }
-  const all = chains.map((c) => entries.get(c)!);
-  if (all.some((e) => e.status !== 'done')) {
+  if (!complete) {
     const { measured, planned } = checkpointProgress(plan, last);
     return { status: 'stopped', checkpoint: last, measured, planned };
   }
@@ -294,8 +157,10 @@ export async function runResumable(
       shard: { index: shard.index, count: shard.count },
       complete: true,
       elapsed: last.elapsed,
-      chains: all.map((e) => finishedChain(plan, (e as Extract<ChainEntry, { status: 'done' }>).result)),
+      chains: last.chains.map((e) =>
+        finishedChain(plan, (e as Extract<ChainEntry, { status: 'done' }>).result),
+      ),
     },
-    ...(loaded && { resumedFrom: loaded }),
+    ...(resumedFrom && { resumedFrom }),
   };
 }

@@ -69,7 +69,6 @@ const MODEL_OPTIONS: readonly (keyof McrgOptions)[] = [
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** A number of seconds > 0, as an option value. */
 /** `rsrg mcrg`: Swendsen's MCRG exponents y_t and y_h with jackknife errors. */
 export function mcrgCommand(program: Command, ctx: CommandContext): Command {
   const opt = (flags: string, description: string, parse?: (text: string) => unknown) => {

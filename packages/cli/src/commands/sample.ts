@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
+import { UsageError } from '@rsrg/core';
+import type { Ensemble, SamplingConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { prepareOutFile, writeOutFile } from '../files.js';
 import { jsonHead, toJson } from '../format/json.js';
 import { renderFields } from '../format/table.js';
-import { integerAtLeast } from '../options.js';
+import { integerAtLeast, positiveSeconds } from '../options.js';
 import {
   addResourceOptions,
   addSamplingOptions,
@@ -24,8 +26,56 @@ interface SampleOptions extends SamplingOptions, ResourceOptions {
   samples: number;
   seed: number;
   workers?: number;
-  out: string;
+  out?: string;
   json?: boolean;
+  runDir?: string;
+  checkpointEvery: number;
+  planOnly?: boolean;
+}
+
+/**
+ * The options of `rsrg sample` that make up its configuration (checked against a run
+ * directory's plan); `--model-option` too, as the configuration's `modelOptions`.
+ */
+const CONFIG_OPTIONS = [
+  'model',
+  'size',
+  'coupling',
+  'sampler',
+  'samples',
+  'thermalize',
+  'interval',
+  'chains',
+  'seed',
+] as const;
+
+/** The `sample --json` document (schema in docs/cli.md); `result.json` of a run directory too. */
+export function sampleJson(
+  ensemble: Ensemble,
+  out: string,
+  bytes: number,
+  wallSeconds: number,
+  cliVersion: string,
+) {
+  return {
+    ...jsonHead('sample'),
+    out,
+    bytes,
+    header: ensemble.header,
+    count: ensemble.count,
+    volume: ensemble.volume,
+    wallSeconds,
+    versions: { ...ensemble.header.versions, '@rsrg/cli': cliVersion },
+  };
+}
+
+/** The text report of `rsrg sample`. */
+export function renderSample(ensemble: Ensemble, out: string, bytes: number, wallSeconds: number): string {
+  return `${renderFields([
+    ...ensembleFields(ensemble),
+    ['file', `${out} (${bytes} bytes)`],
+    ['wall time', `${wallSeconds.toFixed(2)} s`],
+  ])}\n`;
 }
 
 /** `rsrg sample`: Monte Carlo configurations of a model, stored as an ensemble file. */
@@ -49,12 +99,30 @@ export function sampleCommand(program: Command, ctx: CommandContext): Command {
       ).argParser(integerAtLeast('--workers', 1)),
     )
     .addOption(
-      new Option('--out <file>', 'the ensemble file to write (whole or not at all)').makeOptionMandatory(),
+      new Option('--out <file>', 'the ensemble file to write (whole or not at all); optional with --run-dir'),
     )
+    .addOption(
+      new Option(
+        '--run-dir <dir>',
+        'run in this directory: write its plan (or check it), checkpoint, resume after a stop; it ends with ensemble.rsrg, result.json and result.h5',
+      ),
+    )
+    .addOption(
+      new Option('--checkpoint-every <seconds>', 'with --run-dir: seconds between checkpoints')
+        .argParser(positiveSeconds('--checkpoint-every'))
+        .default(60),
+    )
+    .addOption(new Option('--plan-only', 'with --run-dir: write the plan and stop'))
     .addOption(new Option('--json', 'print one JSON object instead of text'));
-  return addResourceOptions(command).action(async (opts: SampleOptions) => {
+  return addResourceOptions(command).action(async (opts: SampleOptions, cmd: Command) => {
     const { io } = ctx;
-    const out = prepareOutFile(resolve(io.cwd, opts.out), '--out');
+    if (opts.runDir === undefined) {
+      if (cmd.getOptionValueSource('checkpointEvery') === 'cli')
+        throw new UsageError('--checkpoint-every needs --run-dir');
+      if (opts.planOnly) throw new UsageError('--plan-only needs --run-dir');
+      if (opts.out === undefined) throw new UsageError("required option '--out <file>' not specified");
+    }
+    const out = opts.out === undefined ? undefined : prepareOutFile(resolve(io.cwd, opts.out), '--out');
     const registry = await ctx.registry();
     const started = performance.now();
     const { assertRunArraysFit, ensembleCodec, estimateSamplingMemory, prepareSampling } = await import(
@@ -65,38 +133,42 @@ export function sampleCommand(program: Command, ctx: CommandContext): Command {
     const setup = prepareSampling(registry, config);
     const workers = chooseWorkers(io, opts.workers, setup.config.chains, opts.forceWorkers);
     guardMemory(
-      estimateSamplingMemory(setup, { workers }),
+      estimateSamplingMemory(setup, { workers, checkpointed: opts.runDir !== undefined }),
       opts.maxMemory,
       'use a smaller --size, fewer --samples or --workers, or set --max-memory',
     );
     assertRunArraysFit(setup, 'sample');
     io.signal?.throwIfAborted();
+    if (opts.runDir !== undefined) {
+      const { workers: _, ...planned } = config;
+      const typed = Object.fromEntries(
+        CONFIG_OPTIONS.filter((k) => cmd.getOptionValueSource(k) === 'cli').map((k) => [k, opts[k]]),
+      ) as Partial<SamplingConfig>;
+      if (cmd.getOptionValueSource('modelOption') === 'cli')
+        Object.assign(typed, { modelOptions: opts.modelOption });
+      // Loaded here, not at start-up: the campaign layer is only for run directories.
+      const { sampleInRunDir } = await import('../sample-run-dir.js');
+      await sampleInRunDir(ctx, registry, {
+        runDir: resolve(io.cwd, opts.runDir),
+        config: planned,
+        typed,
+        checkpointEvery: opts.checkpointEvery,
+        planOnly: opts.planOnly === true,
+        workers,
+        out,
+        asJson: opts.json === true,
+      });
+      return;
+    }
     const ensemble = await sampleWithProgress(ctx, registry, { ...config, workers });
     io.signal?.throwIfAborted();
     const bytes = ensembleCodec.encode(ensemble);
-    writeOutFile(out, bytes);
+    writeOutFile(out!, bytes);
     const wallSeconds = (performance.now() - started) / 1000;
-    if (opts.json) {
-      io.stdout(
-        toJson({
-          ...jsonHead('sample'),
-          out,
-          bytes: bytes.length,
-          header: ensemble.header,
-          count: ensemble.count,
-          volume: ensemble.volume,
-          wallSeconds,
-          versions: { ...ensemble.header.versions, '@rsrg/cli': ctx.version },
-        }),
-      );
-    } else {
-      io.stdout(
-        `${renderFields([
-          ...ensembleFields(ensemble),
-          ['file', `${out} (${bytes.length} bytes)`],
-          ['wall time', `${wallSeconds.toFixed(2)} s`],
-        ])}\n`,
-      );
-    }
+    io.stdout(
+      opts.json
+        ? toJson(sampleJson(ensemble, out!, bytes.length, wallSeconds, ctx.version))
+        : renderSample(ensemble, out!, bytes.length, wallSeconds),
+    );
   });
 }

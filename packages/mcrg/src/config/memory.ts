@@ -98,11 +98,13 @@ export function estimateMcrgMemory(
 /**
  * The memory `sampleEnsemble` needs at its peak: the process and its workers, every running
  * chain's lattice state and its packed configurations, and the ensemble about three times
- * (the chains' parts, the joined configurations, the encoded file).
+ * (the chains' parts, the joined configurations, the encoded file). A `checkpointed` run
+ * (`rsrg sample --run-dir`) holds it twice more: the checkpoint's copy of every configuration
+ * kept so far, and the encoded checkpoint.
  */
 export function estimateSamplingMemory(
   setup: SamplingSetup,
-  options: { readonly workers?: number } = {},
+  options: { readonly workers?: number; readonly checkpointed?: boolean } = {},
 ): MemoryEstimate {
   const { chains, samples } = setup.config;
   const workers = options.workers ?? setup.config.workers;
@@ -114,7 +116,7 @@ export function estimateSamplingMemory(
     PROCESS_BYTES +
     (workers <= 1 ? 0 : running * WORKER_BYTES) +
     running * (chainStateBytes(setup.lattice) + perChain) +
-    3 * ensemble;
+    (options.checkpointed ? 5 : 3) * ensemble;
   return {
     bytes,
     detail: detail(

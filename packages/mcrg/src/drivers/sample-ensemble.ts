@@ -1,6 +1,6 @@
 import { type Registry, RNG_ALGORITHM } from '@rsrg/core';
 import { sampleEnsembleChain } from '../chain.js';
-import type { SamplingConfig } from '../config/types.js';
+import type { SamplingConfig, SamplingSetup } from '../config/types.js';
 import { prepareSampling } from '../config/validate.js';
 import type { Ensemble } from '../ensemble-file.js';
 import { packageVersions } from '../package-versions.js';
@@ -50,6 +50,20 @@ export async function sampleEnsemble(
           { signal },
         );
   if (done < total) onProgress?.({ done: total, total, phase: 'measure' });
+  return ensembleOf(registry, setup, parts);
+}
+
+/**
+ * The ensemble of a sampling run's chains, `parts` in chain order: their configurations one
+ * after the other, under the header of `setup`'s configuration. `createdAt` (ISO 8601) is
+ * now by default; a resumable run passes its plan's, so that every session writes the same file.
+ */
+export function ensembleOf(
+  registry: Registry,
+  setup: SamplingSetup,
+  parts: readonly EnsembleChain[],
+  createdAt = new Date().toISOString(),
+): Ensemble {
   const packed = new Uint8Array(parts.reduce((s, p) => s + p.packed.length, 0));
   let offset = 0;
   for (const p of parts) {
@@ -73,9 +87,9 @@ export async function sampleEnsemble(
       chains: c.chains,
       rng: RNG_ALGORITHM,
       versions: packageVersions(registry.sources),
-      createdAt: new Date().toISOString(),
+      createdAt,
     },
-    count: samples,
+    count: c.samples,
     volume: setup.lattice.volume,
     packed,
   };
