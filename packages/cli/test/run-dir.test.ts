@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readPlan, shardProgress, WHOLE_RUN } from '@rsrg/campaigns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, type Run, rsrg } from './fixtures/run-rsrg.js';
 
@@ -94,6 +95,15 @@ function started(args: string[]) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Measurements in the newest good checkpoint of a whole run, 0 before there is one. */
+function measuredSoFar(dir: string): number {
+  try {
+    return shardProgress(dir, readPlan(dir), WHOLE_RUN).measured;
+  } catch {
+    return 0; // no plan yet, or a checkpoint being replaced
+  }
+}
+
 /** The modification time (ms) of the newest checkpoint in a run directory, 0 when none. */
 function newestCheckpoint(dir: string): number {
   const checkpoints = join(dir, 'checkpoints');
@@ -134,7 +144,8 @@ describe('rsrg mcrg --run-dir', () => {
       // Signalled once this run has measured a while and written a checkpoint since: under way,
       // with bins enough for a partial merge, and far from done.
       const run = started(args);
-      await sleep(800);
+      // Not a fixed delay: on a busy machine the chains may still be thermalizing after seconds.
+      await until(() => measuredSoFar(dir) > 0, 60_000);
       const since = Date.now();
       await until(() => newestCheckpoint(dir) > since);
       run.child.kill(signal);
