@@ -24,6 +24,8 @@ export interface ExportOptions {
   readonly label?: string;
   /** gzip level of the HDF5 dataset, 0–9 (default 4). */
   readonly gzip?: number;
+  /** Aborted before the file is complete: the export throws its reason and leaves no output. */
+  readonly signal?: AbortSignal;
   /** Configurations unpacked and written at a time (default: about 16 MiB of int8). */
   readonly batch?: number;
 }
@@ -44,8 +46,18 @@ export interface ExportSummary {
   readonly count: number;
 }
 
-/** Configurations unpacked per batch: about 16 MiB of int8 at a time, however large the ensemble. */
-const BATCH_BYTES = 1 << 24;
+/**
+ * Configurations unpacked per batch: about 2 MiB of int8 at a time, however large the ensemble;
+ * between batches a stop request (Ctrl-C) is heard.
+ */
+const BATCH_BYTES = 1 << 21;
+
+/** Lets a pending signal handler run, then throws if the export was asked to stop. */
+async function checkStop(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  signal.throwIfAborted();
+}
 
 /** The ensemble's metadata as the export records it (HDF5 root attributes; the .npy sidecar). */
 export function ensembleMetadata(e: Ensemble) {
@@ -100,7 +112,13 @@ function defaultBatch(e: Ensemble): number {
   return Math.max(1, Math.floor(BATCH_BYTES / Math.max(1, e.volume)));
 }
 
-async function writeHdf5(e: Ensemble, temp: string, gzip: number, batch: number): Promise<void> {
+async function writeHdf5(
+  e: Ensemble,
+  temp: string,
+  gzip: number,
+  batch: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const meta = ensembleMetadata(e);
   const file = await createH5(temp);
   try {
@@ -136,17 +154,24 @@ async function writeHdf5(e: Ensemble, temp: string, gzip: number, batch: number)
       ...(gzip > 0 && { compression: 'gzip' as const, compression_opts: gzip }),
     });
     for (let from = first; from < e.count; from += batch) {
+      await checkStop(signal);
       const to = Math.min(from + batch, e.count);
       configs.resize([to, ...sizes]);
       configs.write_slice([[from, to]], unpackRange(e, from, to, buffer));
     }
-    setString(configs, 'values', 'spins: +1 up, -1 down');
+    const q = e.header.states;
+    setString(configs, 'values', q === undefined ? 'spins: +1 up, -1 down' : `states 0…${q - 1} (q = ${q})`);
   } finally {
     file.close();
   }
 }
 
-function writeNpyStream(e: Ensemble, temp: string, batch: number): void {
+async function writeNpyStream(
+  e: Ensemble,
+  temp: string,
+  batch: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const fd = openSync(temp, 'wx', 0o666);
   try {
     const write = (bytes: Uint8Array) => {
@@ -155,11 +180,18 @@ function writeNpyStream(e: Ensemble, temp: string, batch: number): void {
     write(npyHeader('|i1', [e.count, ...e.header.sizes]));
     const buffer = new Int8Array(Math.min(batch, Math.max(1, e.count)) * e.volume);
     for (let from = 0; from < e.count; from += batch) {
+      await checkStop(signal);
       write(npyData(unpackRange(e, from, Math.min(from + batch, e.count), buffer)));
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** After the temp file is written, before it becomes the output: an abort leaves no output. */
+async function finish(written: void | Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  await written;
+  signal?.throwIfAborted();
 }
 
 /**
@@ -189,10 +221,22 @@ export async function exportEnsemble(ensemble: Ensemble, options: ExportOptions)
   const label = options.label ?? out;
   const shape = [ensemble.count, ...ensemble.header.sizes];
   if (format === 'hdf5') {
-    await writeAtomically(out, (temp) => writeHdf5(ensemble, temp, gzip, batch), { label });
+    await writeAtomically(
+      out,
+      (temp) => finish(writeHdf5(ensemble, temp, gzip, batch, options.signal), options.signal),
+      {
+        label,
+      },
+    );
     return { format, out, shape, dtype: 'int8', count: ensemble.count };
   }
-  await writeAtomically(out, (temp) => writeNpyStream(ensemble, temp, batch), { label });
+  await writeAtomically(
+    out,
+    (temp) => finish(writeNpyStream(ensemble, temp, batch, options.signal), options.signal),
+    {
+      label,
+    },
+  );
   const sidecar = `${out}.json`;
   const meta = {
     ...ensembleMetadata(ensemble),

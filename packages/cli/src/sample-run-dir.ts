@@ -15,11 +15,11 @@ import {
 } from '@rsrg/campaigns';
 import { checksummedJson, type Registry, writeFileAtomic } from '@rsrg/core';
 import { ensembleCodec, type SamplingConfig } from '@rsrg/mcrg';
-import { renderSample, sampleJson } from './commands/sample.js';
 import type { CommandContext } from './context.js';
 import { writeOutFile } from './files.js';
 import { toJson } from './format/json.js';
 import { progressBar } from './progress.js';
+import { renderSample, sampleJson } from './render/sample.js';
 import { CheckpointedStop, checkWritable } from './run-dir.js';
 
 /** The files a finished sampling run leaves in its directory. */

@@ -62,6 +62,7 @@ export function exportCommand(program: Command, ctx: CommandContext): Command {
         format,
         out: outPath,
         label: `--out file ${outPath}`,
+        signal: io.signal,
       });
       const wallSeconds = (performance.now() - started) / 1000;
       if (opts.json) {

@@ -1,17 +1,16 @@
 import { resolve } from 'node:path';
 import { UsageError } from '@rsrg/core';
-import type { Ensemble, SamplingConfig } from '@rsrg/mcrg';
+import type { SamplingConfig } from '@rsrg/mcrg';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { prepareOutFile, writeOutFile } from '../files.js';
-import { jsonHead, toJson } from '../format/json.js';
-import { renderFields } from '../format/table.js';
+import { toJson } from '../format/json.js';
 import { integerAtLeast, positiveSeconds } from '../options.js';
+import { renderSample, sampleJson } from '../render/sample.js';
 import {
   addResourceOptions,
   addSamplingOptions,
   chooseWorkers,
-  ensembleFields,
   guardMemory,
   type ResourceOptions,
   SAMPLE_DEFAULTS,
@@ -48,35 +47,6 @@ const CONFIG_OPTIONS = [
   'chains',
   'seed',
 ] as const;
-
-/** The `sample --json` document (schema in docs/cli.md); `result.json` of a run directory too. */
-export function sampleJson(
-  ensemble: Ensemble,
-  out: string,
-  bytes: number,
-  wallSeconds: number,
-  cliVersion: string,
-) {
-  return {
-    ...jsonHead('sample'),
-    out,
-    bytes,
-    header: ensemble.header,
-    count: ensemble.count,
-    volume: ensemble.volume,
-    wallSeconds,
-    versions: { ...ensemble.header.versions, '@rsrg/cli': cliVersion },
-  };
-}
-
-/** The text report of `rsrg sample`. */
-export function renderSample(ensemble: Ensemble, out: string, bytes: number, wallSeconds: number): string {
-  return `${renderFields([
-    ...ensembleFields(ensemble),
-    ['file', `${out} (${bytes} bytes)`],
-    ['wall time', `${wallSeconds.toFixed(2)} s`],
-  ])}\n`;
-}
 
 /** `rsrg sample`: Monte Carlo configurations of a model, stored as an ensemble file. */
 export function sampleCommand(program: Command, ctx: CommandContext): Command {
