@@ -46,7 +46,7 @@ const campaign: StudyScale = {
  * stride 2, η = 0.01 constant rather than the preset's 10⁻³: Adam moves a weight by about η per
  * update, and the learned centre weight grows to about 5, which at 10⁻³ takes more updates than
  * these scales afford. The filter is symmetrized over the square's point group about its centre
- * (the 2×2 block {1, 2}²), as the block itself is: unsymmetrized, 3200 updates on 16×16 drift
+ * (its four central sites {1, 2}² weigh most), as a block rule is: unsymmetrized, 3200 updates on 16×16 drift
  * to one strong site (4.9) with weaker neighbours, a soft decimation. The initial weights are uniform in [0, 0.01], the trainer's default, which
  * starts in the plurality-like basin (W > 0), not the anti-plurality one (packages/projectors
  * README).
