@@ -60,6 +60,11 @@ export interface Study {
   readonly citation: string;
   /** Id of the model simulated, e.g. 'ising2d'. */
   readonly model: string;
+  /**
+   * The model's options, e.g. `{ q: 4 }` for potts2d (absent: the model's defaults). Every
+   * stage samples, trains on and measures the model at these options.
+   */
+  readonly modelOptions?: PluginOptions;
   /** Linear size L of the measured lattice. */
   readonly size: number;
   /** Default: the model's critical coupling. */

@@ -361,7 +361,13 @@ describe('models', () => {
     }
     expect(r.couplingSets.get('ising2d.even')).toBe(ising2dEven);
     expect(r.couplingSets.list()).toHaveLength(8);
-    expect(r.studies.list().map((st) => st.id)).toEqual(['chung-kao-2019', 'ising3d-16', 'ising3d-32']);
+    expect(r.studies.list().map((st) => st.id)).toEqual([
+      'chung-kao-2019',
+      'ising3d-16',
+      'ising3d-32',
+      'potts2d-q3',
+      'potts2d-q4',
+    ]);
   });
 
   it('names default projectors, and studies models and projectors, that the built-in plugins register', () => {

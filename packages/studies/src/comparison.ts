@@ -1,4 +1,4 @@
-import { type EstimateKey, estimateKey, type ReferenceEstimate } from '@rsrg/core';
+import { type EstimateKey, type Exponent, estimateKey, type ReferenceEstimate } from '@rsrg/core';
 
 /** A measured estimate labelled by the projector it was measured with. */
 export interface LabelledEstimate extends EstimateKey {
@@ -6,6 +6,8 @@ export interface LabelledEstimate extends EstimateKey {
   readonly y: number;
   /** Its jackknife error. */
   readonly error: number;
+  /** Which exponent its sector gives (absent: read from the Ising sector names). */
+  readonly exponent?: Exponent;
 }
 
 /** One cell of the comparison: this run's y beside the published one. */
@@ -28,22 +30,25 @@ export interface ComparisonEntry extends EstimateKey {
 /**
  * Every (projector, sector, N_r, N_c) that was measured in a sector the reference covers, or
  * that the reference lists, with both values and their difference in combined standard
- * errors. Ordered by sector, N_r, N_c, then projector in the order given.
+ * errors; without a reference, the y_t sector's ('even' for Ising, 'thermal' for Potts).
+ * Ordered by sector (y_t first), N_r, N_c, then projector in the order given.
  */
 export function compareWithReference(
   measured: readonly LabelledEstimate[],
   reference: readonly ReferenceEstimate[],
   projectors: readonly string[],
 ): ComparisonEntry[] {
+  // The sectors giving y_t: the model names them ('thermal'); Ising's 'even' is one too.
+  const thermal = new Set(['even', ...measured.filter((m) => m.exponent === 'y_t').map((m) => m.sector)]);
   const sectors = new Set(reference.map((r) => r.sector));
-  if (sectors.size === 0) sectors.add('even');
+  if (sectors.size === 0) for (const s of thermal) sectors.add(s);
   const byKey = new Map(measured.map((e) => [estimateKey(e), e]));
   const refByKey = new Map(reference.map((r) => [estimateKey(r), r]));
   const cells = new Map<string, Omit<EstimateKey, 'projector'>>();
   for (const e of [...measured.filter((m) => sectors.has(m.sector)), ...reference]) {
     cells.set(`${e.sector}|${e.nr}|${e.nc}`, { sector: e.sector, nr: e.nr, nc: e.nc });
   }
-  const order = (s: string) => (s === 'even' ? 0 : 1);
+  const order = (s: string) => (thermal.has(s) ? 0 : 1);
   const sorted = [...cells.values()].sort(
     (a, b) => order(a.sector) - order(b.sector) || a.nr - b.nr || a.nc - b.nc,
   );

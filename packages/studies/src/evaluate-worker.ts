@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Registry, RsrgError } from '@rsrg/core';
-import { modelCouplings } from '@rsrg/mcrg';
+import { configuredModel, modelCouplings } from '@rsrg/mcrg';
 import { evaluateProjector } from './evaluation.js';
 import type { EvaluateMessage, EvaluateRequest, EvaluateTask } from './evaluator.js';
 
@@ -16,9 +16,11 @@ const post = (m: EvaluateMessage) => parentPort?.postMessage(m);
 async function serve(task: EvaluateTask): Promise<void> {
   const registry = await Registry.fromSources(task.sources);
   const trainer = registry.trainers.get(task.trainer);
+  const h = task.ensemble.header;
   const setup = {
     ensemble: task.ensemble,
-    even: modelCouplings(registry, task.ensemble.header.model).even,
+    // The model at the ensemble's options: a q-state model carries its own coupling sets.
+    even: modelCouplings(registry, configuredModel(registry, h.model, h.modelOptions)).even,
     seed: task.seed,
     ...(task.bins !== undefined && { bins: task.bins }),
   };

@@ -86,6 +86,10 @@ export function studyResult(
     parameters: {
       /** Model id. */
       model: m.config.model,
+      ...(m.config.modelOptions !== undefined && {
+        /** The model's options, e.g. `{ q: 4 }` (absent: a model without options). */
+        modelOptions: m.config.modelOptions,
+      }),
       /** Linear size L of the measured lattice. */
       size: m.config.size,
       /** The coupling K simulated. */
@@ -263,7 +267,7 @@ export function studyFigures(run: StudyRun): StudyFigures | undefined {
   const points = t.evaluation;
   const nc = points.length ? points[points.length - 1].nc : run.measurement.couplings.even.length;
   const measured = (projector: string) =>
-    run.estimates.find((x) => x.projector === projector && x.sector === 'even' && x.nr === 1 && x.nc === nc);
+    run.estimates.find((x) => x.projector === projector && x.exponent === 'y_t' && x.nr === 1 && x.nc === nc);
   const lines: CurveLine[] = [];
   for (const projector of run.study.projectors) {
     const e = measured(projector);

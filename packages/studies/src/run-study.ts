@@ -7,6 +7,7 @@ import {
   type ProjectorTrainer,
   type Registry,
   RsrgError,
+  resolveModel,
   type Study,
   type StudyScale,
   storedStage,
@@ -280,12 +281,15 @@ export async function runStudy(
   const started = performance.now();
   const { signal } = hooks;
   const { id: scaleId, scale } = studyScale(study, options.scale);
-  const model = registry.models.get(study.model);
+  // The model at the study's options: a bad option fails here, before anything runs.
+  const model = resolveModel(registry.models.get(study.model), study.modelOptions);
   const setup = trainingSetup(registry, study, scaleId, scale);
   const seeds = runSeeds(options.seed);
   const { sampleEnsemble, runMcrg, ensembleCodec } = await import('@rsrg/mcrg');
+  // Training data, evaluation data and measurement all sample the model at the study's options.
   const sampling = {
     model: study.model,
+    ...(study.modelOptions !== undefined && { modelOptions: study.modelOptions }),
     size: study.size,
     ...(study.coupling !== undefined && { coupling: study.coupling }),
     ...(study.sampler !== undefined && { sampler: study.sampler }),

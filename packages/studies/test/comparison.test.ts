@@ -30,6 +30,23 @@ describe('the comparison with published numbers', () => {
     expect(rows[0].y).toBeNaN();
   });
 
+  it("without a reference lists the y_t sector's cells, whatever the model calls it", () => {
+    const potts = [
+      { projector: 'a', sector: 'magnetic', exponent: 'y_h', nr: 1, nc: 1, y: 1.87, error: 0.01 },
+      { projector: 'a', sector: 'thermal', exponent: 'y_t', nr: 1, nc: 1, y: 1.2, error: 0.01 },
+    ] as const;
+    expect(compareWithReference(potts, [], ['a']).map((r) => r.sector)).toEqual(['thermal']);
+    // Ising sectors, with or without exponents: 'even' as always.
+    const ising = [
+      { projector: 'a', sector: 'odd', nr: 1, nc: 1, y: 1.87, error: 0.01 },
+      { projector: 'a', sector: 'even', nr: 1, nc: 1, y: 1, error: 0.01 },
+    ];
+    expect(compareWithReference(ising, [], ['a']).map((r) => r.sector)).toEqual(['even']);
+    // Control: Potts estimates that do not say their exponent are not taken for y_t.
+    const bare = potts.map(({ exponent: _, ...e }) => e);
+    expect(compareWithReference(bare, [], ['a'])).toEqual([]);
+  });
+
   it('summarizes per projector: cells compared, within 2σ, largest deviation', () => {
     const rows = compareWithReference(
       [

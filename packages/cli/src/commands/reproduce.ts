@@ -297,7 +297,12 @@ async function summary(
       ['study', `${study.id}: ${study.description}`],
       ['reference', study.citation],
       ['scale', `${done.scaleId}: ${done.scale.description}`],
-      ['model', `${m.model.id}, ${m.lattices[0]}, K = ${m.config.coupling}, sampler ${m.config.sampler}`],
+      [
+        'model',
+        `${m.model.id}${Object.entries(m.config.modelOptions ?? {})
+          .map(([k, v]) => ` ${k} = ${String(v)}`)
+          .join(',')}, ${m.lattices[0]}, K = ${m.config.coupling}, sampler ${m.config.sampler}`,
+      ],
       ...(t && done.trainingData
         ? ([
             [

@@ -6,6 +6,8 @@ import { formatValueError } from '../format/value-error.js';
 const SECTOR_TITLE: Readonly<Record<string, string>> = {
   even: 'y_t from the even couplings',
   odd: 'y_h from the odd couplings',
+  thermal: 'y_t from the thermal couplings',
+  magnetic: 'y_h from the magnetic couplings',
 };
 
 /** A sector's table title: the Ising ones as they always were, any other by its name. */
@@ -37,7 +39,8 @@ function sectorTables(
   labels: { run: string; reference: string },
 ): SectorTable[] {
   const tables: SectorTable[] = [];
-  for (const sector of ['even', 'odd'] as const) {
+  // In the order of the entries (y_t's sector first), whatever the model calls them.
+  for (const sector of new Set(entries.map((e) => e.sector))) {
     const inSector = entries.filter((e) => e.sector === sector);
     if (inSector.length === 0) continue;
     const shown = projectors.filter((p) => inSector.some((e) => e.projector === p));

@@ -83,6 +83,12 @@ function duration(s: number): string {
   return `${m} min ${Math.round(s - 60 * m)} s`;
 }
 
+/** A model's options as ' (q = 3)', or nothing for a model without options. */
+function modelOptionsText(options: Readonly<Record<string, unknown>> | undefined): string {
+  const entries = Object.entries(options ?? {});
+  return entries.length ? ` (${entries.map(([k, v]) => `${k} = ${String(v)}`).join(', ')})` : '';
+}
+
 function summaryLines(run: StudyRun, suffix: string): string[] {
   return studySummary(run).map(
     (s) =>
@@ -134,7 +140,7 @@ export function reportMarkdown(run: StudyRun, versions: Readonly<Record<string, 
       [
         [
           'model',
-          `${m.model.id} (d = ${m.model.dimension}), lattice ${m.lattices[0]}, K = ${m.config.coupling}`,
+          `${m.model.id}${modelOptionsText(m.config.modelOptions)} (d = ${m.model.dimension}), lattice ${m.lattices[0]}, K = ${m.config.coupling}`,
         ],
         [
           'sampler',

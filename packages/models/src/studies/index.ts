@@ -1,8 +1,13 @@
 export { chungKao2019 } from './chung-kao-2019.js';
 export { ising3d16, ising3d32 } from './ising3d.js';
+export { potts2dQ3, potts2dQ4 } from './potts2d.js';
 
 import { chungKao2019 } from './chung-kao-2019.js';
 import { ising3d16, ising3d32 } from './ising3d.js';
+import { potts2dQ3, potts2dQ4 } from './potts2d.js';
 
-/** The built-in studies, in registration order. */
+/** The built-in studies of the Ising models, in registration order. */
 export const isingStudies = [chungKao2019, ising3d16, ising3d32] as const;
+
+/** The built-in studies of the q-state Potts model, in registration order. */
+export const pottsStudies = [potts2dQ3, potts2dQ4] as const;
