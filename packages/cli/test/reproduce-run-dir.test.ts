@@ -1,8 +1,3 @@
-// `rsrg reproduce --run-dir` through the built binary: a study killed (kill -9) or stopped by a
-// signal in its training or its measurement and resumed by the same command keeps its finished
-// stages and ends with the report data, filters and estimates of an uninterrupted run, bit for
-// bit (wall times and the directory's own path aside).
-import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdtempSync,
@@ -17,10 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newestCheckpoint, sleep, startRsrg, until } from './fixtures/processes.js';
 import { expectOneLineError, fixture, rsrg } from './fixtures/run-rsrg.js';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const _bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'rsrg-reproduce-run-dir-'));
+const started = (args: string[]) => startRsrg(tmp, args);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const plugin = ['--plugin', fixture('resumable-study.mjs')];
 const STUDY = [...plugin, 'reproduce', 'resumable', '--seed', '4', '--workers', '1'];
@@ -45,51 +42,6 @@ beforeAll(async () => {
 
 let n = 0;
 const fresh = (name: string) => join(tmp, `${name}-${n++}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function started(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: tmp,
-    env: { ...process.env, RSRG_DEBUG: '', RSRG_PROGRESS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  let finished = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
-    child.on('exit', (code, signal) => {
-      finished = true;
-      done({ code, signal, stderr });
-    }),
-  );
-  return { child, exited, finished: () => finished };
-}
-
-async function until(ok: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(10);
-  }
-}
-
-/** The newest checkpoint's modification time (ms) in `<dir>/<sub>/checkpoints`, 0 when none. */
-function newestCheckpoint(dir: string, sub = ''): number {
-  const at = join(dir, sub, 'checkpoints');
-  if (!existsSync(at)) return 0;
-  let newest = 0;
-  for (const name of readdirSync(at)) {
-    if (!name.endsWith('.ckpt')) continue;
-    try {
-      newest = Math.max(newest, statSync(join(at, name)).mtimeMs);
-    } catch {
-      // replaced meanwhile
-    }
-  }
-  return newest;
-}
 
 describe('rsrg reproduce --run-dir', () => {
   /** The finished run directory of the first test, which the last one reuses. */

@@ -1,26 +1,15 @@
-// `rsrg mcrg --run-dir`, `rsrg merge` and `rsrg status` through the built binary: a run in a
-// directory, stopped by signals or killed at random moments and resumed, or split into shards
-// and merged, gives the estimates of the plain `rsrg mcrg --json`, bit for bit.
-import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  watch,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPlan, shardProgress, WHOLE_RUN } from '@rsrg/campaigns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newestCheckpoint, sleep, startRsrg, until } from './fixtures/processes.js';
 import { expectOneLineError, type Run, rsrg } from './fixtures/run-rsrg.js';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const _bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'rsrg-run-dir-'));
+const started = (args: string[]) => startRsrg(tmp, args);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A small run: 8 chains, well under a second. */
@@ -76,25 +65,6 @@ beforeAll(async () => {
 let n = 0;
 const fresh = (name: string) => join(tmp, `${name}-${n++}`);
 
-/** Starts `rsrg args…`; `stop(signal)` after `ms`, or when `when` says so; resolves its exit. */
-function started(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: tmp,
-    env: { ...process.env, RSRG_DEBUG: '', RSRG_PROGRESS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
-    child.on('exit', (code, signal) => done({ code, signal, stderr })),
-  );
-  return { child, exited };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Measurements in the newest good checkpoint of a whole run, 0 before there is one. */
 function measuredSoFar(dir: string): number {
   try {
@@ -102,22 +72,6 @@ function measuredSoFar(dir: string): number {
   } catch {
     return 0; // no plan yet, or a checkpoint being replaced
   }
-}
-
-/** The modification time (ms) of the newest checkpoint in a run directory, 0 when none. */
-function newestCheckpoint(dir: string): number {
-  const checkpoints = join(dir, 'checkpoints');
-  if (!existsSync(checkpoints)) return 0;
-  let newest = 0;
-  for (const name of readdirSync(checkpoints)) {
-    if (!name.endsWith('.ckpt')) continue;
-    try {
-      newest = Math.max(newest, statSync(join(checkpoints, name)).mtimeMs);
-    } catch {
-      // replaced between the listing and the stat: the next poll sees its successor
-    }
-  }
-  return newest;
 }
 
 describe('rsrg mcrg --run-dir', () => {
@@ -292,11 +246,3 @@ describe('shards and rsrg merge', () => {
     expectOneLineError(await rsrg(tmp, ['merge', s(dir, 0), s(other, 1)]), 2, /is from another plan/);
   });
 });
-
-async function until(ok: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(10);
-  }
-}

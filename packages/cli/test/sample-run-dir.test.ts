@@ -1,7 +1,3 @@
-// `rsrg sample --run-dir` through the built binary: a sampling run in a directory, stopped by a
-// signal or killed at random moments and resumed, keeps the configurations of the plain
-// `rsrg sample`, bit for bit, and leaves ensemble.rsrg, result.json and result.h5.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { loadH5wasm, sampleCheckpointCodec } from '@rsrg/campaigns';
 import { type Ensemble, ensembleCodec } from '@rsrg/mcrg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, startRsrg, until } from './fixtures/processes.js';
 import { expectOneLineError, rsrg } from './fixtures/run-rsrg.js';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const _bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'rsrg-sample-run-dir-'));
+const started = (args: string[]) => startRsrg(tmp, args);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A run of a few seconds on 2 workers, to stop and kill: 16×16, 4 chains. */
@@ -108,33 +106,6 @@ async function h5Configs(dir: string): Promise<{ shape: number[]; values: Int8Ar
     return { shape: configs.shape, values: configs.value as Int8Array };
   } finally {
     file.close();
-  }
-}
-
-/** Starts `rsrg args…`; resolves its exit. */
-function started(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: tmp,
-    env: { ...process.env, RSRG_DEBUG: '', RSRG_PROGRESS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
-    child.on('exit', (code, signal) => done({ code, signal, stderr })),
-  );
-  return { child, exited };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(ok: () => boolean, ms = 20_000, poll = 10): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(poll);
   }
 }
 

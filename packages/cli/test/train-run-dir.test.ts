@@ -1,26 +1,15 @@
-// `rsrg train --run-dir` through the built binary: a training killed (kill -9, also during a
-// checkpoint write) or stopped by a signal at random moments and resumed by the same command
-// ends with the projector file of an uninterrupted `rsrg train`, bit for bit (wall times aside).
-import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  watch,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rbmProjectorCodec } from '@rsrg/projectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newestCheckpoint, sleep, startRsrg, until } from './fixtures/processes.js';
 import { expectOneLineError, rsrg } from './fixtures/run-rsrg.js';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const _bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'rsrg-train-run-dir-'));
+const started = (args: string[]) => startRsrg(tmp, args);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A training of a few seconds: sampled data, y_t followed every 40 updates, 60 epochs of 30 updates. */
@@ -51,49 +40,11 @@ beforeAll(async () => {
 
 let n = 0;
 const fresh = (name: string) => join(tmp, `${name}-${n++}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function started(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: tmp,
-    env: { ...process.env, RSRG_DEBUG: '', RSRG_PROGRESS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
-    child.on('exit', (code, signal) => done({ code, signal, stderr })),
-  );
-  return { child, exited };
-}
-
-async function until(ok: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(10);
-  }
-}
 
 const checkpoints = (dir: string) =>
   existsSync(join(dir, 'checkpoints'))
     ? readdirSync(join(dir, 'checkpoints')).filter((f) => f.endsWith('.ckpt'))
     : [];
-
-/** The modification time (ms) of the newest checkpoint in a run directory, 0 when none. */
-function newestCheckpoint(dir: string): number {
-  let newest = 0;
-  for (const name of checkpoints(dir)) {
-    try {
-      newest = Math.max(newest, statSync(join(dir, 'checkpoints', name)).mtimeMs);
-    } catch {
-      // replaced between the listing and the stat
-    }
-  }
-  return newest;
-}
 
 describe('rsrg train --run-dir', () => {
   it('uninterrupted: the projector file of rsrg train --out, and the run directory', async () => {
