@@ -11,7 +11,9 @@ const results = fileURLToPath(new URL('../../../docs/results/', import.meta.url)
 const projectorFiles = readdirSync(results, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .flatMap((d) => readdirSync(`${results}${d.name}`).map((f) => `${results}${d.name}/${f}`))
-  .filter((path) => path.endsWith('.rsrg'));
+  .filter((path) => path.endsWith('.rsrg'))
+  // Those written before checksums (later results, e.g. the Potts studies', carry one).
+  .filter((path) => readEnvelope(readFileSync(path), path).checksum === 'absent');
 
 describe('files written before checksums', () => {
   it('finds the committed projector files', () => {
