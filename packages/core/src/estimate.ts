@@ -8,6 +8,14 @@ export type Sector = string;
 export type Exponent = 'y_t' | 'y_h';
 
 /**
+ * The exponent of an estimate in a file written before estimates named it: such files hold
+ * Ising parities, 'even' (y_t) and 'odd' (y_h); undefined for any other sector name.
+ */
+export function isingSectorExponent(sector: Sector): Exponent | undefined {
+  return sector === 'even' ? 'y_t' : sector === 'odd' ? 'y_h' : undefined;
+}
+
+/**
  * What names one MCRG exponent estimate: the projector (its label within a run), the coupling
  * sector, the RG step N_r and the truncation N_c. Measured, published and compared estimates
  * share it, so they can be matched cell by cell.

@@ -49,6 +49,7 @@ export {
   type Exponent,
   estimateKey,
   estimateRow,
+  isingSectorExponent,
   type Sector,
 } from './estimate.js';
 export {

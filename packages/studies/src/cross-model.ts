@@ -4,10 +4,7 @@
  * `result.json`), each series beside its model's exact exponent. Campaign results take part
  * like any other: only the result files are read.
  */
-import { FileFormatError, UsageError } from '@rsrg/core';
-
-/** The exponent an estimate measures. */
-export type ExponentName = 'y_t' | 'y_h';
+import { type Exponent, FileFormatError, isingSectorExponent, UsageError } from '@rsrg/core';
 
 /** One estimate of a result document, as every result file writes it. */
 export interface ResultEstimate {
@@ -16,7 +13,7 @@ export interface ResultEstimate {
   /** The coupling sector the model names ('even' / 'odd' for Ising). */
   readonly sector: string;
   /** Which exponent; documents written before it existed name Ising sectors only (even → y_t). */
-  readonly exponent?: ExponentName;
+  readonly exponent?: Exponent;
   /** RG step. */
   readonly nr: number;
   /** Truncation. */
@@ -80,7 +77,7 @@ export interface ComparisonSeries {
   /** The projector's label. */
   readonly projector: string;
   /** y_t or y_h. */
-  readonly exponent: ExponentName;
+  readonly exponent: Exponent;
   /** The truncation shown. */
   readonly nc: number;
   /** The model's exact value, when known. */
@@ -100,11 +97,12 @@ export interface ComparisonSeries {
 
 const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 
-function exponentOf(e: ResultEstimate, name: string): ExponentName {
+function exponentOf(e: ResultEstimate, name: string): Exponent {
   if (e.exponent === 'y_t' || e.exponent === 'y_h') return e.exponent;
-  if (e.sector === 'even') return 'y_t';
-  if (e.sector === 'odd') return 'y_h';
-  throw new FileFormatError(`${name}: estimate of sector '${e.sector}' names no exponent`);
+  const exponent = isingSectorExponent(e.sector);
+  if (exponent === undefined)
+    throw new FileFormatError(`${name}: estimate of sector '${e.sector}' names no exponent`);
+  return exponent;
 }
 
 function modelLabel(doc: ResultDocument): string {

@@ -9,7 +9,6 @@ export {
   type ComparisonInput,
   type ComparisonSeries,
   crossModelComparison,
-  type ExponentName,
   type ResultDocument,
   type ResultEstimate,
 } from './cross-model.js';

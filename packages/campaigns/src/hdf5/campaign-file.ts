@@ -8,6 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import {
   type EstimateRow as CoreEstimateRow,
   FileFormatError,
+  isingSectorExponent,
   type ProjectorOptions,
   RsrgError,
   readFileChecked,
@@ -381,13 +382,15 @@ function readEstimates(file: File): EstimateRow[] | undefined {
   // Files written before models named their sectors hold Ising parities, which fix the exponent.
   const exponent = has(g, 'exponent')
     ? readStrings(g, 'exponent', [n])
-    : sector.map((s) => (s === 'even' ? 'y_t' : 'y_h'));
+    : sector.map((s, i) => {
+        const x = isingSectorExponent(s);
+        if (x === undefined) throw new LayoutError(`estimate ${i} has sector '${s}'`);
+        return x;
+      });
   return sector.map((s, i) => {
     const x = exponent[i];
     if (s === '' || (x !== 'y_t' && x !== 'y_h'))
       throw new LayoutError(`estimate ${i} has sector '${s}' and exponent '${x}'`);
-    if (!has(g, 'exponent') && s !== 'even' && s !== 'odd')
-      throw new LayoutError(`estimate ${i} has sector '${s}'`);
     return {
       projector: projector[i],
       sector: s,

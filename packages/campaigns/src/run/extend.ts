@@ -83,10 +83,7 @@ export function extendRunDir(registry: Registry, runDir: string, request: Extend
   const file = baseFile(runDir, next);
   mkdirSync(join(runDir, 'base'), { recursive: true });
   writeFileAtomic(file, shardResultCodec.encode(base), { label: file });
-  mkdirSync(history, { recursive: true });
-  writeFileAtomic(join(history, 'plan.json'), JSON.stringify(plan, null, 2), {
-    label: join(history, 'plan.json'),
-  });
+  writePlan(history, plan); // the old plan, checksummed like any plan
   for (const name of ['checkpoints', 'shards', 'result.json', 'result.h5']) {
     const from = name === 'checkpoints' ? checkpointsDir(runDir) : join(runDir, name);
     if (existsSync(from)) renameSync(from, join(history, name));
