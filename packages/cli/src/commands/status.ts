@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ShardSpec } from '@rsrg/campaigns';
 import { UsageError } from '@rsrg/core';
@@ -14,22 +14,47 @@ interface StatusOptions {
 
 /**
  * A shard's state, by a heuristic: `done` when its result file exists (the whole run: when
- * result.json does or its last checkpoint has every chain done), `running` when its newest
+ * result.json does or its last checkpoint has every chain done), `failed` when its Slurm task's
+ * log ends with rsrg exiting with an error (neither 0 nor 75), `running` when its newest
  * checkpoint is younger than 2 checkpoint intervals + 30 s, `stalled` when older (stopped,
- * killed, failed or queued again: the logs say which), `pending` without a checkpoint.
+ * killed outside Slurm, or queued again), `pending` without a checkpoint.
  */
-export type ShardState = 'pending' | 'running' | 'stalled' | 'done';
+export type ShardState = 'pending' | 'running' | 'stalled' | 'failed' | 'done';
 
-/** The shards (I/N) of a run directory: from its shard files, checkpoints and Slurm script. */
-function shardsOf(runDir: string, chains: number, checkpointed: readonly ShardSpec[]): ShardSpec[] {
+/**
+ * The exit code of a Slurm task's last run, when the last line its array script logged (in
+ * `<logs>/shard-<I>.err`) is "rsrg exited with code X"; undefined while it runs, before it
+ * ran, or without a log. Only the log's tail is read: a long campaign's log is long.
+ */
+function loggedExit(path: string): number | undefined {
+  if (!existsSync(path)) return undefined;
+  const size = statSync(path).size;
+  const length = Math.min(size, 1 << 16);
+  const tail = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, tail, 0, length, size - length);
+  } finally {
+    closeSync(fd);
+  }
+  const lines = tail.toString('utf8').match(/^rsrg-slurm: .*$/gm);
+  const last = lines?.[lines.length - 1]?.match(/: rsrg exited with code (\d+)$/);
+  return last ? Number(last[1]) : undefined;
+}
+
+/** The number of shards of the run directory's Slurm job array (`rsrg submit`), 0 without one. */
+function arrayShards(runDir: string, script: string): number {
+  const path = join(runDir, script);
+  if (!existsSync(path)) return 0;
+  const m = /^SHARDS=(\d+)$/m.exec(readFileSync(path, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+/** The shards (I/N) of a run directory: from its Slurm job array, then its checkpoints. */
+function shardsOf(arrayCount: number, chains: number, checkpointed: readonly ShardSpec[]): ShardSpec[] {
   const specs = new Map<string, ShardSpec>();
   const add = (s: ShardSpec) => specs.set(`${s.index}/${s.count}`, s);
-  const script = join(runDir, 'slurm', 'array.sh');
-  if (existsSync(script)) {
-    const m = /^SHARDS=(\d+)$/m.exec(readFileSync(script, 'utf8'));
-    const n = m ? Number(m[1]) : 0;
-    for (let i = 0; i < n && n <= chains; i++) add({ index: i, count: n });
-  }
+  if (arrayCount <= chains) for (let i = 0; i < arrayCount; i++) add({ index: i, count: arrayCount });
   for (const s of checkpointed) add(s);
   if (specs.size === 0) add({ index: 0, count: 1 });
   return [...specs.values()].sort((a, b) => a.count - b.count || a.index - b.index);
@@ -66,26 +91,33 @@ export function statusCommand(program: Command, ctx: CommandContext): Command {
     .addOption(new Option('--json', 'print one JSON object instead of text'))
     .action(async (given: string, opts: StatusOptions) => {
       // Loaded here, not at start-up: every other command starts faster without the campaign layer.
-      const { checkpointedShards, planShardChains, readPlan, shardProgress } = await import(
-        '@rsrg/campaigns'
-      );
+      const { checkpointedShards, EXIT_CHECKPOINTED, planShardChains, readPlan, SLURM_PATHS, shardProgress } =
+        await import('@rsrg/campaigns');
       const runDir = resolve(ctx.io.cwd, given);
       const plan = readPlan(runDir);
       const now = Date.now();
       const newChains = plan.config.chains - (plan.base?.chains ?? 0);
-      const rows = shardsOf(runDir, newChains, checkpointedShards(runDir)).map((spec) => {
+      const tasks = arrayShards(runDir, SLURM_PATHS.arrayScript);
+      const rows = shardsOf(tasks, newChains, checkpointedShards(runDir)).map((spec) => {
         const p = shardProgress(runDir, plan, spec, now);
         const chains = planShardChains(plan, spec);
         const file =
           spec.count === 1 ? join(runDir, 'result.json') : join(runDir, 'shards', `${spec.index}.rsrg`);
+        // The task logs are those of the job array's shards.
+        const exit =
+          spec.count === tasks
+            ? loggedExit(join(runDir, SLURM_PATHS.logs, `shard-${spec.index}.err`))
+            : undefined;
         const state: ShardState =
           existsSync(file) || p.done
             ? 'done'
-            : p.checkpoints === 0 || !Number.isFinite(p.age)
-              ? 'pending'
-              : p.age <= 2 * opts.checkpointEvery + 30
-                ? 'running'
-                : 'stalled';
+            : exit !== undefined && exit !== 0 && exit !== EXIT_CHECKPOINTED
+              ? 'failed'
+              : p.checkpoints === 0 || !Number.isFinite(p.age)
+                ? 'pending'
+                : p.age <= 2 * opts.checkpointEvery + 30
+                  ? 'running'
+                  : 'stalled';
         return {
           shard: `${spec.index}/${spec.count}`,
           chains: [chains[0], chains[chains.length - 1]],
