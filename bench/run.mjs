@@ -27,6 +27,31 @@ const buildDir = join(baselineDir, 'build');
 const dist = (pkg) => import(pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href);
 
 /**
+ * A Potts q = 3 Wolff entry at L (`spins` cluster spins timed): TypeScript, or with `wasm` the
+ * AssemblyScript kernel, against the same C program. Same start, seed and stream: the very same
+ * clusters and final state counts.
+ */
+function pottsWolffEntry(L, spins, kernel = 'ts') {
+  const wasm = kernel === 'wasm';
+  return {
+    id: `potts-wolff${L}${wasm ? '-wasm' : ''}`,
+    title: wasm
+      ? `as potts-wolff${L}, with the AssemblyScript kernel (createPottsWolffWasmKernel)`
+      : `Potts q=3 Wolff cluster updates, 2D L=${L} at K_c = ln(1+√3)`,
+    metric: 'ns per spin added',
+    better: 'lower',
+    target: 0.8,
+    c: {
+      program: 'potts',
+      args: (seed) => ['wolff', String(L), '3', String(spins), String(seed)],
+      metric: (o) => o.nsPerSite,
+    },
+    js: (seed) => pottsNsPerSite(wasm ? 'wolff-wasm' : 'wolff', L, 3, spins, seed),
+    trajectory: (o) => `${o.steps} clusters, ${o.sites} spins, states ${o.states.join('/')}`,
+  };
+}
+
+/**
  * The kernels. `better` says which direction of the metric is faster. What a kernel must meet
  * (for the table and `--check`): `target`, a JS/C speed ratio, and/or `goal`, a bound on the JS
  * metric itself ({ value, why }). How C and JS are checked to have computed the same thing:
@@ -188,63 +213,10 @@ const KERNELS = [
     better: 'higher',
     js: (seed) => trainUpdatesPerSecond(2000, 3, seed, 'js'),
   },
-  {
-    id: 'potts-wolff64',
-    title: 'Potts q=3 Wolff cluster updates, 2D L=64 at K_c = ln(1+√3)',
-    metric: 'ns per spin added',
-    better: 'lower',
-    target: 0.8,
-    c: {
-      program: 'potts',
-      args: (seed) => ['wolff', '64', '3', '2e7', String(seed)],
-      metric: (o) => o.nsPerSite,
-    },
-    js: (seed) => pottsNsPerSite('wolff', 64, 3, 2e7, seed),
-    // Same start, seed and stream: the very same clusters and final state counts.
-    trajectory: (o) => `${o.steps} clusters, ${o.sites} spins, states ${o.states.join('/')}`,
-  },
-  {
-    id: 'potts-wolff128',
-    title: 'Potts q=3 Wolff cluster updates, 2D L=128 at K_c = ln(1+√3)',
-    metric: 'ns per spin added',
-    better: 'lower',
-    target: 0.8,
-    c: {
-      program: 'potts',
-      args: (seed) => ['wolff', '128', '3', '4e7', String(seed)],
-      metric: (o) => o.nsPerSite,
-    },
-    js: (seed) => pottsNsPerSite('wolff', 128, 3, 4e7, seed),
-    trajectory: (o) => `${o.steps} clusters, ${o.sites} spins, states ${o.states.join('/')}`,
-  },
-  {
-    id: 'potts-wolff64-wasm',
-    title: 'as potts-wolff64, with the AssemblyScript kernel (createPottsWolffWasmKernel)',
-    metric: 'ns per spin added',
-    better: 'lower',
-    target: 0.8,
-    c: {
-      program: 'potts',
-      args: (seed) => ['wolff', '64', '3', '2e7', String(seed)],
-      metric: (o) => o.nsPerSite,
-    },
-    js: (seed) => pottsNsPerSite('wolff-wasm', 64, 3, 2e7, seed),
-    trajectory: (o) => `${o.steps} clusters, ${o.sites} spins, states ${o.states.join('/')}`,
-  },
-  {
-    id: 'potts-wolff128-wasm',
-    title: 'as potts-wolff128, with the AssemblyScript kernel (createPottsWolffWasmKernel)',
-    metric: 'ns per spin added',
-    better: 'lower',
-    target: 0.8,
-    c: {
-      program: 'potts',
-      args: (seed) => ['wolff', '128', '3', '4e7', String(seed)],
-      metric: (o) => o.nsPerSite,
-    },
-    js: (seed) => pottsNsPerSite('wolff-wasm', 128, 3, 4e7, seed),
-    trajectory: (o) => `${o.steps} clusters, ${o.sites} spins, states ${o.states.join('/')}`,
-  },
+  pottsWolffEntry(64, 2e7),
+  pottsWolffEntry(128, 4e7),
+  pottsWolffEntry(64, 2e7, 'wasm'),
+  pottsWolffEntry(128, 4e7, 'wasm'),
   {
     id: 'potts-sw64',
     title: 'Potts q=3 Swendsen–Wang sweeps, 2D L=64 at K_c = ln(1+√3)',
