@@ -11,7 +11,7 @@ export type Exponent = 'y_t' | 'y_h';
  * The exponent of an estimate in a file written before estimates named it: such files hold
  * Ising parities, 'even' (y_t) and 'odd' (y_h); undefined for any other sector name.
  */
-export function isingSectorExponent(sector: Sector): Exponent | undefined {
+export function legacySectorExponent(sector: Sector): Exponent | undefined {
   return sector === 'even' ? 'y_t' : sector === 'odd' ? 'y_h' : undefined;
 }
 

@@ -49,7 +49,7 @@ export {
   type Exponent,
   estimateKey,
   estimateRow,
-  isingSectorExponent,
+  legacySectorExponent,
   type Sector,
 } from './estimate.js';
 export {

@@ -4,7 +4,7 @@
  * `result.json`), each series beside its model's exact exponent. Campaign results take part
  * like any other: only the result files are read.
  */
-import { type Exponent, FileFormatError, isingSectorExponent, UsageError } from '@rsrg/core';
+import { type Exponent, FileFormatError, legacySectorExponent, UsageError } from '@rsrg/core';
 
 /** One estimate of a result document, as every result file writes it. */
 export interface ResultEstimate {
@@ -99,7 +99,7 @@ const finite = (x: number | null | undefined): x is number => typeof x === 'numb
 
 function exponentOf(e: ResultEstimate, name: string): Exponent {
   if (e.exponent === 'y_t' || e.exponent === 'y_h') return e.exponent;
-  const exponent = isingSectorExponent(e.sector);
+  const exponent = legacySectorExponent(e.sector);
   if (exponent === undefined)
     throw new FileFormatError(`${name}: estimate of sector '${e.sector}' names no exponent`);
   return exponent;

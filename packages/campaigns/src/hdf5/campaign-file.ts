@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import {
   type EstimateRow as CoreEstimateRow,
   FileFormatError,
-  isingSectorExponent,
+  legacySectorExponent,
   type ProjectorOptions,
   RsrgError,
   readFileChecked,
@@ -383,7 +383,7 @@ function readEstimates(file: File): EstimateRow[] | undefined {
   const exponent = has(g, 'exponent')
     ? readStrings(g, 'exponent', [n])
     : sector.map((s, i) => {
-        const x = isingSectorExponent(s);
+        const x = legacySectorExponent(s);
         if (x === undefined) throw new LayoutError(`estimate ${i} has sector '${s}'`);
         return x;
       });
