@@ -1,4 +1,4 @@
-import { Registry, type Study } from '@rsrg/core';
+import { Registry, type Study, studyTrainingOptions, studyTrainings } from '@rsrg/core';
 import { plugin as models } from '@rsrg/models';
 import { plugin as projectors } from '@rsrg/projectors';
 import { studyScale } from '@rsrg/studies';
@@ -33,10 +33,10 @@ describe.each(['ising3d-16', 'ising3d-32'])('study %s', (id) => {
       // The trainer checks that the filter fits the training lattice and blocks it evenly.
       const plan = registry.trainers
         .get('rbm')
-        .plan(
-          { ...study.training?.options, ...scale.training },
-          { lattice: registry.models.get(study.model).lattice(trainingSize), count: configurations },
-        );
+        .plan(studyTrainingOptions(study, studyTrainings(study)[0], scaleId), {
+          lattice: registry.models.get(study.model).lattice(trainingSize),
+          count: configurations,
+        });
       const options = plan.options as { width: number; blockSize: number; snapshotEpochs: number[] };
       expect(options.width).toBe(4);
       expect(options.blockSize).toBe(2);

@@ -1,7 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseChecksummedJson, Registry, resolveModel, type Study } from '@rsrg/core';
+import {
+  parseChecksummedJson,
+  Registry,
+  resolveModel,
+  type Study,
+  studyTrainingOptions,
+  studyTrainings,
+} from '@rsrg/core';
 import { ensembleCodec, ensembleConfiguration } from '@rsrg/mcrg';
 import { plugin as models } from '@rsrg/models';
 import { pottsRbmProjectorCodec, plugin as projectors } from '@rsrg/projectors';
@@ -28,8 +35,8 @@ describe.each([
     expect(study.size).toBe(64);
     expect(study.projectors).toEqual(['majority', 'potts-rbm']);
     // The trainer's q is the model's.
-    expect(study.training?.trainer).toBe('potts-rbm');
-    expect(study.training?.options?.q).toBe(q);
+    expect(studyTrainings(study)[0]?.trainer).toBe('potts-rbm');
+    expect(studyTrainings(study)[0]?.options?.q).toBe(q);
     expect(study.reference).toEqual([]);
     expect(studyScale(study, undefined).id).toBe('quick');
   });
@@ -40,13 +47,12 @@ describe.each([
       const { scale } = studyScale(study, scaleId);
       const trainingSize = scale.trainingSize ?? study.size;
       const configurations = scale.trainingConfigurations ?? 0;
-      const plan = registry.trainers.get('potts-rbm').plan(
-        { ...study.training?.options, ...scale.training },
-        {
+      const plan = registry.trainers
+        .get('potts-rbm')
+        .plan(studyTrainingOptions(study, studyTrainings(study)[0], scaleId), {
           lattice: registry.models.get(study.model).lattice(trainingSize),
           count: configurations,
-        },
-      );
+        });
       const options = plan.options as {
         q: number;
         width: number;

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseChecksummedJson, Registry, type Study } from '@rsrg/core';
+import { parseChecksummedJson, Registry, type Study, studyTrainingOptions, studyTrainings } from '@rsrg/core';
 import { ensembleCodec } from '@rsrg/mcrg';
 import { chungKao2019, plugin as models } from '@rsrg/models';
 import { plugin as projectors, rbmPresets, rbmProjectorCodec } from '@rsrg/projectors';
@@ -352,7 +352,7 @@ describe('the chung-kao-2019 study declaration', () => {
     expect(study.training).toEqual({ trainer: 'rbm', options: { preset: 'nmcrg' } });
     const trainer = registry.trainers.get('rbm');
     expect(trainer.projector).toBe('rbm');
-    expect(Object.keys(rbmPresets)).toContain(study.training?.options?.preset);
+    expect(Object.keys(rbmPresets)).toContain(studyTrainings(study)[0]?.options?.preset);
     expect(study.size).toBe(32);
   });
 
@@ -385,10 +385,10 @@ describe('the chung-kao-2019 study declaration', () => {
     const model = registry.models.get(study.model);
     const plan = (id: string) => {
       const { scale } = studyScale(study, id);
-      return trainer.plan(
-        { ...study.training?.options, ...scale.training },
-        { lattice: model.lattice(study.size), count: scale.trainingConfigurations ?? 0 },
-      );
+      return trainer.plan(studyTrainingOptions(study, studyTrainings(study)[0], id), {
+        lattice: model.lattice(study.size),
+        count: scale.trainingConfigurations ?? 0,
+      });
     };
     // The training curve gets 25–50 points over the preset's epochs of 10⁴/batch minibatches.
     const paper = plan('paper');

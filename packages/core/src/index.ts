@@ -119,7 +119,14 @@ export {
   unpackSpins,
 } from './spins.js';
 export * from './stats.js';
-export type { ReferenceEstimate, Study, StudyScale, StudyTraining } from './study.js';
+export {
+  type ReferenceEstimate,
+  type Study,
+  type StudyScale,
+  type StudyTraining,
+  studyTrainingOptions,
+  studyTrainings,
+} from './study.js';
 export { builtWorkerFile, defaultWorkerCount } from './threads.js';
 export {
   CheckpointRequests,

@@ -25,7 +25,14 @@ export interface StudyScale {
   readonly evaluateEvery?: number;
   /** Sampler moves per chain before the first kept configuration. */
   readonly thermalize: number;
-  /** Options of the study's trainer for this scale, over `study.training.options` (e.g. fewer epochs). */
+  /** MCRG measurements on the study's `confirmation` lattice (required when it has one). */
+  readonly confirmationSamples?: number;
+  /** Sampler moves per chain before the first confirmation measurement (default: `thermalize`). */
+  readonly confirmationThermalize?: number;
+  /**
+   * Options of the study's trainer for this scale, over `study.training.options` (e.g. fewer
+   * epochs), for a study with one training; several trainings take theirs from `StudyTraining.scales`.
+   */
   readonly training?: PluginOptions;
 }
 
@@ -37,12 +44,42 @@ export interface ReferenceEstimate extends EstimateKey {
   readonly error: number;
 }
 
-/** How a study trains its trainable projector: a registered `ProjectorTrainer` and its options. */
+/** How a study trains a trainable projector: a registered `ProjectorTrainer` and its options. */
 export interface StudyTraining {
   /** Id of a registered trainer (`registry.trainers`); it names the projector it trains. */
   readonly trainer: string;
-  /** The trainer's options (read by the trainer, e.g. with `readOptions`); a scale's `training` overrides them. */
+  /**
+   * The name the trained projector is measured and reported under, an entry of
+   * `Study.projectors` (default: the trainer's projector id). Needed when one projector is
+   * trained twice, e.g. the stochastic majority rule tuned for y_t and for y_h.
+   */
+  readonly label?: string;
+  /** The trainer's options (read by the trainer, e.g. with `readOptions`); a scale's overrides them. */
   readonly options?: PluginOptions;
+  /** Options by scale id, over `options` (a study with several trainings says them here, not in `StudyScale.training`). */
+  readonly scales?: Readonly<Record<string, PluginOptions>>;
+}
+
+/** A study's trainings as a list: none, its one `training`, or its several. */
+export function studyTrainings(study: Study): readonly StudyTraining[] {
+  const t = study.training;
+  if (t === undefined) return [];
+  return isTrainingList(t) ? t : [t];
+}
+
+/**
+ * The options a training is run with at a scale: its `options`, then its `scales[scaleId]`,
+ * then, for a study with one training, the scale's `training`.
+ */
+export function studyTrainingOptions(study: Study, training: StudyTraining, scaleId: string): PluginOptions {
+  const scale = Object.hasOwn(study.scales, scaleId) ? study.scales[scaleId] : undefined;
+  const own =
+    training.scales && Object.hasOwn(training.scales, scaleId) ? training.scales[scaleId] : undefined;
+  return { ...training.options, ...own, ...scale?.training };
+}
+
+function isTrainingList(t: StudyTraining | readonly StudyTraining[]): t is readonly StudyTraining[] {
+  return Array.isArray(t);
 }
 
 /**
@@ -73,7 +110,21 @@ export interface Study {
   readonly sampler?: string;
   /** Sampler moves between measured configurations (default: the model's). */
   readonly interval?: number;
-  /** Projectors compared on the same configurations; the trained one appears under its projector id. */
+  /**
+   * A larger lattice every projector is measured on again after the main measurement, on fresh
+   * configurations (e.g. 64³ beside 32³): what the main lattice shows, confirmed on held-out data
+   * where the corrections to scaling are smaller. Its number of measurements is the scale's.
+   */
+  readonly confirmation?: {
+    /** Linear size of the confirmation lattice. */
+    readonly size: number;
+    /** Sampler moves between its measured configurations (default: the study's `interval`). */
+    readonly interval?: number;
+  };
+  /**
+   * Projectors compared on the same configurations: registry ids, and the labels of the
+   * trained ones (a trained projector appears under its training's label, by default its id).
+   */
   readonly projectors: readonly string[];
   /** The scales it can run at, by id (e.g. 'paper', 'quick'). */
   readonly scales: Readonly<Record<string, StudyScale>>;
@@ -81,6 +132,10 @@ export interface Study {
   readonly defaultScale: string;
   /** Published estimates, labelled by projector id. */
   readonly reference: readonly ReferenceEstimate[];
-  /** The projector the study trains before it measures; absent: the projectors are measured as they are. */
-  readonly training?: StudyTraining;
+  /**
+   * The projector the study trains before it measures, or several (each on the same training
+   * configurations, in order); absent: the projectors are measured as they are. The first
+   * training's record is the one the report's figures show.
+   */
+  readonly training?: StudyTraining | readonly StudyTraining[];
 }

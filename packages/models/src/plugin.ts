@@ -1,7 +1,7 @@
 import type { Plugin } from '@rsrg/core';
 import { isingModels } from './ising/index.js';
 import { potts2d } from './potts/index.js';
-import { isingStudies, pottsStudies } from './studies/index.js';
+import { isingStudies, optimizedStudies, pottsStudies } from './studies/index.js';
 
 /**
  * Registers the Ising models in 1, 2 and 3 dimensions, the square-lattice Potts model, the
@@ -17,7 +17,7 @@ export const plugin: Plugin = (registry) => {
   registry.models.add(potts2d);
   registry.couplingSets.add(potts2d.thermalSet);
   registry.couplingSets.add(potts2d.magneticSet);
-  for (const study of [...isingStudies, ...pottsStudies]) registry.studies.add(study);
+  for (const study of [...isingStudies, ...pottsStudies, ...optimizedStudies]) registry.studies.add(study);
 };
 
 export default plugin;

@@ -8,6 +8,7 @@ import {
   energy,
   Lattice,
   Registry,
+  studyTrainings,
   UsageError,
 } from '@rsrg/core';
 import { plugin as projectors } from '@rsrg/projectors';
@@ -367,6 +368,8 @@ describe('models', () => {
       'ising3d-32',
       'potts2d-q3',
       'potts2d-q4',
+      'ising2d-optimized',
+      'ising3d-optimized',
     ]);
   });
 
@@ -375,7 +378,10 @@ describe('models', () => {
     for (const m of r.models.list()) expect(r.projectors.has(m.defaults.projector), m.id).toBe(true);
     for (const st of r.studies.list()) {
       expect(r.models.has(st.model), st.id).toBe(true);
-      for (const p of st.projectors) expect(r.projectors.has(p), `${st.id}: ${p}`).toBe(true);
+      // A trained projector is measured under its training's label.
+      const labels = new Set(studyTrainings(st).flatMap((t) => (t.label ? [t.label] : [])));
+      for (const p of st.projectors)
+        expect(r.projectors.has(p) || labels.has(p), `${st.id}: ${p}`).toBe(true);
     }
   });
 });

@@ -1,3 +1,5 @@
+import { type Study, studyTrainings } from '@rsrg/core';
+
 /**
  * The files of a study run, by what they hold (names relative to the run directory). Runs
  * written before these names (the committed docs/results/*) used table1.md for `comparison`,
@@ -30,7 +32,50 @@ export const STUDY_FILES = {
   trainingData: 'training-data.rsrg',
 } as const;
 
+/** The stage files of a resumable study run, beside `STUDY_FILES`. */
+export const STUDY_STAGE_FILES = {
+  /** The configurations y_t is followed on during training. */
+  evaluationData: 'evaluation-data.rsrg',
+  /** The finished training: the trainer's result and the y_t evaluations (`storedTrainingCodec`). */
+  training: 'training.rsrg',
+  /** The training's checkpoints (`training.<n>.ckpt`). */
+  checkpoints: 'checkpoints',
+} as const;
+
+/**
+ * The files of one training: a study with one training keeps the plain names
+ * (`STUDY_FILES.projector`, `STUDY_STAGE_FILES.training`, checkpoints `training.<n>.ckpt`);
+ * with several, each name carries the training's label.
+ */
+export function trainingFileNames(
+  label: string,
+  several: boolean,
+): { readonly projector: string; readonly stage: string; readonly checkpointPrefix: string } {
+  if (!several)
+    return {
+      projector: STUDY_FILES.projector,
+      stage: STUDY_STAGE_FILES.training,
+      checkpointPrefix: 'training',
+    };
+  return {
+    projector: `projector-${label}.rsrg`,
+    stage: `training-${label}.rsrg`,
+    checkpointPrefix: `training-${label}`,
+  };
+}
+
 /** Every name `STUDY_FILES` lists. */
 export const STUDY_FILE_NAMES: readonly string[] = Object.values(STUDY_FILES).flatMap((f) =>
   typeof f === 'string' ? [f] : [f.svg, f.png],
 );
+
+/**
+ * The names a run of `study` may write beside `STUDY_FILE_NAMES`: with several trainings, each
+ * training's projector file (its label from `Study.projectors`; one not trained has none).
+ */
+export function studyFileNames(study: Study): readonly string[] {
+  const trainings = studyTrainings(study);
+  if (trainings.length < 2) return STUDY_FILE_NAMES;
+  const labelled = study.projectors.map((label) => trainingFileNames(label, true).projector);
+  return [...STUDY_FILE_NAMES, ...labelled];
+}

@@ -15,7 +15,13 @@ export {
 export { ensembleDescription, trainingData } from './data.js';
 export { type EvaluationPoint, type EvaluationSetup, evaluateProjector } from './evaluation.js';
 export type { EvaluateRequest, EvaluatorState } from './evaluator.js';
-export { STUDY_FILE_NAMES, STUDY_FILES } from './files.js';
+export {
+  STUDY_FILE_NAMES,
+  STUDY_FILES,
+  STUDY_STAGE_FILES,
+  studyFileNames,
+  trainingFileNames,
+} from './files.js';
 export {
   type CurveLine,
   finishedRunOf,
@@ -38,7 +44,7 @@ export {
 export {
   type PhaseSeconds,
   runStudy,
-  STUDY_STAGE_FILES,
+  type StudyConfirmation,
   type StudyHooks,
   type StudyOutput,
   type StudyPhase,

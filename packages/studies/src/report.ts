@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type ProjectorParameters, RNG_ALGORITHM, type TrainingEpoch } from '@rsrg/core';
 import { type ComparisonSummary, comparisonSummary } from './comparison.js';
 import { STUDY_FILES } from './files.js';
-import type { StudyRun } from './run-study.js';
+import type { StudyConfirmation, StudyRun } from './run-study.js';
 import { STUDIES_VERSION } from './version.js';
 
 /** Version of the JSON documents of `rsrg train --json` and `rsrg reproduce --json` (result.json). */
@@ -30,10 +30,13 @@ export function studyFiles(run: StudyRun): Record<
       png: string;
     }
 > {
+  const several = run.trainings.length > 1;
   return {
-    ...(run.training && {
-      projector: STUDY_FILES.projector,
-    }),
+    ...(run.training &&
+      !several && {
+        projector: STUDY_FILES.projector,
+      }),
+    ...(several && Object.fromEntries(run.trainings.map((t) => [`projector ${t.label}`, t.fileName]))),
     comparison: STUDY_FILES.comparison,
     ...(run.training && {
       filters: STUDY_FILES.filters,
@@ -169,6 +172,33 @@ export function studyResult(
         filter: parametersJson(t.trained.parameters),
       },
     }),
+    ...(run.trainings.length > 1 && {
+      /** Every training of a study with several, in its order (`training` is the first's full record). */
+      trainings: run.trainings.map((x) => ({
+        /** The name its projector is measured under. */
+        label: x.label,
+        /** The trainer's id. */
+        trainer: x.trainer,
+        /** The projector it trained. */
+        projector: x.projector,
+        /** The projector file, relative to `outDir`. */
+        file: x.fileName,
+        /** The resolved options. */
+        options: x.trained.plan.options,
+        /** Parameter updates (or objective evaluations) in all. */
+        steps: x.trained.plan.steps,
+        /** The per-epoch diagnostics (see `historyJson`). */
+        history: historyJson(x.trained.history),
+        /** The final parameters (see `parametersJson`). */
+        parameters: parametersJson(x.trained.parameters),
+        /** The trainer's words about the run. */
+        description: Object.fromEntries(x.description),
+      })),
+    }),
+    ...(run.confirmation && {
+      /** Every projector measured again on the study's larger lattice, on fresh configurations. */
+      confirmation: confirmationJson(run.confirmation),
+    }),
     /** Measurements over all chains. */
     samples: m.samples,
     /** Jackknife bins behind every error. */
@@ -190,6 +220,31 @@ export function studyResult(
       '@rsrg/studies': STUDIES_VERSION,
       ...context.versions,
     },
+  };
+}
+
+/** The confirmation measurement as JSON: lattice, seed, statistics and every estimate. */
+function confirmationJson(c: StudyConfirmation) {
+  const m = c.measurement;
+  return {
+    /** Linear size of the confirmation lattice. */
+    size: m.config.size,
+    /** Its seed, derive(S, 4). */
+    seed: c.seed,
+    /** Lattice of every level. */
+    lattices: m.lattices,
+    /** Measurements over all chains. */
+    samples: m.samples,
+    /** Jackknife bins. */
+    bins: m.bins,
+    /** τ_int of the measurement, in measurements. */
+    tauInt: m.tauInt,
+    /** The measurement's configuration with every default filled in. */
+    measurement: m.config,
+    /** Every estimate of every projector. */
+    estimates: c.estimates,
+    /** Its wall seconds. */
+    wallSeconds: c.seconds,
   };
 }
 

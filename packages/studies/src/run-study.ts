@@ -11,6 +11,8 @@ import {
   type Study,
   type StudyScale,
   storedStage,
+  studyTrainingOptions,
+  studyTrainings,
   type TrainedProjector,
   type TrainingMetric,
   UsageError,
@@ -18,8 +20,8 @@ import {
 import type { Ensemble, McrgConfig, McrgHooks, McrgResult } from '@rsrg/mcrg';
 import { type ComparisonEntry, compareWithReference, type LabelledEstimate } from './comparison.js';
 import type { EvaluationPoint } from './evaluation.js';
-import { STUDY_FILES } from './files.js';
-import { type RunSeeds, runSeeds } from './seeds.js';
+import { STUDY_FILES, STUDY_STAGE_FILES, trainingFileNames } from './files.js';
+import { deriveSeed, type RunSeeds, runSeeds } from './seeds.js';
 import {
   type TrainingOutcome,
   TrainingRunStopped,
@@ -65,21 +67,14 @@ export interface StudyResumption {
   readonly requests: CheckpointRequests;
   /** Aborts when the run is asked to stop: a sampling stage is abandoned (done again on resume). */
   readonly stop: AbortSignal;
-  /** Runs the MCRG measurement so that it resumes (default: `runMcrg`, which starts over). */
-  measure?(config: McrgConfig, hooks: McrgHooks): Promise<McrgResult>;
+  /**
+   * Runs an MCRG measurement so that it resumes (default: `runMcrg`, which starts over), in the
+   * subdirectory `name`: 'measurement', or 'confirmation' for the study's larger lattice.
+   */
+  measure?(config: McrgConfig, hooks: McrgHooks, name: string): Promise<McrgResult>;
   /** Told about damaged checkpoints skipped, a line each. */
   onWarning?(message: string): void;
 }
-
-/** The stage files of a resumable study run, beside `STUDY_FILES`. */
-export const STUDY_STAGE_FILES = {
-  /** The configurations y_t is followed on during training. */
-  evaluationData: 'evaluation-data.rsrg',
-  /** The finished training: the trainer's result and the y_t evaluations (`storedTrainingCodec`). */
-  training: 'training.rsrg',
-  /** The training's checkpoints (`training.<n>.ckpt`). */
-  checkpoints: 'checkpoints',
-} as const;
 
 /** A resumable study run stopped on request: what it kept, and how to go on (run it again). */
 export class StudyStopped extends RsrgError {
@@ -96,9 +91,10 @@ export class StudyStopped extends RsrgError {
 /**
  * The phases of a study run, in order: sampling the training data, sampling the evaluation
  * data, training (the first three only for a study that trains a projector), then the MCRG
- * measurement of every projector.
+ * measurement of every projector, and their confirmation on a larger lattice (a study with a
+ * `confirmation` only).
  */
-export type StudyPhase = 'training data' | 'evaluation data' | 'training' | 'measurement';
+export type StudyPhase = 'training data' | 'evaluation data' | 'training' | 'measurement' | 'confirmation';
 
 /** Observers of a study run. */
 export interface StudyHooks {
@@ -106,6 +102,8 @@ export interface StudyHooks {
   onPhase?(phase: StudyPhase): void;
   /** Progress of the sampling phases and the measurement, in sampler moves. */
   onProgress?(p: { done: number; total: number; phase: string }): void;
+  /** A training starts (a study may have several): its label and trainer id. */
+  onTraining?(training: { readonly label: string; readonly trainer: string }): void;
   /** Observers of the training (epochs, y_t evaluations). */
   readonly training?: Omit<TrainProjectorHooks, 'signal'>;
   /** Stops the run: sampling, training and measurement end and the promise rejects with the reason. */
@@ -120,10 +118,12 @@ export type PhaseSeconds = Record<
 
 /** The training part of a study run. */
 export interface StudyTrainingRun {
-  /** The trainer's id and the projector it trains. */
+  /** The trainer's id. */
   readonly trainer: string;
   /** Id of the projector trained: the study measures it from the trained file. */
   readonly projector: string;
+  /** The name it is measured under (the training's label, by default the projector's id). */
+  readonly label: string;
   /** The options it was given: the study's, then the scale's. */
   readonly options: PluginOptions;
   /** The trainer's result: projector file, plan, per-epoch history, snapshots, final parameters. */
@@ -138,6 +138,23 @@ export interface StudyTrainingRun {
   readonly description: readonly (readonly [string, string])[];
   /** The path of the trained projector file. */
   readonly file: string;
+  /** Its name in the run directory (see `trainingFileNames`). */
+  readonly fileName: string;
+}
+
+/** derive(S, 4): the seed of the confirmation measurement (see `runSeeds`). */
+const CONFIRMATION_PURPOSE = 4;
+
+/** Every projector measured again on the study's larger confirmation lattice. */
+export interface StudyConfirmation {
+  /** Its seed, derive(S, 4): configurations independent of every other set of the run. */
+  readonly seed: number;
+  /** The MCRG measurement. */
+  readonly measurement: McrgResult;
+  /** Its estimates, as `StudyRun.estimates`. */
+  readonly estimates: StudyRun['estimates'];
+  /** Its wall seconds. */
+  readonly seconds: number;
 }
 
 /** Everything a study run produced, before it is reported. */
@@ -161,8 +178,10 @@ export interface StudyRun {
   };
   /** Fresh configurations y_t was evaluated on during training (0: none). */
   readonly evaluationSamples: number;
-  /** The training, when the study trains a projector. */
+  /** The first of `trainings` (the one the figures show), when the study trains a projector. */
   readonly training?: StudyTrainingRun;
+  /** Every training, in the study's order (empty when it trains nothing). */
+  readonly trainings: readonly StudyTrainingRun[];
   /** The MCRG measurement of every projector on the same fresh configurations. */
   readonly measurement: McrgResult;
   /** Estimates of every projector (labels: the study's projector ids). */
@@ -174,6 +193,8 @@ export interface StudyRun {
   })[];
   /** The estimates beside the study's reference numbers (see `compareWithReference`). */
   readonly comparison: readonly ComparisonEntry[];
+  /** The measurement on the study's confirmation lattice, when it has one. */
+  readonly confirmation?: StudyConfirmation;
   /** Wall seconds of each phase. */
   readonly seconds: PhaseSeconds;
 }
@@ -198,10 +219,16 @@ export function studyScale(
   return { id: scaleId, scale };
 }
 
-/** What a study trains at a scale: the trainer, its options, and the scale's numbers for it. */
+/** One training of a study at a scale: the trainer, its label and resolved options. */
 interface TrainingSetup {
   readonly trainer: ProjectorTrainer;
+  readonly label: string;
   readonly options: PluginOptions;
+}
+
+/** What a study trains at a scale, and the scale's numbers for it. */
+interface TrainingSetups {
+  readonly trainings: readonly TrainingSetup[];
   readonly configurations: number;
   readonly evaluationSamples: number;
   readonly evaluateEvery: number;
@@ -210,28 +237,46 @@ interface TrainingSetup {
 const positiveInteger = (v: unknown): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
-/** The study's training at a scale, checked against the registry (UsageError on a bad one). */
-function trainingSetup(
+/** The study's trainings at a scale, checked against the registry (UsageError on a bad one). */
+function trainingSetups(
   registry: Registry,
   study: Study,
   scaleId: string,
   scale: StudyScale,
-): TrainingSetup | undefined {
+): TrainingSetups | undefined {
   const where = `study '${study.id}' scale '${scaleId}'`;
-  if (!study.training) {
+  const declared = studyTrainings(study);
+  if (declared.length === 0) {
     if (scale.training !== undefined)
       throw new UsageError(`${where} sets training options, but the study trains nothing`);
     return undefined;
   }
-  const trainer = registry.trainers.get(study.training.trainer);
-  if (!registry.projectors.has(trainer.projector)) {
+  if (declared.length > 1 && scale.training !== undefined)
     throw new UsageError(
-      `study '${study.id}' trains projector '${trainer.projector}' (trainer '${trainer.id}'), which is not registered`,
+      `${where} sets training options, but the study has several trainings: give them per training`,
     );
-  }
+  const trainings = declared.map((t) => {
+    const trainer = registry.trainers.get(t.trainer);
+    if (!registry.projectors.has(trainer.projector)) {
+      throw new UsageError(
+        `study '${study.id}' trains projector '${trainer.projector}' (trainer '${trainer.id}'), which is not registered`,
+      );
+    }
+    return { trainer, label: t.label ?? trainer.projector, options: studyTrainingOptions(study, t, scaleId) };
+  });
+  const labels = new Set(trainings.map((t) => t.label));
+  if (labels.size !== trainings.length)
+    throw new UsageError(
+      `study '${study.id}' trains two projectors under one label: give each training its own label`,
+    );
+  for (const label of labels)
+    if (!study.projectors.includes(label))
+      throw new UsageError(
+        `study '${study.id}' trains '${label}' but does not measure it (not in its projectors)`,
+      );
   if (!positiveInteger(scale.trainingConfigurations)) {
     throw new UsageError(
-      `${where}: trainingConfigurations must be a positive integer to train '${trainer.id}'`,
+      `${where}: trainingConfigurations must be a positive integer to train '${trainings[0].trainer.id}'`,
     );
   }
   const evaluationSamples = scale.evaluationSamples ?? 0;
@@ -239,13 +284,7 @@ function trainingSetup(
   if (evaluationSamples > 0 && !positiveInteger(evaluateEvery)) {
     throw new UsageError(`${where}: evaluateEvery must be a positive integer when evaluationSamples > 0`);
   }
-  return {
-    trainer,
-    options: { ...study.training.options, ...scale.training },
-    configurations: scale.trainingConfigurations,
-    evaluationSamples,
-    evaluateEvery,
-  };
+  return { trainings, configurations: scale.trainingConfigurations, evaluationSamples, evaluateEvery };
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -283,7 +322,11 @@ export async function runStudy(
   const { id: scaleId, scale } = studyScale(study, options.scale);
   // The model at the study's options: a bad option fails here, before anything runs.
   const model = resolveModel(registry.models.get(study.model), study.modelOptions);
-  const setup = trainingSetup(registry, study, scaleId, scale);
+  const setup = trainingSetups(registry, study, scaleId, scale);
+  if (study.confirmation && !positiveInteger(scale.confirmationSamples))
+    throw new UsageError(
+      `study '${study.id}' scale '${scaleId}': confirmationSamples must be a positive integer (the study measures size ${study.confirmation.size} too)`,
+    );
   const seeds = runSeeds(options.seed);
   const { sampleEnsemble, runMcrg, ensembleCodec } = await import('@rsrg/mcrg');
   // Training data, evaluation data and measurement all sample the model at the study's options.
@@ -300,13 +343,14 @@ export async function runStudy(
   // Training and evaluation data may come from a smaller lattice than the measurement's.
   const trainingSampling = { ...sampling, size: scale.trainingSize ?? study.size };
   // Checked before sampling, so that a bad option fails at once.
-  setup?.trainer.plan(setup.options, {
-    lattice: model.lattice(trainingSampling.size),
-    count: setup.configurations,
-  });
+  for (const t of setup?.trainings ?? [])
+    t.trainer.plan(t.options, {
+      lattice: model.lattice(trainingSampling.size),
+      count: setup?.configurations ?? 0,
+    });
 
   const time = { trainingData: 0, evaluationData: 0, training: 0 };
-  let training: StudyTrainingRun | undefined;
+  const trainings: StudyTrainingRun[] = [];
   let trainingData: StudyRun['trainingData'];
   let evaluationSamples = 0;
   if (setup) {
@@ -362,31 +406,32 @@ export async function runStudy(
 
     t = performance.now();
     hooks.onPhase?.('training');
-    const train = (checkpoints?: Parameters<typeof trainProjector>[1]['checkpoints']) =>
-      trainProjector(
-        registry,
-        {
-          trainer: setup.trainer.id,
-          options: setup.options,
-          data,
-          seed: seeds.training,
-          workers: options.workers,
-          ...(evaluationData && {
-            evaluation: { ensemble: evaluationData, every: setup.evaluateEvery, seed: seeds.evaluation },
-          }),
-          ...(checkpoints && { checkpoints }),
-        },
-        { ...hooks.training, ...(signal && { signal }) },
-      );
-    let outcome: TrainingOutcome;
-    if (resumable) {
-      const stored = await storedStage(
-        join(dir, STUDY_STAGE_FILES.training),
-        storedTrainingCodec,
-        async () => {
+    const several = setup.trainings.length > 1;
+    for (const { trainer, label, options: trainerOptions } of setup.trainings) {
+      const names = trainingFileNames(label, several);
+      hooks.onTraining?.({ label, trainer: trainer.id });
+      const train = (checkpoints?: Parameters<typeof trainProjector>[1]['checkpoints']) =>
+        trainProjector(
+          registry,
+          {
+            trainer: trainer.id,
+            options: trainerOptions,
+            data,
+            seed: seeds.training,
+            workers: options.workers,
+            ...(evaluationData && {
+              evaluation: { ensemble: evaluationData, every: setup.evaluateEvery, seed: seeds.evaluation },
+            }),
+            ...(checkpoints && { checkpoints }),
+          },
+          { ...hooks.training, ...(signal && { signal }) },
+        );
+      let outcome: TrainingOutcome;
+      if (resumable) {
+        const stored = await storedStage(join(dir, names.stage), storedTrainingCodec, async () => {
           const store = checkpointFileStore(
             join(dir, STUDY_STAGE_FILES.checkpoints),
-            'training',
+            names.checkpointPrefix,
             trainingCheckpointCodec,
             { ...(resumable.onWarning && { onWarning: resumable.onWarning }) },
           );
@@ -406,46 +451,88 @@ export async function runStudy(
             return { trained: o.trained, evaluation: o.evaluation, seconds: o.seconds };
           } catch (err) {
             if (err instanceof TrainingRunStopped) {
-              throw new StudyStopped('training', `checkpointed after ${err.run?.trainer.step ?? 0} updates`);
+              const what = several ? ` of '${label}'` : '';
+              throw new StudyStopped(
+                'training',
+                `checkpointed${what} after ${err.run?.trainer.step ?? 0} updates`,
+              );
             }
             throw err;
           }
-        },
-      );
-      outcome = storedOutcome(registry, setup.trainer.id, stored);
-    } else {
-      outcome = await train();
+        });
+        outcome = storedOutcome(registry, trainer.id, stored);
+      } else {
+        outcome = await train();
+      }
+      const file = options.output.write(names.projector, outcome.trained.file);
+      trainings.push({
+        trainer: trainer.id,
+        projector: trainer.projector,
+        label,
+        options: trainerOptions,
+        trained: outcome.trained,
+        evaluation: outcome.evaluation,
+        evaluateEvery: setup.evaluateEvery,
+        metrics: trainer.metrics ?? [],
+        description: trainer.describe?.(outcome.trained) ?? [],
+        file,
+        fileName: names.projector,
+      });
     }
-    const file = options.output.write(STUDY_FILES.projector, outcome.trained.file);
-    training = {
-      trainer: setup.trainer.id,
-      projector: setup.trainer.projector,
-      options: setup.options,
-      trained: outcome.trained,
-      evaluation: outcome.evaluation,
-      evaluateEvery: setup.evaluateEvery,
-      metrics: setup.trainer.metrics ?? [],
-      description: setup.trainer.describe?.(outcome.trained) ?? [],
-      file,
-    };
     time.training = seconds(t);
   }
 
   const t = performance.now();
   hooks.onPhase?.('measurement');
-  const measure = options.resumable?.measure ?? ((c: McrgConfig, h: McrgHooks) => runMcrg(registry, c, h));
+  const measure =
+    options.resumable?.measure ?? ((c: McrgConfig, h: McrgHooks, _name: string) => runMcrg(registry, c, h));
+  const projectors = study.projectors.map((label) => {
+    const trained = trainings.find((t) => t.label === label);
+    if (!trained) return { id: label };
+    // A label other than the projector's id names its estimates.
+    return {
+      id: trained.projector,
+      options: { weights: trained.file },
+      ...(label !== trained.projector && { label }),
+    };
+  });
   const measurement = await measure(
     {
       ...sampling,
       samples: scale.measurementSamples,
       seed: seeds.measurement,
-      projectors: study.projectors.map((id) =>
-        training && id === training.projector ? { id, options: { weights: training.file } } : { id },
-      ),
+      projectors,
     },
     { onProgress: hooks.onProgress, signal },
+    'measurement',
   );
   const tMeasure = seconds(t);
+
+  let confirmation: StudyConfirmation | undefined;
+  if (study.confirmation) {
+    const tc = performance.now();
+    hooks.onPhase?.('confirmation');
+    const seed = deriveSeed(seeds.master, CONFIRMATION_PURPOSE);
+    const result = await measure(
+      {
+        ...sampling,
+        size: study.confirmation.size,
+        ...(study.confirmation.interval !== undefined && { interval: study.confirmation.interval }),
+        thermalize: scale.confirmationThermalize ?? scale.thermalize,
+        samples: scale.confirmationSamples as number,
+        seed,
+        projectors,
+      },
+      { onProgress: hooks.onProgress, signal },
+      'confirmation',
+    );
+    confirmation = {
+      seed,
+      measurement: result,
+      estimates: result.estimates.map((e) => estimateRow(e) as StudyRun['estimates'][number]),
+      seconds: seconds(tc),
+    };
+  }
 
   const estimates = measurement.estimates.map((e) => estimateRow(e) as StudyRun['estimates'][number]);
   return {
@@ -455,9 +542,11 @@ export async function runStudy(
     seeds,
     ...(trainingData && { trainingData }),
     evaluationSamples,
-    ...(training && { training }),
+    ...(trainings.length > 0 && { training: trainings[0] }),
+    trainings,
     measurement,
     estimates,
+    ...(confirmation && { confirmation }),
     comparison: compareWithReference(estimates, study.reference, study.projectors),
     seconds: { ...time, measurement: tMeasure, report: 0, total: seconds(started) },
   };

@@ -1,5 +1,12 @@
 import { join, relative, resolve } from 'node:path';
-import { defaultWorkerCount, type Registry, type Study, type TrainingMetric, UsageError } from '@rsrg/core';
+import {
+  defaultWorkerCount,
+  type Registry,
+  type Study,
+  studyTrainings,
+  type TrainingMetric,
+  UsageError,
+} from '@rsrg/core';
 import type { McrgConfig, McrgHooks, McrgResult } from '@rsrg/mcrg';
 import type {
   EvaluationPoint,
@@ -90,7 +97,7 @@ export function reproduceCommand(program: Command, ctx: CommandContext): Command
       }
       const registry = await ctx.registry();
       const study = registry.studies.get(studyId);
-      const { runStudy, studyScale, RunDirectory, finishedRunOf, STUDY_FILE_NAMES } = await import(
+      const { runStudy, studyScale, RunDirectory, finishedRunOf, studyFileNames } = await import(
         '@rsrg/studies'
       );
       const { id: scaleId } = studyScale(study, opts.scale);
@@ -101,7 +108,7 @@ export function reproduceCommand(program: Command, ctx: CommandContext): Command
         ...(opts.runDir !== undefined && {
           resumable: (_: string, entries: readonly string[]) => entries.includes('plan.json'),
         }),
-        owned: STUDY_FILE_NAMES,
+        owned: studyFileNames(study),
         note: `rsrg reproduce ${study.id} --scale ${scaleId} --seed ${opts.seed}`,
         restartHint: 'rerun with --restart to start over',
       });
@@ -160,8 +167,8 @@ function studyPlanName(path: readonly string[]): string {
 }
 
 /**
- * A resumable study run in `outDir`: the training checkpoints through `timer`, and the MCRG
- * measurement runs in the run directory `<outDir>/measurement` (its plan and checkpoints, as
+ * A resumable study run in `outDir`: the training checkpoints through `timer`, and each MCRG
+ * measurement runs in a run directory `<outDir>/measurement` or `<outDir>/confirmation` (its plan and checkpoints, as
  * `rsrg mcrg --run-dir`), so a stop during it checkpoints and the same command resumes it.
  */
 function resumption(
@@ -177,7 +184,7 @@ function resumption(
     requests: timer.requests,
     stop: timer.stop,
     onWarning,
-    async measure(config: McrgConfig, hooks: McrgHooks): Promise<McrgResult> {
+    async measure(config: McrgConfig, hooks: McrgHooks, name: string): Promise<McrgResult> {
       const {
         checkpointStore,
         EXIT_CHECKPOINTED,
@@ -188,7 +195,7 @@ function resumption(
         WHOLE_RUN,
       } = await import('@rsrg/campaigns');
       const { CheckpointedStop, withWorkers } = await import('../run-dir.js');
-      const dir = join(outDir, 'measurement');
+      const dir = join(outDir, name);
       const plan = await openRunDir(registry, dir, config);
       const outcome = await runResumable(registry, config, {
         plan,
@@ -200,7 +207,7 @@ function resumption(
       });
       if (outcome.status === 'stopped') {
         throw new CheckpointedStop(
-          `stopped by ${timer.reason()} during the measurement (checkpointed at ${outcome.measured} of ${outcome.planned} measurements); run the same command to resume (exit ${EXIT_CHECKPOINTED})`,
+          `stopped by ${timer.reason()} during the ${name} (checkpointed at ${outcome.measured} of ${outcome.planned} measurements); run the same command to resume (exit ${EXIT_CHECKPOINTED})`,
         );
       }
       const merged = mergeShards(plan, [outcome.shard]);
@@ -232,9 +239,8 @@ async function runWithProgress(
     stream?.write(text);
   };
   const { epochLine } = await import('../render/epoch-line.js');
-  const metrics: readonly TrainingMetric[] = study.training
-    ? (registry.trainers.get(study.training.trainer).metrics ?? [])
-    : [];
+  const several = studyTrainings(study).length > 1;
+  let metrics: readonly TrainingMetric[] = [];
   let latest: EvaluationPoint | undefined;
   let epochs = 0;
   try {
@@ -259,6 +265,10 @@ async function runWithProgress(
             ...p,
             phase: `${phase} ${p.phase === 'thermalize' ? '(thermalize)' : ''}`.trim(),
           }),
+        onTraining: ({ label, trainer }) => {
+          metrics = registry.trainers.get(trainer).metrics ?? [];
+          if (several) note(`training ${label} (trainer ${trainer})…\n`);
+        },
         // One line per epoch during training (a bar would restart its rate after every line).
         training: {
           onStart: (plan) => {
@@ -303,13 +313,11 @@ async function summary(
           .map(([k, v]) => ` ${k} = ${String(v)}`)
           .join(',')}, ${m.lattices[0]}, K = ${m.config.coupling}, sampler ${m.config.sampler}`,
       ],
-      ...(t && done.trainingData
-        ? ([
-            [
-              'training',
-              `${done.trainingData.count} configurations, trainer ${t.trainer}, ${t.trained.plan.epochs} epoch${t.trained.plan.epochs === 1 ? '' : 's'}, ${t.trained.plan.steps} steps`,
-            ],
-          ] as [string, string][])
+      ...(done.trainingData
+        ? done.trainings.map((x): [string, string] => [
+            done.trainings.length > 1 ? `training ${x.label}` : 'training',
+            `${done.trainingData?.count} configurations, trainer ${x.trainer}, ${x.trained.plan.epochs} epoch${x.trained.plan.epochs === 1 ? '' : 's'}, ${x.trained.plan.steps} steps`,
+          ])
         : []),
       ...(final
         ? ([

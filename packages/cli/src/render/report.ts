@@ -1,6 +1,7 @@
 import { checksummedJson, RNG_ALGORITHM } from '@rsrg/core';
 import {
   type CurveLine,
+  compareWithReference,
   STUDY_FILES,
   type StudyFigures,
   type StudyOutput,
@@ -154,10 +155,15 @@ export function reportMarkdown(run: StudyRun, versions: Readonly<Record<string, 
               ],
             ]
           : []),
+        ...run.trainings.flatMap((x) => [
+          [
+            run.trainings.length > 1 ? `trainer of ${x.label}` : 'trainer',
+            `\`${x.trainer}\` (projector \`${x.projector}\`), ${x.trained.plan.steps} steps`,
+          ],
+          ...x.description.map(([k, v]) => [k, v]),
+        ]),
         ...(t
           ? [
-              ['trainer', `\`${t.trainer}\` (projector \`${t.projector}\`), ${t.trained.plan.steps} steps`],
-              ...t.description.map(([k, v]) => [k, v]),
               [
                 'evaluation',
                 run.evaluationSamples > 0 && h
@@ -192,6 +198,7 @@ export function reportMarkdown(run: StudyRun, versions: Readonly<Record<string, 
             ]
           : []),
         ['measurement (`rsrg mcrg --seed`)', String(s.measurement)],
+        ...(run.confirmation ? [['confirmation measurement', String(run.confirmation.seed)]] : []),
       ],
       false,
     ),
@@ -205,6 +212,7 @@ export function reportMarkdown(run: StudyRun, versions: Readonly<Record<string, 
         ['evaluation data', duration(run.seconds.evaluationData)],
         ['training (with evaluations)', duration(run.seconds.training)],
         ['measurement', duration(run.seconds.measurement)],
+        ...(run.confirmation ? [['confirmation', duration(run.confirmation.seconds)]] : []),
         ['figures and report', duration(run.seconds.report)],
         ['total', duration(run.seconds.total)],
       ],
@@ -220,6 +228,23 @@ export function reportMarkdown(run: StudyRun, versions: Readonly<Record<string, 
     ...summaryLines(run, ' of the published value'),
     '',
   ];
+  const c = run.confirmation;
+  if (c) {
+    const cm = c.measurement;
+    lines.push(
+      `## Confirmation on ${cm.lattices[0]}`,
+      '',
+      `Every projector measured again on ${cm.samples} fresh configurations of ${cm.lattices[0]} (${cm.config.levels} RG steps: ${cm.lattices.join(' → ')}; ${cm.bins} jackknife bins, τ_int ${formatValueError(cm.tauInt.value, cm.tauInt.error)} ${cm.tauInt.unit}).`,
+      '',
+      renderComparisonMarkdown(
+        compareWithReference(c.estimates, [], run.study.projectors),
+        run.study.projectors,
+        COMPARISON_LABELS,
+        3,
+      ),
+      '',
+    );
+  }
   if (t) {
     const epochs = t.trained.snapshots.map((x) =>
       Number.isInteger(x.epoch) ? String(x.epoch) : x.epoch.toFixed(2),
@@ -235,7 +260,7 @@ export function reportMarkdown(run: StudyRun, versions: Readonly<Record<string, 
       '',
       `![y_t during training](${STUDY_FILES.trainingCurve.png})`,
       '',
-      '## Training',
+      run.trainings.length > 1 ? `## Training of ${t.label}` : '## Training',
       '',
       mdTable(
         ['epoch', 'steps', ...t.metrics.map((x) => x.label), 'seconds'],
@@ -266,6 +291,22 @@ export function reportMarkdown(run: StudyRun, versions: Readonly<Record<string, 
       );
     }
   }
+  for (const x of run.trainings.slice(1)) {
+    lines.push(
+      `## Training of ${x.label}`,
+      '',
+      mdTable(
+        ['epoch', 'steps', ...x.metrics.map((k) => k.label), 'seconds'],
+        x.trained.history.map((e) => [
+          String(e.epoch),
+          String(e.steps),
+          ...x.metrics.map((k) => formatMetric(k, e.metrics[k.key])),
+          e.seconds.toFixed(1),
+        ]),
+      ),
+      '',
+    );
+  }
   const link = (name: string) => `[${name}](${name})`;
   lines.push(
     '## Versions',
@@ -279,7 +320,7 @@ export function reportMarkdown(run: StudyRun, versions: Readonly<Record<string, 
     `Files: ${[
       link(STUDY_FILES.comparison),
       link(STUDY_FILES.result),
-      ...(t ? [`the trained projector ${link(STUDY_FILES.projector)}`] : []),
+      ...run.trainings.map((x) => `the trained projector ${link(x.fileName)}`),
       ...(run.trainingData?.kept ? [`the training data ${link(STUDY_FILES.trainingData)}`] : []),
     ].join(', ')}.`,
     '',
