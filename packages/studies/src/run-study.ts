@@ -410,7 +410,10 @@ export async function runStudy(
     for (const { trainer, label, options: trainerOptions } of setup.trainings) {
       const names = trainingFileNames(label, several);
       hooks.onTraining?.({ label, trainer: trainer.id });
-      const train = (checkpoints?: Parameters<typeof trainProjector>[1]['checkpoints']) =>
+      const train = (
+        checkpoints?: Parameters<typeof trainProjector>[1]['checkpoints'],
+        trainSignal: AbortSignal | undefined = signal,
+      ) =>
         trainProjector(
           registry,
           {
@@ -424,10 +427,23 @@ export async function runStudy(
             }),
             ...(checkpoints && { checkpoints }),
           },
-          { ...hooks.training, ...(signal && { signal }) },
+          { ...hooks.training, ...(trainSignal && { signal: trainSignal }) },
         );
       let outcome: TrainingOutcome;
-      if (resumable) {
+      if (resumable && !trainer.resumable) {
+        // A trainer without checkpoints (a few objective evaluations) runs whole: a stop
+        // abandons it, and the resumed run trains it again; once done it is kept.
+        const stored = await storedStage(join(dir, names.stage), storedTrainingCodec, async () => {
+          try {
+            const o = await train(undefined, samplingSignal);
+            return { trained: o.trained, evaluation: o.evaluation, seconds: o.seconds };
+          } catch (err) {
+            if (resumable.stop.aborted) throw new StudyStopped('training', `nothing of '${label}' kept`);
+            throw err;
+          }
+        });
+        outcome = storedOutcome(registry, trainer.id, stored);
+      } else if (resumable) {
         const stored = await storedStage(join(dir, names.stage), storedTrainingCodec, async () => {
           const store = checkpointFileStore(
             join(dir, STUDY_STAGE_FILES.checkpoints),
