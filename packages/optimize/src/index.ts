@@ -1,8 +1,18 @@
 export {
   type ExponentGradient,
   type ExponentGradientOptions,
+  ExponentGradients,
+  type ExponentGradientsOptions,
+  type ExponentWithGradient,
   exponentGradient,
 } from './exponent-gradient.js';
+export {
+  type BlockFeatures,
+  BlockScore,
+  type LinearFieldRule,
+  rbmFilterField,
+  stochasticMajorityField,
+} from './linear-field.js';
 export {
   type ExponentPoint,
   type LatticeExponents,
@@ -38,6 +48,7 @@ export {
   finiteDifferenceGradient,
   type GradientOptions,
   type ObservableGradient,
+  type RuleObservableGradient,
   scoreGradient,
 } from './score-gradient.js';
 export {
