@@ -43,6 +43,11 @@ export interface ExponentWithGradient {
   readonly y: Estimate;
   /** ∂y/∂θ_j, in the rule's parameter order. */
   readonly gradient: readonly Estimate[];
+  /**
+   * [y, ∂y/∂θ_0, …] on all bins (entry 0) and leaving bin k out (entry k + 1): the jackknife
+   * replicas, for the errors of functions of several exponents (the loss gradient).
+   */
+  readonly replicas: readonly (readonly number[])[];
 }
 
 /** The largest real eigenvalue of T with its right and left eigenvectors. */
@@ -176,8 +181,13 @@ export class ExponentGradients {
     }
     this.cached = true;
     return sums.map((t, n) => {
-      const [y, ...gradient] = jackknife(bins, (skip) => estimate(t, skip, bins, stride, width, m, P, b));
-      return { nr: n + 1, y, gradient };
+      const replicas: number[][] = [];
+      const [y, ...gradient] = jackknife(bins, (skip) => {
+        const r = estimate(t, skip, bins, stride, width, m, P, b);
+        replicas[skip + 1] = r;
+        return r;
+      });
+      return { nr: n + 1, y, gradient, replicas };
     });
   }
 }

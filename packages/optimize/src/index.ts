@@ -13,15 +13,19 @@ export {
   rbmFilterField,
   stochasticMajorityField,
 } from './linear-field.js';
+export { sectorLossGradient } from './loss-gradient.js';
 export {
   type ExponentPoint,
   type LatticeExponents,
+  type LossTerm,
   type ObjectiveExponents,
+  type ObjectiveSector,
   RgConvergenceObjective,
   type RgObjectiveOptions,
   type RgObjectiveValue,
   type SectorExponents,
   type SectorLoss,
+  type SectorLossWithGradient,
   sectorExponents,
   sectorLoss,
 } from './objective.js';
@@ -34,7 +38,7 @@ export {
   nelderMead,
   type Objective,
 } from './optimizers.js';
-export { exponentDifference } from './paired.js';
+export { exponentDifference, exponentOf, stepDifference } from './paired.js';
 export { plugin, plugin as default } from './plugin.js';
 export {
   type ReblockedExponents,

@@ -55,6 +55,8 @@ export interface RgConvergenceOptions {
   readonly w1: number;
   /** Weight μ of the lattice-size term. */
   readonly mu: number;
+  /** Each squared difference divided by its squared error, (d/s)². */
+  readonly weighted: boolean;
   /** N_c of the exponents (default: the whole coupling set). */
   readonly nc?: number;
   /** RG steps on the training lattice (default: coarsest side ≥ 4). */
@@ -85,6 +87,7 @@ export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceO
     w: { kind: 'number', min: 0, default: 1 },
     w1: { kind: 'number', default: 0 },
     mu: { kind: 'number', min: 0, default: 1 },
+    weighted: { kind: 'boolean', default: false },
     nc: { kind: 'integer', min: 1 },
     levels: { kind: 'integer', min: 1 },
     otherLevels: { kind: 'integer', min: 1 },
@@ -116,6 +119,7 @@ export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceO
     w: o.w,
     w1: o.w1,
     mu: o.mu,
+    weighted: o.weighted,
     bins: o.bins,
     blockSize: o.blockSize,
     ...(o.nc !== undefined && { nc: o.nc }),
@@ -250,6 +254,7 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
         seed: run.seed,
         bins: o.bins,
         mu: o.mu,
+        weighted: o.weighted,
         ...(o.nc !== undefined && { nc: o.nc }),
         ...(o.levels !== undefined && { levels: o.levels }),
         ...(o.otherLevels !== undefined && { otherLevels: o.otherLevels }),
