@@ -48,6 +48,12 @@ export {
   type StoredConfigurations,
 } from './reblocking.js';
 export {
+  RG_FILTER_ID,
+  type RgFilterOptions,
+  readRgFilterOptions,
+  rgFilterTrainer,
+} from './rg-filter-trainer.js';
+export {
   type CoarseObservable,
   finiteDifferenceGradient,
   type GradientOptions,
