@@ -13,7 +13,6 @@ export {
   rbmFilterField,
   stochasticMajorityField,
 } from './linear-field.js';
-export { sectorLossGradient } from './loss-gradient.js';
 export {
   type ExponentPoint,
   type LatticeExponents,
@@ -28,6 +27,7 @@ export {
   type SectorLossWithGradient,
   sectorExponents,
   sectorLoss,
+  sectorLossGradient,
 } from './objective.js';
 export {
   type Evaluation,
