@@ -64,7 +64,7 @@ beforeAll(async () => {
   }
 });
 
-const train = (out: string, rate: string) =>
+const train = (out: string, rate: string, ...extra: string[]) =>
   rsrg([
     'train',
     '--trainer',
@@ -82,6 +82,7 @@ const train = (out: string, rate: string) =>
     ]),
     '--trainer-option',
     `rate=${rate}`,
+    ...extra.flatMap((o) => ['--trainer-option', o]),
   ]);
 
 describe('rsrg train --trainer rg-filter', () => {
@@ -121,6 +122,26 @@ describe('rsrg train --trainer rg-filter', () => {
     ]);
     expect(m.code, m.stderr).toBe(0);
     expect(JSON.parse(m.stdout).parameters.projector).toBe('rbm');
+  });
+
+  it('starts from a given file (init) where that run ended, and trains a 4-wide filter', async () => {
+    const [init, wide] = await Promise.all([
+      train('fi.rsrg', '0', 'init=f.rsrg', 'steps=1'),
+      train('fw.rsrg', '0.05', 'width=4', 'steps=1'),
+    ]);
+    expect(init.code, init.stderr).toBe(0);
+    const before = rbmProjectorCodec.decode(readFileSync(join(tmp, 'f.rsrg')));
+    const t = rbmProjectorCodec.decode(readFileSync(join(tmp, 'fi.rsrg'))).training as unknown as Record;
+    // Same configurations, seed and weights: the same L bit for bit (common random numbers).
+    expect(t.evaluations[0].weights).toEqual(Array.from(before.filter.weights));
+    expect(t.evaluations[0].odd.loss).toBe((before.training as unknown as Record).final.loss);
+    expect(wide.code, wide.stderr).toBe(0);
+    const w = rbmProjectorCodec.decode(readFileSync(join(tmp, 'fw.rsrg')));
+    expect(w.filter.width).toBe(4);
+    const start = (w.training as unknown as Record).evaluations[0].weights;
+    expect(start.filter((x) => x === 0.15)).toHaveLength(4);
+    expect(start.slice(0, 2)).toEqual([0.15, 0.15]);
+    expect(Array.from(w.filter.weights).filter((x) => x !== 0 && x !== 0.15)).toHaveLength(16);
   });
 
   it('reads its options: width defaults to the block size, a width below it is refused', () => {
