@@ -1,19 +1,33 @@
 export {
   type ExponentGradient,
   type ExponentGradientOptions,
+  ExponentGradients,
+  type ExponentGradientsOptions,
+  type ExponentWithGradient,
   exponentGradient,
 } from './exponent-gradient.js';
 export {
+  type BlockFeatures,
+  BlockScore,
+  type LinearFieldRule,
+  rbmFilterField,
+  stochasticMajorityField,
+} from './linear-field.js';
+export {
   type ExponentPoint,
   type LatticeExponents,
+  type LossTerm,
   type ObjectiveExponents,
+  type ObjectiveSector,
   RgConvergenceObjective,
   type RgObjectiveOptions,
   type RgObjectiveValue,
   type SectorExponents,
   type SectorLoss,
+  type SectorLossWithGradient,
   sectorExponents,
   sectorLoss,
+  sectorLossGradient,
 } from './objective.js';
 export {
   type Evaluation,
@@ -24,7 +38,7 @@ export {
   nelderMead,
   type Objective,
 } from './optimizers.js';
-export { exponentDifference } from './paired.js';
+export { exponentDifference, exponentOf, stepDifference } from './paired.js';
 export { plugin, plugin as default } from './plugin.js';
 export {
   type ReblockedExponents,
@@ -34,10 +48,17 @@ export {
   type StoredConfigurations,
 } from './reblocking.js';
 export {
+  RG_FILTER_ID,
+  type RgFilterOptions,
+  readRgFilterOptions,
+  rgFilterTrainer,
+} from './rg-filter-trainer.js';
+export {
   type CoarseObservable,
   finiteDifferenceGradient,
   type GradientOptions,
   type ObservableGradient,
+  type RuleObservableGradient,
   scoreGradient,
 } from './score-gradient.js';
 export {

@@ -1,8 +1,11 @@
 import { type Estimate, jackknife, type Sector, UsageError } from '@rsrg/core';
 import { type Accumulator, moments, rgEigenvalue, rgMatrices } from '@rsrg/mcrg';
 
-/** One exponent y at (sector, N_r, N_c) from averages, NaN where T is undefined. */
-function exponentOf(acc: Accumulator, skip: number, sector: Sector, nr: number, nc: number): number {
+/**
+ * One exponent y at (sector, N_r, N_c) from the averages of every bin but `skip` (−1: all
+ * bins), NaN where T is undefined: a jackknife replica, for errors of functions of exponents.
+ */
+export function exponentOf(acc: Accumulator, skip: number, sector: Sector, nr: number, nc: number): number {
   const { A, B } = rgMatrices(acc, moments(acc, skip), nr);
   const offset = sector === 'even' ? 0 : acc.nEven;
   const cut = (M: number[][]) => M.slice(offset, offset + nc).map((row) => row.slice(offset, offset + nc));
@@ -32,6 +35,23 @@ export function exponentDifference(
     throw new UsageError(`N_c must be in 1..${size}, got ${nc}`);
   const [difference] = jackknife(a.bins, (skip) => [
     exponentOf(a, skip, sector, nr, nc) - exponentOf(b, skip, sector, nr, nc),
+  ]);
+  return difference;
+}
+
+/**
+ * y^(N_r+1) − y^(N_r) of one projector (one accumulation), with the jackknife over its bins:
+ * both exponents come from the same configurations and draws, so their common fluctuations
+ * cancel in the paired error. The error that weights a successive-N_r term of the loss.
+ */
+export function stepDifference(acc: Accumulator, sector: Sector, nr: number, nc: number): Estimate {
+  const size = sector === 'even' ? acc.nEven : acc.nOdd;
+  if (!Number.isInteger(nc) || nc < 1 || nc > size)
+    throw new UsageError(`N_c must be in 1..${size}, got ${nc}`);
+  if (!Number.isInteger(nr) || nr < 1 || nr >= acc.levels)
+    throw new UsageError(`N_r must be in 1..${acc.levels - 1}, got ${nr}`);
+  const [difference] = jackknife(acc.bins, (skip) => [
+    exponentOf(acc, skip, sector, nr + 1, nc) - exponentOf(acc, skip, sector, nr, nc),
   ]);
   return difference;
 }

@@ -1,11 +1,8 @@
 import {
-  Lattice,
   type PluginOptions,
   type ProjectorParameters,
   type ProjectorSnapshot,
   type ProjectorTrainer,
-  Registry,
-  readCodecFile,
   readOptions,
   type TrainedProjector,
   type TrainingData,
@@ -13,7 +10,6 @@ import {
   type TrainingPlan,
   UsageError,
 } from '@rsrg/core';
-import type { Ensemble } from '@rsrg/mcrg';
 import {
   STOCHASTIC_MAJORITY_ID,
   type StochasticMajorityParameters,
@@ -23,7 +19,7 @@ import {
 } from '@rsrg/projectors';
 import type { RgObjectiveValue } from './objective.js';
 import { goldenSection, gridSearch, type Interval, type Minimum, nelderMead } from './optimizers.js';
-import type { StoredConfigurations } from './reblocking.js';
+import { trainingObjective } from './training-setup.js';
 
 /** The id of the RG-convergence trainer. */
 export const RG_CONVERGENCE_ID = 'rg-convergence';
@@ -55,6 +51,8 @@ export interface RgConvergenceOptions {
   readonly w1: number;
   /** Weight μ of the lattice-size term. */
   readonly mu: number;
+  /** Each squared difference divided by its squared error, (d/s)². */
+  readonly weighted: boolean;
   /** N_c of the exponents (default: the whole coupling set). */
   readonly nc?: number;
   /** RG steps on the training lattice (default: coarsest side ≥ 4). */
@@ -85,6 +83,7 @@ export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceO
     w: { kind: 'number', min: 0, default: 1 },
     w1: { kind: 'number', default: 0 },
     mu: { kind: 'number', min: 0, default: 1 },
+    weighted: { kind: 'boolean', default: false },
     nc: { kind: 'integer', min: 1 },
     levels: { kind: 'integer', min: 1 },
     otherLevels: { kind: 'integer', min: 1 },
@@ -116,6 +115,7 @@ export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceO
     w: o.w,
     w1: o.w1,
     mu: o.mu,
+    weighted: o.weighted,
     bins: o.bins,
     blockSize: o.blockSize,
     ...(o.nc !== undefined && { nc: o.nc }),
@@ -163,17 +163,6 @@ function minimize(o: RgConvergenceOptions, f: (x: readonly number[]) => Promise<
   return nelderMead(f, start, step, o.evaluations, bounds);
 }
 
-function unpack(
-  e: Ensemble,
-  ensembleConfiguration: typeof import('@rsrg/mcrg').ensembleConfiguration,
-): StoredConfigurations {
-  const lattice = new Lattice(e.header.sizes);
-  const V = lattice.volume;
-  const configurations = new Int8Array(e.count * V);
-  for (let i = 0; i < e.count; i++) ensembleConfiguration(e, i, configurations.subarray(i * V, (i + 1) * V));
-  return { lattice, configurations, count: e.count };
-}
-
 function parametersOf(theta: StochasticMajorityParameters, b: number): ProjectorParameters {
   return { shape: [2], values: [theta.w, theta.w1], attributes: { blockSize: b, names: 'w, w1' } };
 }
@@ -213,48 +202,17 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
   async train(data: TrainingData, options, run, hooks = {}): Promise<TrainedProjector> {
     const o = readRgConvergenceOptions(options);
     const plan = planOf(o, data.count);
-    const model = o.model ?? data.model;
-    if (model === undefined)
-      throw new UsageError(
-        `trainer '${RG_CONVERGENCE_ID}' needs the model of the data: give the option model`,
-      );
-    if (run.sources.length === 0)
-      throw new UsageError(
-        `trainer '${RG_CONVERGENCE_ID}' finds the model's couplings through the registry's plugin modules; none were given`,
-      );
-    const registry = await Registry.fromSources(run.sources);
-    if (registry.models.get(model).spins?.kind === 'state') {
-      throw new UsageError(
-        `trainer '${RG_CONVERGENCE_ID}' tunes the stochastic majority rule, which takes Ising ±1 spins; model '${model}' has q-state spins`,
-      );
-    }
-    // The analyzer is loaded here, not with the plugin: registering the trainer stays light.
-    const [{ ensembleCodec, ensembleConfiguration, modelCouplings }, { RgConvergenceObjective }] =
-      await Promise.all([import('@rsrg/mcrg'), import('./objective.js')]);
-    const { even, odd, evenNames, oddNames } = modelCouplings(registry, model);
-    let other: Ensemble | undefined;
-    if (o.other !== undefined) {
-      other = readCodecFile(o.other, ensembleCodec, { option: `trainer option other` }).value;
-      if (other.header.model !== model)
-        throw new UsageError(`the ensemble ${o.other} holds ${other.header.model}, not ${model}`);
-    }
+    hooks.signal?.throwIfAborted();
+    const { objective, model, couplings, other } = await trainingObjective(
+      RG_CONVERGENCE_ID,
+      'the stochastic majority rule',
+      data,
+      o,
+      run,
+    );
     hooks.signal?.throwIfAborted();
     hooks.onStart?.(plan);
     const started = performance.now();
-    const objective = new RgConvergenceObjective(
-      { lattice: data.lattice, configurations: data.configurations, count: data.count },
-      other && unpack(other, ensembleConfiguration),
-      {
-        couplings: { even, odd },
-        blockSize: o.blockSize,
-        seed: run.seed,
-        bins: o.bins,
-        mu: o.mu,
-        ...(o.nc !== undefined && { nc: o.nc }),
-        ...(o.levels !== undefined && { levels: o.levels }),
-        ...(o.otherLevels !== undefined && { otherLevels: o.otherLevels }),
-      },
-    );
     const history: TrainingEpoch[] = [];
     const snapshots: ProjectorSnapshot[] = [];
     const evaluations: ReturnType<typeof evaluationRecord>[] = [];
@@ -308,10 +266,8 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
       seed: run.seed,
       data: data.description,
       model,
-      couplings: { even: evenNames, odd: oddNames },
-      ...(other && {
-        other: { file: o.other, sizes: other.header.sizes, count: other.count, seed: other.header.seed },
-      }),
+      couplings,
+      ...(other && { other }),
       tuned: { ...tuned, objective: best.loss, value: final },
       majority: evaluationRecord({ w: Number.POSITIVE_INFINITY, w1: 0 }, majority),
       evaluations,

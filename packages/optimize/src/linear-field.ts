@@ -1,0 +1,154 @@
+import { type Lattice, type Projector, UsageError } from '@rsrg/core';
+import {
+  fieldSites,
+  filterOffset,
+  type RbmFilter,
+  rbmFilter,
+  rbmProjector,
+  stochasticMajorityProjector,
+} from '@rsrg/projectors';
+
+/**
+ * The sites behind the features of every block on one lattice: block J adds σ at
+ * `sites[J·r + q]` to φ_{parameterOf[q]}, for q < r. A feature is then a sum of fine spins,
+ * φ_j(J, σ) = Σ_{q: parameterOf[q] = j} σ_{sites[J·r + q]}.
+ */
+export interface BlockFeatures {
+  /** r fine sites per block, block after block in coarse-site order. */
+  readonly sites: Int32Array;
+  /** For each of the r positions of a block, the parameter whose feature it feeds. */
+  readonly parameterOf: Int32Array;
+  /** Sites per block. */
+  readonly r: number;
+}
+
+/**
+ * A block rule P(μ|σ) = Π_B e^{μ_B h_B} / (2 cosh h_B) whose field is linear in its parameters,
+ * h_B = Σ_j θ_j φ_j(B, σ), so that ∂ ln P/∂θ_j = Σ_B (μ_B − tanh h_B) φ_j(B, σ): the one
+ * abstraction behind the score-function gradients. The stochastic majority rule
+ * (φ = Σ_B σ, Σ_shell σ) and the RBM filter (φ_k = σ_{bX_B + k}) are instances. Its projector
+ * must draw a fixed number of numbers per block whatever θ is (common random numbers).
+ */
+export interface LinearFieldRule {
+  /** θ, one number per parameter. */
+  readonly theta: readonly number[];
+  /** The name of each parameter, e.g. 'w', 'w1' or 'W[0,1]'. */
+  readonly names: readonly string[];
+  /** Lower bound of each parameter (−Infinity where there is none). */
+  readonly lower: readonly number[];
+  /** Block size b. */
+  readonly blockSize: number;
+  /** The projector at θ. */
+  readonly projector: Projector;
+  /** The same rule at other parameters (same number of them). */
+  at(theta: readonly number[]): LinearFieldRule;
+  /** The feature sites of every block on `fine`. */
+  features(fine: Lattice): BlockFeatures;
+}
+
+/** Throws UsageError unless θ has `p` finite entries. */
+function checkTheta(theta: readonly number[], p: number, what: string): void {
+  if (theta.length !== p) throw new UsageError(`${what} has ${p} parameters, got ${theta.length}`);
+  for (let j = 0; j < p; j++)
+    if (!Number.isFinite(theta[j]))
+      throw new UsageError(`${what}: parameter ${j} is not finite (${theta[j]})`);
+}
+
+/**
+ * The stochastic majority rule as a linear-field rule, θ = (w, w₁): φ_0 = Σ_B σ (the v = b^d
+ * block sites) and φ_1 = Σ_shell(B) σ (its u shell sites), in `fieldSites` order. The shell is
+ * always among the features, so that ∂/∂w₁ exists at w₁ = 0. w must be finite: the gradient
+ * of majority rule itself (w = ∞) is not defined.
+ */
+export function stochasticMajorityField(
+  theta: { readonly w: number; readonly w1: number },
+  b = 2,
+): LinearFieldRule {
+  if (!Number.isFinite(theta.w)) throw new UsageError('the gradient in w needs a finite w');
+  const projector = stochasticMajorityProjector(theta, b);
+  return {
+    theta: [theta.w, theta.w1],
+    names: ['w', 'w1'],
+    lower: [0, Number.NEGATIVE_INFINITY],
+    blockSize: b,
+    projector,
+    at: (t) => {
+      checkTheta(t, 2, 'the stochastic majority rule');
+      return stochasticMajorityField({ w: t[0], w1: t[1] }, b);
+    },
+    features(fine) {
+      const { table, v, u } = fieldSites(fine, b, true);
+      const parameterOf = new Int32Array(v + u);
+      parameterOf.fill(1, v);
+      return { sites: table, parameterOf, r: v + u };
+    },
+  };
+}
+
+/**
+ * The RBM filter (projector `rbm`) as a linear-field rule: θ = W, the w^d weights row-major in
+ * the offset k from the block's corner, and φ_k(B, σ) = σ_{bX_B + k} (periodic), so that
+ * h_B = Σ_k W_k σ_{bX_B + k} is the filter's hidden field. The projector draws one number per
+ * hidden unit whatever W is.
+ */
+export function rbmFilterField(filter: RbmFilter): LinearFieldRule {
+  const projector = rbmProjector(filter);
+  const { dimension, width, blockSize } = filter;
+  const p = filter.weights.length;
+  checkTheta(Array.from(filter.weights), p, 'the RBM filter');
+  return {
+    theta: Array.from(filter.weights),
+    names: Array.from({ length: p }, (_, k) => `W[${filterOffset(filter, k).join(',')}]`),
+    lower: new Array<number>(p).fill(Number.NEGATIVE_INFINITY),
+    blockSize,
+    projector,
+    at: (t) => {
+      checkTheta(t, p, 'the RBM filter');
+      return rbmFilterField(rbmFilter({ dimension, width, blockSize, weights: t }));
+    },
+    features(fine) {
+      if (fine.dimension !== dimension)
+        throw new UsageError(`the RBM filter is ${dimension}-dimensional, lattice ${fine.label} is not`);
+      const parameterOf = new Int32Array(p);
+      for (let k = 0; k < p; k++) parameterOf[k] = k;
+      return { sites: fine.window(blockSize, width), parameterOf, r: p };
+    },
+  };
+}
+
+/**
+ * The score of one blocking on one lattice: adds Σ_J (μ_J − tanh h_J) φ_j(J, σ) to G_j, with
+ * h_J = Σ_j θ_j φ_j(J, σ). Made once per lattice; `add` allocates nothing.
+ */
+export class BlockScore {
+  private readonly sites: Int32Array;
+  private readonly parameterOf: Int32Array;
+  private readonly r: number;
+  private readonly theta: Float64Array;
+  private readonly phi: Float64Array;
+
+  /** @param rule the rule at θ @param fine the lattice it blocks */
+  constructor(rule: LinearFieldRule, fine: Lattice) {
+    const { sites, parameterOf, r } = rule.features(fine);
+    this.sites = sites;
+    this.parameterOf = parameterOf;
+    this.r = r;
+    this.theta = Float64Array.from(rule.theta);
+    this.phi = new Float64Array(rule.theta.length);
+  }
+
+  /** G_j += Σ_J (μ_J − tanh h_J) φ_j(J, σ) over the n = μ.length blocks. */
+  add(sigma: Int8Array, mu: Int8Array, G: Float64Array): void {
+    const { sites, parameterOf, r, theta, phi } = this;
+    const p = theta.length;
+    for (let J = 0; J < mu.length; J++) {
+      phi.fill(0);
+      const base = J * r;
+      for (let q = 0; q < r; q++) phi[parameterOf[q]] += sigma[sites[base + q]];
+      let h = 0;
+      for (let j = 0; j < p; j++) h += theta[j] * phi[j];
+      const residual = mu[J] - Math.tanh(h);
+      for (let j = 0; j < p; j++) G[j] += residual * phi[j];
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import {
+  Lattice,
+  Registry,
+  readCodecFile,
+  type TrainingData,
+  type TrainingRun,
+  UsageError,
+} from '@rsrg/core';
+import type { Ensemble } from '@rsrg/mcrg';
+import type { RgConvergenceObjective } from './objective.js';
+import type { StoredConfigurations } from './reblocking.js';
+
+/** The objective options a trainer passes through. */
+export interface TrainingObjectiveOptions {
+  /** Ensemble file of the second lattice. */
+  readonly other?: string;
+  /** Model id of the configurations (default: the data's). */
+  readonly model?: string;
+  /** Block size b. */
+  readonly blockSize: number;
+  /** Jackknife bins. */
+  readonly bins: number;
+  /** Weight μ of the size term. */
+  readonly mu: number;
+  /** Each squared difference divided by its squared error. */
+  readonly weighted: boolean;
+  /** N_c of the exponents. */
+  readonly nc?: number;
+  /** RG steps on the training lattice. */
+  readonly levels?: number;
+  /** RG steps on the second lattice. */
+  readonly otherLevels?: number;
+}
+
+/** What a trainer of the RG-convergence objective works with. */
+export interface TrainingObjective {
+  /** The objective over the run's configurations (and the second lattice's). */
+  readonly objective: RgConvergenceObjective;
+  /** The model id. */
+  readonly model: string;
+  /** Names of the even and odd couplings, in N_c order, for the record. */
+  readonly couplings: { readonly even: readonly string[]; readonly odd: readonly string[] };
+  /** The second lattice's file, sizes, count and seed, for the record. */
+  readonly other?: { file: string; sizes: readonly number[]; count: number; seed: unknown };
+}
+
+function unpack(
+  e: Ensemble,
+  ensembleConfiguration: typeof import('@rsrg/mcrg').ensembleConfiguration,
+): StoredConfigurations {
+  const lattice = new Lattice(e.header.sizes);
+  const V = lattice.volume;
+  const configurations = new Int8Array(e.count * V);
+  for (let i = 0; i < e.count; i++) ensembleConfiguration(e, i, configurations.subarray(i * V, (i + 1) * V));
+  return { lattice, configurations, count: e.count };
+}
+
+/**
+ * The RG-convergence objective of a training run: the model's couplings from the registry
+ * rebuilt from the run's plugin modules, the second lattice's ensemble when given, the run's
+ * seed as the seed of the common random numbers. `rule` names the block rule in the error for
+ * a model with q-state spins.
+ */
+export async function trainingObjective(
+  trainer: string,
+  rule: string,
+  data: TrainingData,
+  o: TrainingObjectiveOptions,
+  run: TrainingRun,
+): Promise<TrainingObjective> {
+  const model = o.model ?? data.model;
+  if (model === undefined)
+    throw new UsageError(`trainer '${trainer}' needs the model of the data: give the option model`);
+  if (run.sources.length === 0)
+    throw new UsageError(
+      `trainer '${trainer}' finds the model's couplings through the registry's plugin modules; none were given`,
+    );
+  const registry = await Registry.fromSources(run.sources);
+  if (registry.models.get(model).spins?.kind === 'state') {
+    throw new UsageError(
+      `trainer '${trainer}' tunes ${rule}, which takes Ising ±1 spins; model '${model}' has q-state spins`,
+    );
+  }
+  // The analyzer is loaded here, not with the plugin: registering the trainer stays light.
+  const [{ ensembleCodec, ensembleConfiguration, modelCouplings }, { RgConvergenceObjective }] =
+    await Promise.all([import('@rsrg/mcrg'), import('./objective.js')]);
+  const { even, odd, evenNames, oddNames } = modelCouplings(registry, model);
+  let other: Ensemble | undefined;
+  if (o.other !== undefined) {
+    other = readCodecFile(o.other, ensembleCodec, { option: `trainer option other` }).value;
+    if (other.header.model !== model)
+      throw new UsageError(`the ensemble ${o.other} holds ${other.header.model}, not ${model}`);
+  }
+  const objective = new RgConvergenceObjective(
+    { lattice: data.lattice, configurations: data.configurations, count: data.count },
+    other && unpack(other, ensembleConfiguration),
+    {
+      couplings: { even, odd },
+      blockSize: o.blockSize,
+      seed: run.seed,
+      bins: o.bins,
+      mu: o.mu,
+      weighted: o.weighted,
+      ...(o.nc !== undefined && { nc: o.nc }),
+      ...(o.levels !== undefined && { levels: o.levels }),
+      ...(o.otherLevels !== undefined && { otherLevels: o.otherLevels }),
+    },
+  );
+  return {
+    objective,
+    model,
+    couplings: { even: evenNames, odd: oddNames },
+    ...(other &&
+      o.other !== undefined && {
+        other: { file: o.other, sizes: other.header.sizes, count: other.count, seed: other.header.seed },
+      }),
+  };
+}
