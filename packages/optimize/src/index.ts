@@ -9,9 +9,13 @@ export {
 export {
   type BlockFeatures,
   BlockScore,
+  type FilterGeometry,
   type LinearFieldRule,
+  orbitFilter,
+  orbitWeights,
   rbmFilterField,
   stochasticMajorityField,
+  symmetricFilterField,
 } from './linear-field.js';
 export {
   type ExponentPoint,

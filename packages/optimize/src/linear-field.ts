@@ -6,6 +6,7 @@ import {
   rbmFilter,
   rbmProjector,
   stochasticMajorityProjector,
+  symmetryOrbits,
 } from '@rsrg/projectors';
 
 /**
@@ -112,6 +113,69 @@ export function rbmFilterField(filter: RbmFilter): LinearFieldRule {
       const parameterOf = new Int32Array(p);
       for (let k = 0; k < p; k++) parameterOf[k] = k;
       return { sites: fine.window(blockSize, width), parameterOf, r: p };
+    },
+  };
+}
+
+/** The geometry of an RBM filter: dimension d, side w, block size b. */
+export type FilterGeometry = Pick<RbmFilter, 'dimension' | 'width' | 'blockSize'>;
+
+/**
+ * The filter whose weights are tied by the point group about the window centre: every site of
+ * orbit o (`symmetryOrbits`) gets θ_o, so the filter is invariant bit for bit.
+ */
+export function orbitFilter(geometry: FilterGeometry, theta: readonly number[]): RbmFilter {
+  const orbits = symmetryOrbits(geometry.dimension, geometry.width);
+  checkTheta(theta, orbits.length, 'the symmetric RBM filter');
+  const filter = rbmFilter(geometry);
+  for (let o = 0; o < orbits.length; o++) for (const k of orbits[o]) filter.weights[k] = theta[o];
+  return filter;
+}
+
+/**
+ * The orbit weights θ of a filter invariant under the point group about its window centre
+ * (every orbit's weights equal); throws UsageError naming the first orbit that is not.
+ */
+export function orbitWeights(filter: RbmFilter): number[] {
+  const orbits = symmetryOrbits(filter.dimension, filter.width);
+  return orbits.map((orbit) => {
+    const value = filter.weights[orbit[0]];
+    for (const k of orbit)
+      if (filter.weights[k] !== value)
+        throw new UsageError(
+          `the filter is not symmetric about its window centre: W[${filterOffset(filter, k).join(',')}] = ${filter.weights[k]} but W[${filterOffset(filter, orbit[0]).join(',')}] = ${value}`,
+        );
+    return value;
+  });
+}
+
+/**
+ * The RBM filter tied by the point group of the hypercubic lattice (axis permutations and
+ * reflections about the window centre, `symmetryOrbits`) as a linear-field rule: one parameter
+ * θ_o per orbit o, the weight of all its sites, and the orbit feature
+ * φ_o(B, σ) = Σ_{k∈o} σ_{bX_B + k}. Then h_B is the filter's field and ∂/∂θ_o = Σ_{k∈o} ∂/∂W_k:
+ * the same draws and the same score as `rbmFilterField` of `orbitFilter(θ)`, with fewer and
+ * better determined parameters. A parameter is named by the smallest offset of its orbit and
+ * the orbit's size, e.g. 'W[0,0,0]×8'.
+ */
+export function symmetricFilterField(geometry: FilterGeometry, theta: readonly number[]): LinearFieldRule {
+  const { dimension, width, blockSize } = geometry;
+  const orbits = symmetryOrbits(dimension, width);
+  const filter = orbitFilter(geometry, theta);
+  const p = orbits.length;
+  return {
+    theta: [...theta],
+    names: orbits.map((orbit) => `W[${filterOffset(filter, orbit[0]).join(',')}]×${orbit.length}`),
+    lower: new Array<number>(p).fill(Number.NEGATIVE_INFINITY),
+    blockSize,
+    projector: rbmProjector(filter),
+    at: (t) => symmetricFilterField(geometry, t),
+    features(fine) {
+      if (fine.dimension !== dimension)
+        throw new UsageError(`the RBM filter is ${dimension}-dimensional, lattice ${fine.label} is not`);
+      const parameterOf = new Int32Array(filter.weights.length);
+      for (let o = 0; o < p; o++) for (const k of orbits[o]) parameterOf[k] = o;
+      return { sites: fine.window(blockSize, width), parameterOf, r: parameterOf.length };
     },
   };
 }
