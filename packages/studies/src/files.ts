@@ -50,7 +50,14 @@ export const STUDY_STAGE_FILES = {
 export function trainingFileNames(
   label: string,
   several: boolean,
-): { readonly projector: string; readonly stage: string; readonly checkpointPrefix: string } {
+): {
+  /** The trained projector file. */
+  readonly projector: string;
+  /** The finished training's stage file of a resumable run. */
+  readonly stage: string;
+  /** The prefix of its checkpoint files in `checkpoints/`. */
+  readonly checkpointPrefix: string;
+} {
   if (!several)
     return {
       projector: STUDY_FILES.projector,
