@@ -154,7 +154,10 @@ export function fitClassifier(
     }
     return loss / N + 0.5 * options.l2 * penalty;
   };
-  const result = lbfgs(objective, new Float64Array(nA + nc), { iterations: options.iterations, tolerance: 1e-6 });
+  const result = lbfgs(objective, new Float64Array(nA + nc), {
+    iterations: options.iterations,
+    tolerance: 1e-6,
+  });
   const classifier: EnvironmentClassifier = {
     blockSites: n,
     environmentSites: m,
@@ -170,11 +173,16 @@ export function fitClassifier(
 }
 
 /** q(v|e_k) of every pair k and state v, row-major [k][v]. */
-export function conditionalTable(classifier: EnvironmentClassifier, pairs: BlockEnvironmentPairs): Float64Array {
+export function conditionalTable(
+  classifier: EnvironmentClassifier,
+  pairs: BlockEnvironmentPairs,
+): Float64Array {
   const n = classifier.blockSites;
   const m = classifier.environmentSites;
   if (pairs.blockSites !== n || pairs.environmentSites !== m)
-    throw new RangeError(`the classifier is for ${n} + ${m} sites, the pairs have ${pairs.blockSites} + ${pairs.environmentSites}`);
+    throw new RangeError(
+      `the classifier is for ${n} + ${m} sites, the pairs have ${pairs.blockSites} + ${pairs.environmentSites}`,
+    );
   const S = 1 << n;
   const cls = classes(n);
   const low = lowestBits(n);

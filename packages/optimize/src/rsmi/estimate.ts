@@ -66,7 +66,8 @@ export function rsmiGroup(group: RsmiGroup, options: RsmiFitOptions): RsmiGroupR
   const fit = fitClassifier(group.fit, { l2: options.l2, iterations: options.classifierIterations });
   let lambda: Float64Array;
   if (options.lambda !== undefined) {
-    if (options.lambda.length !== n) throw new RangeError(`λ has ${options.lambda.length} entries, the block ${n}`);
+    if (options.lambda.length !== n)
+      throw new RangeError(`λ has ${options.lambda.length} entries, the block ${n}`);
     lambda = Float64Array.from(options.lambda);
   } else {
     const table = conditionalTable(fit.classifier, group.fit);

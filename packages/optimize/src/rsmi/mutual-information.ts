@@ -45,7 +45,8 @@ export function informationHE(
 ): number {
   const n = lambda.length;
   const S = 1 << n;
-  if (table.length !== count * S) throw new RangeError(`a table of ${count} pairs over ${S} states has ${count * S} entries`);
+  if (table.length !== count * S)
+    throw new RangeError(`a table of ${count} pairs over ${S} states has ${count * S} entries`);
   const p = filterProbabilities(lambda);
   const spins = blockSpins(n);
   const D = new Float64Array(S * n);

@@ -37,7 +37,10 @@ export const MAX_BLOCK_SITES = 8;
  * in row-major order: the environment is every site at Chebyshev distance D from the block
  * with L_B < D ≤ L_B + L_E.
  */
-export function rsmiOffsets(dimension: number, geometry: RsmiGeometry): { block: number[][]; environment: number[][] } {
+export function rsmiOffsets(
+  dimension: number,
+  geometry: RsmiGeometry,
+): { block: number[][]; environment: number[][] } {
   const { blockSize: b, buffer, shell } = geometry;
   const reach = buffer + shell;
   const side = b + 2 * reach;
@@ -148,14 +151,16 @@ export function blockEnvironmentPairs(
       let state = 0;
       for (let s = 0; s < n; s++) {
         const v = data.configurations[base + sites[row + s]];
-        if (v !== 1 && v !== -1) throw new UsageError(`RSMI takes Ising ±1 spins; configuration ${c} holds ${v}`);
+        if (v !== 1 && v !== -1)
+          throw new UsageError(`RSMI takes Ising ±1 spins; configuration ${c} holds ${v}`);
         if (v === 1) state |= 1 << s;
       }
       blocks[p] = state;
       const e = p * m;
       for (let j = 0; j < m; j++) {
         const v = data.configurations[base + sites[row + n + j]];
-        if (v !== 1 && v !== -1) throw new UsageError(`RSMI takes Ising ±1 spins; configuration ${c} holds ${v}`);
+        if (v !== 1 && v !== -1)
+          throw new UsageError(`RSMI takes Ising ±1 spins; configuration ${c} holds ${v}`);
         environments[e + j] = v;
       }
     }
