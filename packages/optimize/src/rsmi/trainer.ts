@@ -126,7 +126,9 @@ export const rsmiTrainer: ProjectorTrainer = {
     { key: 'ratio', label: 'I(H:E)/I(V:E)', symbol: 'ratio', notation: 'fixed', digits: 4 },
   ],
   plan(options, data) {
-    return planOf(readRsmiOptions(options, data));
+    const o = readRsmiOptions(options, data);
+    checkRsmiGeometry(data.lattice, { blockSize: o.blockSize, buffer: o.buffer, shell: o.shell });
+    return planOf(o);
   },
   async train(data: TrainingData, options, run, hooks = {}): Promise<TrainedProjector> {
     const o = readRsmiOptions(options, data);
