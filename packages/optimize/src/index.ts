@@ -51,6 +51,13 @@ export {
   rsmiEstimate,
   rsmiGroup,
 } from './rsmi/estimate.js';
+export {
+  INFONCE_DEFAULTS,
+  type InfoNceModel,
+  type InfoNceOptions,
+  infoNceBound,
+  trainInfoNce,
+} from './rsmi/infonce.js';
 export { type LbfgsResult, lbfgs, type SmoothObjective } from './rsmi/lbfgs.js';
 export {
   blockEntropy,
