@@ -43,7 +43,12 @@ export interface RsmiGroupResult {
   /** I(H:E)/I(V:E). */
   readonly ratio: number;
   /** Classifier L-BFGS iterations and whether it converged. */
-  readonly classifier: { readonly iterations: number; readonly converged: boolean };
+  readonly classifier: {
+    /** L-BFGS iterations done. */
+    readonly iterations: number;
+    /** Whether L-BFGS met its tolerance. */
+    readonly converged: boolean;
+  };
 }
 
 /** The K groups combined: means with standard errors. */
@@ -122,7 +127,15 @@ export function rsmiEstimate(
  * independent as the Markov chain allows), each into the configurations it fits on (even
  * positions in the group) and those it evaluates on (odd positions).
  */
-export function configurationGroups(count: number, groups: number): { fit: number[]; evaluate: number[] }[] {
+export function configurationGroups(
+  count: number,
+  groups: number,
+): {
+  /** Configurations the group fits on. */
+  fit: number[];
+  /** Configurations the group evaluates on. */
+  evaluate: number[];
+}[] {
   if (!Number.isInteger(groups) || groups < 2 || 2 * groups > count)
     throw new RangeError(`${count} configurations cannot form ${groups} groups of at least 2`);
   const out: { fit: number[]; evaluate: number[] }[] = [];

@@ -59,7 +59,14 @@ export interface InfoNceModel {
   /** All critic weights, packed (see `layout`). */
   readonly weights: Float64Array;
   /** m, hidden and embedding sizes the weights are packed for. */
-  readonly shape: { readonly environmentSites: number; readonly hidden: number; readonly embedding: number };
+  readonly shape: {
+    /** m, the environment spins g reads. */
+    readonly environmentSites: number;
+    /** Hidden units of g and of k. */
+    readonly hidden: number;
+    /** Dimension of g(e) and k(h). */
+    readonly embedding: number;
+  };
   /** I_NCE of each training batch (with the relaxed H), in order. */
   readonly trace: Float64Array;
 }

@@ -119,7 +119,14 @@ export function maximizeInformation(
   count: number,
   n: number,
   options: { norm: number; iterations: number; start?: ArrayLike<number> },
-): { lambda: Float64Array; information: number; iterations: number } {
+): {
+  /** The maximizing λ, |λ|₂ = norm, Σλ ≥ 0. */
+  lambda: Float64Array;
+  /** I(H:E) there, on the table's pairs (nats). */
+  information: number;
+  /** L-BFGS iterations. */
+  iterations: number;
+} {
   const { norm } = options;
   const lambda = new Float64Array(n);
   const g = new Float64Array(n);

@@ -40,7 +40,12 @@ export const MAX_BLOCK_SITES = 8;
 export function rsmiOffsets(
   dimension: number,
   geometry: RsmiGeometry,
-): { block: number[][]; environment: number[][] } {
+): {
+  /** Offsets of the b^d block sites. */
+  block: number[][];
+  /** Offsets of the environment sites. */
+  environment: number[][];
+} {
   const { blockSize: b, buffer, shell } = geometry;
   const reach = buffer + shell;
   const side = b + 2 * reach;
