@@ -58,6 +58,48 @@ export {
   rgFilterTrainer,
 } from './rg-filter-trainer.js';
 export {
+  blockSpins,
+  type ClassifierFit,
+  conditionalTable,
+  crossEntropy,
+  type EnvironmentClassifier,
+  fitClassifier,
+} from './rsmi/classifier.js';
+export {
+  combineGroups,
+  configurationGroups,
+  type RsmiEstimate,
+  type RsmiFitOptions,
+  type RsmiGroup,
+  type RsmiGroupResult,
+  rsmiEstimate,
+  rsmiGroup,
+} from './rsmi/estimate.js';
+export {
+  INFONCE_DEFAULTS,
+  type InfoNceModel,
+  type InfoNceOptions,
+  infoNceBound,
+  trainInfoNce,
+} from './rsmi/infonce.js';
+export { type LbfgsResult, lbfgs, type SmoothObjective } from './rsmi/lbfgs.js';
+export {
+  blockEntropy,
+  filterProbabilities,
+  informationHE,
+  informationVE,
+  maximizeInformation,
+} from './rsmi/mutual-information.js';
+export {
+  type BlockEnvironmentPairs,
+  blockEnvironmentPairs,
+  checkRsmiGeometry,
+  MAX_BLOCK_SITES,
+  type RsmiGeometry,
+  rsmiOffsets,
+} from './rsmi/pairs.js';
+export { RSMI_ID, type RsmiOptions, readRsmiOptions, rsmiTrainer } from './rsmi/trainer.js';
+export {
   type CoarseObservable,
   finiteDifferenceGradient,
   type GradientOptions,
