@@ -19,11 +19,38 @@ const TUNED: readonly StudyTraining[] = [
 ];
 
 /**
- * Projectors compared, on identical configurations: the maximum-likelihood RBM first (its
- * training is the one the figures show), then the stochastic majority rule tuned for y_t (w,
- * then w and the shell weight w₁) and for y_h (w).
+ * The 4-wide RBM filter trained by the gradient of the y_t loss (trainer rg-filter): weights tied
+ * by the cubic symmetry (core block, its face shell, edges, corners), from `w` on the core, plain
+ * loss, small Adam steps (the outer orbits hold most sites), stopped once no component of the
+ * gradient is resolved (2σ).
  */
-const PROJECTORS = ['majority', 'rbm', 'tuned-yt', 'tuned-yt-shell', 'tuned-yh'] as const;
+const rgFilter = (w: number): StudyTraining => ({
+  trainer: 'rg-filter',
+  label: 'rg-filter',
+  options: { sector: 'even', width: 4, w, mu: 0, rate: 0.005, steps: 30, tolerance: 2 },
+});
+
+/** The RSMI block filter (trainer rsmi, 2^d block, buffer and shell 1), on a subsample of the blocks. */
+const rsmi = (maxPairs: number): StudyTraining => ({
+  trainer: 'rsmi',
+  label: 'rsmi',
+  options: { maxPairs },
+});
+
+/**
+ * Projectors compared, on identical configurations: the maximum-likelihood RBM first (its
+ * training is the one the figures show), the stochastic majority rule tuned for y_t (w, then w
+ * and the shell weight w₁) and for y_h (w), the RG-trained filter and RSMI.
+ */
+const PROJECTORS = [
+  'majority',
+  'rbm',
+  'tuned-yt',
+  'tuned-yt-shell',
+  'tuned-yh',
+  'rg-filter',
+  'rsmi',
+] as const;
 
 /**
  * The 2D Ising model at K_c: majority rule, the maximum-likelihood RBM (Chung–Kao, 4² filter)
@@ -42,7 +69,12 @@ export const ising2dOptimized: Study = {
   interval: 5,
   confirmation: { size: 64, interval: 10 },
   // Trained to convergence as chung-kao-2019's quick scale (150 epochs of 80 minibatches of 50).
-  training: [{ trainer: 'rbm', options: { preset: 'nmcrg' }, scales: { quick: { epochs: 150 } } }, ...TUNED],
+  training: [
+    { trainer: 'rbm', options: { preset: 'nmcrg' }, scales: { quick: { epochs: 150 } } },
+    ...TUNED,
+    rgFilter(1),
+    rsmi(100_000),
+  ],
   projectors: PROJECTORS,
   defaultScale: 'quick',
   scales: {
@@ -91,6 +123,9 @@ export const ising3dOptimized: Study = {
       scales: { quick: { epochs: 10, batchSize: 10 }, campaign: { epochs: 100 } },
     },
     ...TUNED,
+    // Start at the w the one-parameter tuning finds on 16³ (0.42–0.48).
+    rgFilter(0.45),
+    { ...rsmi(80_000), scales: { quick: { maxPairs: 20_000, groups: 4 } } },
   ],
   projectors: PROJECTORS,
   defaultScale: 'quick',
