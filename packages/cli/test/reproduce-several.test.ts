@@ -29,6 +29,7 @@ interface Doc {
     trainer: string;
     projector: string;
     file: string;
+    options: { other?: string; mu?: number };
     parameters: { weights: number[] };
   }[];
   confirmation: { size: number; seed: number; lattices: string[]; samples: number; estimates: Estimate[] };
@@ -81,6 +82,22 @@ describe('rsrg reproduce: a study with several trainings and a confirmation latt
     const report = readFileSync(join(outDir, 'report.md'), 'utf8');
     expect(report).toContain('## Training of tuned');
     expect(report).toContain('## Confirmation on 16×16');
+  });
+
+  it('samples the ensemble a training reads (the size term of rg-convergence) once, from seed derive(S, 100 + L)', async () => {
+    const file = join(outDir, 'training-data-8.rsrg');
+    const { ensembleCodec } = await import('@rsrg/mcrg');
+    const ensemble = ensembleCodec.decode(readFileSync(file));
+    expect(ensemble.header.size).toBe(8);
+    expect(ensemble.count).toBe(200);
+    expect(ensemble.header.seed).toBe(deriveSeed(3, 108));
+    const tuned = doc.trainings.find((t) => t.label === 'tuned') as {
+      options: { other?: string; mu?: number };
+    };
+    expect(tuned.options.other).toBe(file);
+    expect(tuned?.options.mu).toBe(1);
+    // The training ensemble itself is another: 16×16 from derive(S, 1), not written with --out.
+    expect(existsSync(join(outDir, 'training-data.rsrg'))).toBe(false);
   });
 
   it("each projector's estimates are rsrg mcrg's with its file alone, bit for bit (its own projecting stream)", async () => {

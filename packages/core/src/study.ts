@@ -58,6 +58,13 @@ export interface StudyTraining {
   readonly options?: PluginOptions;
   /** Options by scale id, over `options` (a study with several trainings says them here, not in `StudyScale.training`). */
   readonly scales?: Readonly<Record<string, PluginOptions>>;
+  /**
+   * Ensembles of other lattice sizes the trainer reads from files, by option name: e.g.
+   * `{ other: 16 }` gives trainer `rg-convergence` the 16² lattice of its size term. The runner
+   * samples each size once (the training data's model, coupling, sampler, interval and count,
+   * seed derive(S, 100 + size)), writes it as `training-data-<size>.rsrg` and passes its path.
+   */
+  readonly ensembles?: Readonly<Record<string, number>>;
 }
 
 /** A study's trainings as a list: none, its one `training`, or its several. */

@@ -76,13 +76,20 @@ export const STUDY_FILE_NAMES: readonly string[] = Object.values(STUDY_FILES).fl
   typeof f === 'string' ? [f] : [f.svg, f.png],
 );
 
+/** The training ensemble of another lattice size that a training reads (`StudyTraining.ensembles`). */
+export function trainingEnsembleFileName(size: number): string {
+  return `training-data-${size}.rsrg`;
+}
+
 /**
  * The names a run of `study` may write beside `STUDY_FILE_NAMES`: with several trainings, each
- * training's projector file (its label from `Study.projectors`; one not trained has none).
+ * training's projector file (its label from `Study.projectors`; one not trained has none), and
+ * the training ensembles of other sizes its trainings read.
  */
 export function studyFileNames(study: Study): readonly string[] {
   const trainings = studyTrainings(study);
-  if (trainings.length < 2) return STUDY_FILE_NAMES;
+  const ensembles = trainings.flatMap((t) => Object.values(t.ensembles ?? {}).map(trainingEnsembleFileName));
+  if (trainings.length < 2) return [...STUDY_FILE_NAMES, ...ensembles];
   const labelled = study.projectors.map((label) => trainingFileNames(label, true).projector);
-  return [...STUDY_FILE_NAMES, ...labelled];
+  return [...STUDY_FILE_NAMES, ...labelled, ...ensembles];
 }

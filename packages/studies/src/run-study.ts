@@ -20,7 +20,7 @@ import {
 import type { Ensemble, McrgConfig, McrgHooks, McrgResult } from '@rsrg/mcrg';
 import { type ComparisonEntry, compareWithReference, type LabelledEstimate } from './comparison.js';
 import type { EvaluationPoint } from './evaluation.js';
-import { STUDY_FILES, STUDY_STAGE_FILES, trainingFileNames } from './files.js';
+import { STUDY_FILES, STUDY_STAGE_FILES, trainingEnsembleFileName, trainingFileNames } from './files.js';
 import { deriveSeed, type RunSeeds, runSeeds } from './seeds.js';
 import {
   type TrainingOutcome,
@@ -144,6 +144,8 @@ export interface StudyTrainingRun {
 
 /** derive(S, 4): the seed of the confirmation measurement (see `runSeeds`). */
 const CONFIRMATION_PURPOSE = 4;
+/** derive(S, 100 + L): the seed of a training ensemble of size L that a training reads from a file. */
+const ENSEMBLE_PURPOSE = 100;
 
 /** Every projector measured again on the study's larger confirmation lattice. */
 export interface StudyConfirmation {
@@ -224,6 +226,8 @@ interface TrainingSetup {
   readonly trainer: ProjectorTrainer;
   readonly label: string;
   readonly options: PluginOptions;
+  /** Option name → size of a training ensemble it reads from a file. */
+  readonly ensembles: Readonly<Record<string, number>>;
 }
 
 /** What a study trains at a scale, and the scale's numbers for it. */
@@ -262,7 +266,16 @@ function trainingSetups(
         `study '${study.id}' trains projector '${trainer.projector}' (trainer '${trainer.id}'), which is not registered`,
       );
     }
-    return { trainer, label: t.label ?? trainer.projector, options: studyTrainingOptions(study, t, scaleId) };
+    const ensembles = t.ensembles ?? {};
+    for (const [option, size] of Object.entries(ensembles))
+      if (!positiveInteger(size))
+        throw new UsageError(`study '${study.id}': the ensemble of option '${option}' needs a positive size`);
+    return {
+      trainer,
+      label: t.label ?? trainer.projector,
+      options: studyTrainingOptions(study, t, scaleId),
+      ensembles,
+    };
   });
   const labels = new Set(trainings.map((t) => t.label));
   if (labels.size !== trainings.length)
@@ -390,6 +403,20 @@ export async function runStudy(
     });
     if (keepData && !resumable) options.output.write(STUDY_FILES.trainingData, ensembleCodec.encode(data));
     trainingData = { count: data.count, header: data.header, kept: keepData };
+    // Ensembles of other sizes that trainings read from files: each size once, kept in the run.
+    const ensembleFiles = new Map<number, string>();
+    for (const size of new Set(setup.trainings.flatMap((x) => Object.values(x.ensembles)))) {
+      const name = trainingEnsembleFileName(size);
+      const config = {
+        ...trainingSampling,
+        size,
+        samples: setup.configurations,
+        seed: deriveSeed(seeds.master, ENSEMBLE_PURPOSE + size),
+      };
+      const ensemble = await sample('training data', resumable && name, config);
+      if (!resumable) options.output.write(name, ensembleCodec.encode(ensemble));
+      ensembleFiles.set(size, join(dir, name));
+    }
     time.trainingData = seconds(t);
 
     t = performance.now();
@@ -407,7 +434,13 @@ export async function runStudy(
     t = performance.now();
     hooks.onPhase?.('training');
     const several = setup.trainings.length > 1;
-    for (const { trainer, label, options: trainerOptions } of setup.trainings) {
+    for (const { trainer, label, options: declared, ensembles } of setup.trainings) {
+      const trainerOptions = {
+        ...declared,
+        ...Object.fromEntries(
+          Object.entries(ensembles).map(([option, size]) => [option, ensembleFiles.get(size) as string]),
+        ),
+      };
       const names = trainingFileNames(label, several);
       hooks.onTraining?.({ label, trainer: trainer.id });
       const train = (

@@ -4,19 +4,41 @@ const CITATION =
   'Swendsen, "Optimization of real-space renormalization-group transformations" (1984); Ron, Brandt and Swendsen, "The surprising convergence of MCRG for the d = 3 Ising model" (2017); maximum-likelihood RBM after J.-H. Chung and Y.-J. Kao (2019); docs/optimized-projectors.md';
 
 /**
- * The RG-convergence tunings of the stochastic majority rule's w, one per sector, on the
- * training lattice alone (μ = 0: the study samples one training lattice), so L is the spread of
- * y over the RG steps that lattice has. The known exponents never enter.
+ * How the RG-convergence objective sees the training data: the successive RG steps of the
+ * training lattice, plus (with `half`, the size of a second lattice the study samples) the size
+ * term μ Σ_n (y_L⁽ⁿ⁾ − y_L/2⁽ⁿ⁾)² with μ = 1; without it μ = 0, the training lattice alone. The
+ * known exponents never enter.
  */
-const TUNED: readonly StudyTraining[] = [
-  { trainer: 'rg-convergence', label: 'tuned-yt', options: { sector: 'even', mu: 0, evaluations: 16 } },
-  {
-    trainer: 'rg-convergence',
-    label: 'tuned-yt-shell',
-    options: { sector: 'even', tune: 'w,w1', mu: 0, evaluations: 30 },
-  },
-  { trainer: 'rg-convergence', label: 'tuned-yh', options: { sector: 'odd', mu: 0, evaluations: 16 } },
-];
+const objective = (half?: number): Pick<StudyTraining, 'ensembles'> & { options: { mu: number } } =>
+  half === undefined ? { options: { mu: 0 } } : { options: { mu: 1 }, ensembles: { other: half } };
+
+/**
+ * The stochastic majority rule tuned for convergence: w for the y_t sector, w and the shell
+ * weight w₁ for it too, and w for the y_h sector.
+ */
+const tuned = (half?: number): readonly StudyTraining[] => {
+  const o = objective(half);
+  return [
+    {
+      ...o,
+      trainer: 'rg-convergence',
+      label: 'tuned-yt',
+      options: { ...o.options, sector: 'even', evaluations: 16 },
+    },
+    {
+      ...o,
+      trainer: 'rg-convergence',
+      label: 'tuned-yt-shell',
+      options: { ...o.options, sector: 'even', tune: 'w,w1', evaluations: 30 },
+    },
+    {
+      ...o,
+      trainer: 'rg-convergence',
+      label: 'tuned-yh',
+      options: { ...o.options, sector: 'odd', evaluations: 16 },
+    },
+  ];
+};
 
 /**
  * The 4-wide RBM filter trained by the gradient of the y_t loss (trainer rg-filter): weights tied
@@ -24,11 +46,15 @@ const TUNED: readonly StudyTraining[] = [
  * loss, small Adam steps (the outer orbits hold most sites), stopped once no component of the
  * gradient is resolved (2σ).
  */
-const rgFilter = (w: number): StudyTraining => ({
-  trainer: 'rg-filter',
-  label: 'rg-filter',
-  options: { sector: 'even', width: 4, w, mu: 0, rate: 0.005, steps: 30, tolerance: 2 },
-});
+const rgFilter = (w: number, half?: number): StudyTraining => {
+  const o = objective(half);
+  return {
+    ...o,
+    trainer: 'rg-filter',
+    label: 'rg-filter',
+    options: { ...o.options, sector: 'even', width: 4, w, rate: 0.005, steps: 30, tolerance: 2 },
+  };
+};
 
 /** The RSMI block filter (trainer rsmi, 2^d block, buffer and shell 1), on a subsample of the blocks. */
 const rsmi = (maxPairs: number): StudyTraining => ({
@@ -54,8 +80,9 @@ const PROJECTORS = [
 
 /**
  * The 2D Ising model at K_c: majority rule, the maximum-likelihood RBM (Chung–Kao, 4² filter)
- * and the stochastic majority rule tuned by MCRG convergence for y_t and for y_h, each trained
- * on 32² and measured on fresh 32² configurations (N_r = 1..3), then on 64² (N_r = 1..4).
+ * and the stochastic majority rule tuned by MCRG convergence for y_t and for y_h, the RG-trained
+ * filter and RSMI, each trained on 32² (the tunings with 16² for their size term) and measured
+ * on fresh 32² configurations (N_r = 1..3), then on 64² (N_r = 1..4).
  * Exact: y_t = 1, y_h = 15/8.
  */
 export const ising2dOptimized: Study = {
@@ -71,8 +98,9 @@ export const ising2dOptimized: Study = {
   // Trained to convergence as chung-kao-2019's quick scale (150 epochs of 80 minibatches of 50).
   training: [
     { trainer: 'rbm', options: { preset: 'nmcrg' }, scales: { quick: { epochs: 150 } } },
-    ...TUNED,
-    rgFilter(1),
+    // The size term compares 32² with 16², beside the three RG steps of 32².
+    ...tuned(16),
+    rgFilter(1, 16),
     rsmi(100_000),
   ],
   projectors: PROJECTORS,
@@ -122,7 +150,8 @@ export const ising3dOptimized: Study = {
       options: { preset: 'nmcrg', width: 4 },
       scales: { quick: { epochs: 10, batchSize: 10 }, campaign: { epochs: 100 } },
     },
-    ...TUNED,
+    // 16³ alone: its two RG steps (16 → 8 → 4) are what the objective compares.
+    ...tuned(),
     // Start at the w the one-parameter tuning finds on 16³ (0.42–0.48).
     rgFilter(0.45),
     { ...rsmi(80_000), scales: { quick: { maxPairs: 20_000, groups: 4 } } },
