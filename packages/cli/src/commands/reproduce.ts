@@ -331,13 +331,21 @@ async function summary(
         'measurement',
         `${m.samples} configurations, ${m.bins} bins, τ_int ${formatValueError(m.tauInt.value, m.tauInt.error)} ${m.tauInt.unit}`,
       ],
+      ...(done.confirmation
+        ? ([
+            [
+              'confirmation',
+              `${done.confirmation.measurement.samples} configurations of ${done.confirmation.measurement.lattices[0]} (seed ${done.confirmation.seed}), τ_int ${formatValueError(done.confirmation.measurement.tauInt.value, done.confirmation.measurement.tauInt.error)} ${done.confirmation.measurement.tauInt.unit}; its tables are in report.md`,
+            ],
+          ] as [string, string][])
+        : []),
       [
         'seed',
         `${done.seeds.master} (training data ${done.seeds.trainingData}, evaluation ${done.seeds.evaluation}, measurement ${done.seeds.measurement})`,
       ],
       [
         'wall time',
-        `${done.seconds.total.toFixed(1)} s (data ${(done.seconds.trainingData + done.seconds.evaluationData).toFixed(1)} s, training ${done.seconds.training.toFixed(1)} s, measurement ${done.seconds.measurement.toFixed(1)} s, report ${done.seconds.report.toFixed(1)} s)`,
+        `${done.seconds.total.toFixed(1)} s (data ${(done.seconds.trainingData + done.seconds.evaluationData).toFixed(1)} s, training ${done.seconds.training.toFixed(1)} s, measurement ${done.seconds.measurement.toFixed(1)} s${done.confirmation ? `, confirmation ${done.confirmation.seconds.toFixed(1)} s` : ''}, report ${done.seconds.report.toFixed(1)} s)`,
       ],
     ]),
     '',
