@@ -28,6 +28,7 @@ import {
   symmetricFilterField,
 } from './linear-field.js';
 import type { RgObjectiveValue } from './objective.js';
+import { OBJECTIVE_OPTION_SPECS, type ObjectiveOptions, objectiveOptions } from './objective-options.js';
 import { trainingObjective } from './training-setup.js';
 
 /** The id of the RG-convergence trainer of the RBM filter. */
@@ -36,9 +37,7 @@ export const RG_FILTER_ID = 'rg-filter';
 const METHODS = ['adam', 'gradient'] as const;
 
 /** The options of trainer `rg-filter`, every default filled in. */
-export interface RgFilterOptions {
-  /** The sector whose L(θ) is minimized: 'even' (y_t) or 'odd' (y_h). */
-  readonly sector: 'even' | 'odd';
+export interface RgFilterOptions extends ObjectiveOptions {
   /** Filter side (default: the block size, a filter on its own block). */
   readonly width: number;
   /** Tie the weights by the point group about the window centre: one parameter per orbit. */
@@ -62,30 +61,12 @@ export interface RgFilterOptions {
   readonly beta1: number;
   /** Adam's decay of the second moment. */
   readonly beta2: number;
-  /** Weight μ of the lattice-size term. */
-  readonly mu: number;
-  /** Each squared difference divided by its squared error, (d/s)². */
-  readonly weighted: boolean;
-  /** N_c of the exponents (default: the whole coupling set). */
-  readonly nc?: number;
-  /** RG steps on the training lattice (default: coarsest side ≥ 4). */
-  readonly levels?: number;
-  /** RG steps on the second lattice (default: coarsest side ≥ 4). */
-  readonly otherLevels?: number;
-  /** Jackknife bins. */
-  readonly bins: number;
-  /** Block size b. */
-  readonly blockSize: number;
-  /** Ensemble file of the same model at a second size (e.g. L/2), for the size term. */
-  readonly other?: string;
-  /** Model id of the configurations (default: the training data's). */
-  readonly model?: string;
 }
 
 /** Reads and checks the options of trainer `rg-filter` (a UsageError names the bad one). */
 export function readRgFilterOptions(options: PluginOptions): RgFilterOptions {
   const o = readOptions(`trainer '${RG_FILTER_ID}'`, options, {
-    sector: { kind: 'string', choices: ['even', 'odd'], default: 'even' },
+    ...OBJECTIVE_OPTION_SPECS,
     width: { kind: 'integer', min: 1 },
     symmetric: { kind: 'boolean', default: true },
     w: { kind: 'number', default: 0.5 },
@@ -96,15 +77,6 @@ export function readRgFilterOptions(options: PluginOptions): RgFilterOptions {
     rate: { kind: 'number', min: 0, default: 0.02 },
     beta1: { kind: 'number', min: 0, default: 0.9 },
     beta2: { kind: 'number', min: 0, default: 0.999 },
-    mu: { kind: 'number', min: 0, default: 1 },
-    weighted: { kind: 'boolean', default: false },
-    nc: { kind: 'integer', min: 1 },
-    levels: { kind: 'integer', min: 1 },
-    otherLevels: { kind: 'integer', min: 1 },
-    bins: { kind: 'integer', min: 2, default: 32 },
-    blockSize: { kind: 'integer', min: 2, default: 2 },
-    other: { kind: 'string' },
-    model: { kind: 'string' },
   });
   if (!(o.beta1 < 1) || !(o.beta2 < 1))
     throw new UsageError(`trainer '${RG_FILTER_ID}': beta1 and beta2 must be below 1`);
@@ -121,7 +93,7 @@ export function readRgFilterOptions(options: PluginOptions): RgFilterOptions {
       `trainer '${RG_FILTER_ID}': a symmetric start needs a block at the window's centre, so width − blockSize must be even (width ${width}, blockSize ${o.blockSize}); give init= or symmetric=false`,
     );
   return {
-    sector: o.sector as 'even' | 'odd',
+    ...objectiveOptions(o),
     width,
     symmetric: o.symmetric,
     w: o.w,
@@ -131,16 +103,7 @@ export function readRgFilterOptions(options: PluginOptions): RgFilterOptions {
     rate: o.rate,
     beta1: o.beta1,
     beta2: o.beta2,
-    mu: o.mu,
-    weighted: o.weighted,
-    bins: o.bins,
-    blockSize: o.blockSize,
     ...(o.init !== undefined && { init: o.init }),
-    ...(o.nc !== undefined && { nc: o.nc }),
-    ...(o.levels !== undefined && { levels: o.levels }),
-    ...(o.otherLevels !== undefined && { otherLevels: o.otherLevels }),
-    ...(o.other !== undefined && { other: o.other }),
-    ...(o.model !== undefined && { model: o.model }),
   };
 }
 

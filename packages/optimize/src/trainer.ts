@@ -18,6 +18,7 @@ import {
   stochasticMajorityProjector,
 } from '@rsrg/projectors';
 import type { RgObjectiveValue } from './objective.js';
+import { OBJECTIVE_OPTION_SPECS, type ObjectiveOptions, objectiveOptions } from './objective-options.js';
 import { goldenSection, gridSearch, type Interval, type Minimum, nelderMead } from './optimizers.js';
 import { trainingObjective } from './training-setup.js';
 
@@ -28,9 +29,7 @@ const TUNED = ['w', 'w1', 'w,w1'] as const;
 const METHODS = ['grid', 'golden', 'nelder-mead'] as const;
 
 /** The trainer's options, every default filled in. */
-export interface RgConvergenceOptions {
-  /** The sector whose L(θ) is minimized: 'even' (y_t) or 'odd' (y_h). */
-  readonly sector: 'even' | 'odd';
+export interface RgConvergenceOptions extends ObjectiveOptions {
   /** The parameters tuned; the others stay at `w` and `w1`. */
   readonly tune: (typeof TUNED)[number];
   /** The minimizer. */
@@ -49,30 +48,12 @@ export interface RgConvergenceOptions {
   readonly w: number;
   /** w₁ where it is not tuned, and the start of Nelder–Mead. */
   readonly w1: number;
-  /** Weight μ of the lattice-size term. */
-  readonly mu: number;
-  /** Each squared difference divided by its squared error, (d/s)². */
-  readonly weighted: boolean;
-  /** N_c of the exponents (default: the whole coupling set). */
-  readonly nc?: number;
-  /** RG steps on the training lattice (default: coarsest side ≥ 4). */
-  readonly levels?: number;
-  /** RG steps on the second lattice (default: coarsest side ≥ 4). */
-  readonly otherLevels?: number;
-  /** Jackknife bins. */
-  readonly bins: number;
-  /** Block size b. */
-  readonly blockSize: number;
-  /** Path of an ensemble file of the same model at a second size (e.g. L/2), for the size term. */
-  readonly other?: string;
-  /** Model id of the configurations (default: the training data's). */
-  readonly model?: string;
 }
 
 /** Reads and checks the options of trainer `rg-convergence` (a UsageError names the bad one). */
 export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceOptions {
   const o = readOptions(`trainer '${RG_CONVERGENCE_ID}'`, options, {
-    sector: { kind: 'string', choices: ['even', 'odd'], default: 'even' },
+    ...OBJECTIVE_OPTION_SPECS,
     tune: { kind: 'string', choices: TUNED, default: 'w' },
     method: { kind: 'string', choices: METHODS },
     evaluations: { kind: 'integer', min: 2 },
@@ -82,15 +63,6 @@ export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceO
     w1Max: { kind: 'number', default: 0.5 },
     w: { kind: 'number', min: 0, default: 1 },
     w1: { kind: 'number', default: 0 },
-    mu: { kind: 'number', min: 0, default: 1 },
-    weighted: { kind: 'boolean', default: false },
-    nc: { kind: 'integer', min: 1 },
-    levels: { kind: 'integer', min: 1 },
-    otherLevels: { kind: 'integer', min: 1 },
-    bins: { kind: 'integer', min: 2, default: 32 },
-    blockSize: { kind: 'integer', min: 2, default: 2 },
-    other: { kind: 'string' },
-    model: { kind: 'string' },
   });
   const tune = o.tune as RgConvergenceOptions['tune'];
   const method = (o.method ?? (tune === 'w,w1' ? 'nelder-mead' : 'golden')) as RgConvergenceOptions['method'];
@@ -104,7 +76,7 @@ export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceO
   if (method === 'nelder-mead' && evaluations < 3)
     throw new UsageError(`trainer '${RG_CONVERGENCE_ID}': Nelder–Mead needs at least 3 evaluations`);
   return {
-    sector: o.sector as 'even' | 'odd',
+    ...objectiveOptions(o),
     tune,
     method,
     evaluations,
@@ -114,15 +86,6 @@ export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceO
     w1Max: o.w1Max,
     w: o.w,
     w1: o.w1,
-    mu: o.mu,
-    weighted: o.weighted,
-    bins: o.bins,
-    blockSize: o.blockSize,
-    ...(o.nc !== undefined && { nc: o.nc }),
-    ...(o.levels !== undefined && { levels: o.levels }),
-    ...(o.otherLevels !== undefined && { otherLevels: o.otherLevels }),
-    ...(o.other !== undefined && { other: o.other }),
-    ...(o.model !== undefined && { model: o.model }),
   };
 }
 
