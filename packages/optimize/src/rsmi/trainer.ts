@@ -236,6 +236,16 @@ export const rsmiTrainer: ProjectorTrainer = {
         `I(H:E) = ${f(m.informationHE)}, I(V:E) = ${f(m.informationVE)} nats, ratio ${f(m.ratio)}`,
       ],
       ['filter', `λ = ${m.lambda.map(f).join(', ')}`],
+      // I(H:E) ≤ I(V:E) (H is a function of V and noise): a ratio beyond 1 means the held-out
+      // cross-entropy of an over-fitted q(v|e) has pushed I(V:E) down.
+      ...(m.ratio.value - 1 > 2 * m.ratio.error
+        ? ([
+            [
+              'warning',
+              'I(H:E)/I(V:E) is above 1 by more than 2σ, which a correct estimate cannot be: q(v|e) over-fits its pairs and I(V:E) is too low; give more pairs (maxPairs, blocks)',
+            ],
+          ] as [string, string][])
+        : []),
     ];
   },
 };
