@@ -7,6 +7,13 @@ export {
   exponentGradient,
 } from './exponent-gradient.js';
 export {
+  type FixedPointGeometry,
+  type FixedPointLoss,
+  type FixedPointTerm,
+  type FixedPointValue,
+  fixedPointLoss,
+} from './fixed-point.js';
+export {
   type BlockFeatures,
   BlockScore,
   type FilterGeometry,

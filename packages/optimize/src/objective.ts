@@ -7,6 +7,7 @@ import {
 } from '@rsrg/core';
 import type { Estimate } from '@rsrg/mcrg';
 import { ExponentGradients, type ExponentWithGradient } from './exponent-gradient.js';
+import { type FixedPointValue, fixedPointLoss } from './fixed-point.js';
 import type { LinearFieldRule } from './linear-field.js';
 import { stepDifference } from './paired.js';
 import {
@@ -93,6 +94,11 @@ export interface RgObjectiveValue {
   readonly odd: SectorLoss;
   /** The exponents behind them: on the main lattice and, when given, on the second one. */
   readonly exponents: ObjectiveExponents;
+  /**
+   * Swendsen's fixed-point proxy (`fixedPointLoss`): level n + 1 of L against level n of the
+   * second lattice; present only when that lattice is L/b.
+   */
+  readonly fixedPoint?: FixedPointValue;
 }
 
 /** Options of the RG-convergence objective. */
@@ -222,6 +228,8 @@ export class RgConvergenceObjective {
   private readonly nc: { readonly even: number; readonly odd: number };
   private readonly options: RgObjectiveOptions;
   private readonly gradients = new Map<string, ExponentGradients>();
+  /** Why the fixed-point proxy cannot be evaluated (no second lattice, or not of side L/b); undefined when it can. */
+  readonly fixedPointUnavailable?: string;
 
   /**
    * @param main configurations of the larger lattice
@@ -256,6 +264,12 @@ export class RgConvergenceObjective {
         );
       this.other = new Reblocking(other, { ...options, levels: options.otherLevels });
     }
+    const b = this.main.blockSize;
+    const sides = main.lattice.sizes;
+    if (other === undefined)
+      this.fixedPointUnavailable = 'the fixed-point objective needs a second lattice L/b';
+    else if (!other.lattice.sizes.every((s, i) => s * b === sides[i]))
+      this.fixedPointUnavailable = `the fixed-point objective needs a second lattice of side L/${b}: ${other.lattice.label} is not ${main.lattice.label} / ${b}`;
   }
 
   /** The exponents of both sectors from one measurement, with the paired errors of their successive differences. */
@@ -289,13 +303,24 @@ export class RgConvergenceObjective {
   /** L(θ) of both sectors for the projector with parameters θ. Deterministic: the same projector gives the same value bit for bit. */
   evaluate(projector: Projector): RgObjectiveValue {
     const maxNc = Math.max(this.nc.even, this.nc.odd);
-    const main = this.exponents(this.main.measure(projector, maxNc));
-    const other = this.other && this.exponents(this.other.measure(projector, maxNc));
+    const mainMeasured = this.main.measure(projector, maxNc);
+    const otherMeasured = this.other?.measure(projector, maxNc);
+    const main = this.exponents(mainMeasured);
+    const other = otherMeasured && this.exponents(otherMeasured);
     const lattice = (e: LatticeExponents): LatticeExponents => ({ even: e.even, odd: e.odd });
+    const fixedPoint =
+      otherMeasured && this.fixedPointUnavailable === undefined && this.other
+        ? fixedPointLoss(mainMeasured.accumulator, otherMeasured.accumulator, {
+            volume: this.other.data.lattice.volume,
+            blockVolume: this.main.blockSize ** this.main.data.lattice.dimension,
+            nc: this.nc,
+          })
+        : undefined;
     return {
       even: this.loss('even', main, other),
       odd: this.loss('odd', main, other),
       exponents: { main: lattice(main), ...(other && { other: lattice(other) }) },
+      ...(fixedPoint && { fixedPoint }),
     };
   }
 

@@ -27,6 +27,7 @@ export const RG_CONVERGENCE_ID = 'rg-convergence';
 
 const TUNED = ['w', 'w1', 'w,w1'] as const;
 const METHODS = ['grid', 'golden', 'nelder-mead'] as const;
+const OBJECTIVES = ['convergence', 'fixed-point'] as const;
 
 /** The trainer's options, every default filled in. */
 export interface RgConvergenceOptions extends ObjectiveOptions {
@@ -48,6 +49,11 @@ export interface RgConvergenceOptions extends ObjectiveOptions {
   readonly w: number;
   /** w₁ where it is not tuned, and the start of Nelder–Mead. */
   readonly w1: number;
+  /**
+   * The loss minimized: 'convergence' (L(θ) of the exponents, the default when absent) or
+   * 'fixed-point' (Swendsen's proxy, `fixedPointLoss`, which needs `other` of side L/b).
+   */
+  readonly objective?: (typeof OBJECTIVES)[number];
 }
 
 /** Reads and checks the options of trainer `rg-convergence` (a UsageError names the bad one). */
@@ -63,6 +69,7 @@ export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceO
     w1Max: { kind: 'number', default: 0.5 },
     w: { kind: 'number', min: 0, default: 1 },
     w1: { kind: 'number', default: 0 },
+    objective: { kind: 'string', choices: OBJECTIVES },
   });
   const tune = o.tune as RgConvergenceOptions['tune'];
   const method = (o.method ?? (tune === 'w,w1' ? 'nelder-mead' : 'golden')) as RgConvergenceOptions['method'];
@@ -73,6 +80,10 @@ export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceO
   if (!(o.wMin < o.wMax)) throw new UsageError(`trainer '${RG_CONVERGENCE_ID}': wMin must be below wMax`);
   if (!(o.w1Min < o.w1Max)) throw new UsageError(`trainer '${RG_CONVERGENCE_ID}': w1Min must be below w1Max`);
   const evaluations = o.evaluations ?? (method === 'grid' ? 13 : method === 'golden' ? 20 : 30);
+  if (o.objective === 'fixed-point' && o.other === undefined)
+    throw new UsageError(
+      `trainer '${RG_CONVERGENCE_ID}': objective=fixed-point compares L with L/b: give the option other`,
+    );
   if (method === 'nelder-mead' && evaluations < 3)
     throw new UsageError(`trainer '${RG_CONVERGENCE_ID}': Nelder–Mead needs at least 3 evaluations`);
   return {
@@ -86,6 +97,8 @@ export function readRgConvergenceOptions(options: PluginOptions): RgConvergenceO
     w1Max: o.w1Max,
     w: o.w,
     w1: o.w1,
+    // Absent unless given, so that the default run's record is what it was.
+    ...(o.objective !== undefined && { objective: o.objective as RgConvergenceOptions['objective'] }),
   };
 }
 
@@ -130,9 +143,23 @@ function parametersOf(theta: StochasticMajorityParameters, b: number): Projector
   return { shape: [2], values: [theta.w, theta.w1], attributes: { blockSize: b, names: 'w, w1' } };
 }
 
-/** One evaluation as the training record keeps it. */
-function evaluationRecord(theta: StochasticMajorityParameters, v: RgObjectiveValue) {
-  return { w: theta.w, w1: theta.w1, even: v.even, odd: v.odd, exponents: v.exponents };
+/** One evaluation as the training record keeps it (the fixed-point proxy only when it is the objective). */
+function evaluationRecord(theta: StochasticMajorityParameters, v: RgObjectiveValue, o: RgConvergenceOptions) {
+  return {
+    w: theta.w,
+    w1: theta.w1,
+    even: v.even,
+    odd: v.odd,
+    exponents: v.exponents,
+    ...(o.objective === 'fixed-point' && { fixedPoint: v.fixedPoint }),
+  };
+}
+
+/** The loss minimized: the sector's convergence loss, or its fixed-point loss. */
+function lossOf(o: RgConvergenceOptions, v: RgObjectiveValue): number {
+  if (o.objective !== 'fixed-point') return v[o.sector].loss;
+  if (v.fixedPoint === undefined) throw new UsageError('the fixed-point proxy was not evaluated');
+  return v.fixedPoint[o.sector].loss;
 }
 
 /** Yields to the event loop, so that progress output and a stop request get through between evaluations. */
@@ -173,6 +200,8 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
       o,
       run,
     );
+    if (o.objective === 'fixed-point' && objective.fixedPointUnavailable !== undefined)
+      throw new UsageError(`trainer '${RG_CONVERGENCE_ID}': ${objective.fixedPointUnavailable}`);
     hooks.signal?.throwIfAborted();
     hooks.onStart?.(plan);
     const started = performance.now();
@@ -190,8 +219,8 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
       hooks.signal?.throwIfAborted();
       const theta = thetaOf(o, x);
       const value = objective.evaluate(stochasticMajorityProjector(theta, o.blockSize));
-      const loss = value[o.sector].loss;
-      evaluations.push(evaluationRecord(theta, value));
+      const loss = lossOf(o, value);
+      evaluations.push(evaluationRecord(theta, value, o));
       if (best === undefined || loss < best.loss || (Number.isNaN(best.loss) && !Number.isNaN(loss)))
         best = { theta, loss };
       const step = evaluations.length;
@@ -232,7 +261,7 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
       couplings,
       ...(other && { other }),
       tuned: { ...tuned, objective: best.loss, value: final },
-      majority: evaluationRecord({ w: Number.POSITIVE_INFINITY, w1: 0 }, majority),
+      majority: evaluationRecord({ w: Number.POSITIVE_INFINITY, w1: 0 }, majority, o),
       evaluations,
       seconds: (performance.now() - started) / 1000,
       ...(await hooks.record?.()),
@@ -252,16 +281,20 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
   describe(trained) {
     const o = trained.plan.options as unknown as RgConvergenceOptions;
     const tuned = trained.metadata.tuned as { w: number; w1: number; objective: number };
-    const majority = trained.metadata.majority as { even: { loss: number }; odd: { loss: number } };
+    const majority = trained.metadata.majority as RgObjectiveValue;
+    const fixedPoint = o.objective === 'fixed-point';
+    const majorityLoss = fixedPoint ? majority.fixedPoint?.[o.sector].loss : majority[o.sector].loss;
     return [
       [
         'objective',
-        `L of the ${o.sector === 'even' ? 'y_t (even)' : 'y_h (odd)'} sector, μ = ${o.mu}${o.other ? `, second lattice ${o.other}` : ', one lattice'}`,
+        fixedPoint
+          ? `fixed-point proxy of the ${o.sector === 'even' ? 'y_t (even: ⟨S_α⟩/V)' : 'y_h (odd: ⟨S_α²⟩/V²)'} sector, level n + 1 of L against level n of ${o.other}`
+          : `L of the ${o.sector === 'even' ? 'y_t (even)' : 'y_h (odd)'} sector, μ = ${o.mu}${o.other ? `, second lattice ${o.other}` : ', one lattice'}`,
       ],
       ['search', `${o.method}, ${trained.plan.steps} evaluations, tuning ${o.tune}`],
       [
         'tuned',
-        `w = ${tuned.w.toFixed(4)}, w1 = ${tuned.w1.toFixed(4)}: L = ${tuned.objective.toExponential(3)} (majority rule: ${majority[o.sector].loss.toExponential(3)})`,
+        `w = ${tuned.w.toFixed(4)}, w1 = ${tuned.w1.toFixed(4)}: L = ${tuned.objective.toExponential(3)} (majority rule: ${(majorityLoss ?? Number.NaN).toExponential(3)})`,
       ],
     ];
   },
