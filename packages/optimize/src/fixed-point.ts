@@ -41,7 +41,12 @@ export interface FixedPointGeometry {
   /** b^d: sites per block. */
   readonly blockVolume: number;
   /** N_c of each sector. */
-  readonly nc: { readonly even: number; readonly odd: number };
+  readonly nc: {
+    /** Even couplings compared (the first N_c). */
+    readonly even: number;
+    /** Odd couplings compared (the first N_c). */
+    readonly odd: number;
+  };
 }
 
 /** The averages of every compared (level, coupling) of one sector, from moments with `levelOffset` added to the level. */
