@@ -1,6 +1,5 @@
 import { jackknife } from '@rsrg/core';
 import { type Accumulator, moments } from '@rsrg/mcrg';
-import type { ObjectiveSector } from './objective.js';
 
 /** One compared average of the fixed-point loss. */
 export interface FixedPointTerm {
@@ -53,7 +52,7 @@ export interface FixedPointGeometry {
 function averages(
   acc: Accumulator,
   skip: number,
-  sector: ObjectiveSector,
+  sector: keyof FixedPointValue,
   levels: number,
   levelOffset: number,
   g: FixedPointGeometry,
@@ -89,7 +88,7 @@ export function fixedPointLoss(
   geometry: FixedPointGeometry,
 ): FixedPointValue {
   const levels = Math.min(main.levels - 1, other.levels) + 1;
-  const sector = (s: ObjectiveSector): FixedPointLoss => {
+  const sector = (s: keyof FixedPointValue): FixedPointLoss => {
     const nc = geometry.nc[s];
     const block = jackknife(main.bins, (skip) => averages(main, skip, s, levels, 1, geometry));
     const original = jackknife(other.bins, (skip) => averages(other, skip, s, levels, 0, geometry));
