@@ -161,7 +161,7 @@ export const ising3dOptimized: Study = {
   scales: {
     quick: {
       description:
-        'about 6 min on two cores: 4000 training configurations of 16³, 2×10⁴ measurements on 32³, 5000 on 64³ (too few for N_r = 1 there)',
+        'about 8 min on two cores: 4000 training configurations of 16³, 2×10⁴ measurements on 32³, 5000 on 64³ (too few for N_r = 1 there)',
       trainingSize: 16,
       trainingConfigurations: 4000,
       measurementSamples: 20_000,
