@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stochasticMajorityCodec } from '@rsrg/projectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectOneLineError, rsrg } from './fixtures/run-rsrg.js';
+import { expectOneLineError, rsrg, sampleIsing2d } from './fixtures/run-rsrg.js';
 
 /**
  * Trainer `rg-convergence` with `objective=fixed-point` (Swendsen's proxy: level n + 1 of L
@@ -28,27 +28,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'rsrg-fixed-point-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  for (const [size, seed] of [
-    ['16', '13'],
-    ['8', '14'],
-  ]) {
-    const r = await rsrg(tmp, [
-      'sample',
-      '--model',
-      'ising2d',
-      '--size',
-      size,
-      '--samples',
-      '320',
-      '--seed',
-      seed,
-      '--workers',
-      '1',
-      '--out',
-      `d${size}.rsrg`,
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  await sampleIsing2d(tmp, { size: 16, samples: 320, seed: 13, out: 'd16.rsrg' });
+  await sampleIsing2d(tmp, { size: 8, samples: 320, seed: 14, out: 'd8.rsrg' });
 });
 
 const train = (other: string, extra: string[]) =>

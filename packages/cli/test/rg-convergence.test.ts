@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stochasticMajorityCodec } from '@rsrg/projectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectOneLineError, rsrg } from './fixtures/run-rsrg.js';
+import { expectOneLineError, rsrg, sampleIsing2d } from './fixtures/run-rsrg.js';
 
 /**
  * Trainer `rg-convergence` through the generic `rsrg train --trainer` path, and `rsrg mcrg
@@ -25,27 +25,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const rbmFile = new URL('../../../docs/results/chung-kao-2019-paper/projector.rsrg', import.meta.url);
 
 beforeAll(async () => {
-  for (const [size, seed] of [
-    ['16', '11'],
-    ['8', '12'],
-  ]) {
-    const r = await rsrg(tmp, [
-      'sample',
-      '--model',
-      'ising2d',
-      '--size',
-      size,
-      '--samples',
-      '640',
-      '--seed',
-      seed,
-      '--workers',
-      '1',
-      '--out',
-      `d${size}.rsrg`,
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  await sampleIsing2d(tmp, { size: 16, samples: 640, seed: 11, out: 'd16.rsrg' });
+  await sampleIsing2d(tmp, { size: 8, samples: 640, seed: 12, out: 'd8.rsrg' });
   copyFileSync(rbmFile, join(tmp, 'rbm.rsrg'));
 });
 

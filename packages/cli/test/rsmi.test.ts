@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rbmProjectorCodec } from '@rsrg/projectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectOneLineError, rsrg } from './fixtures/run-rsrg.js';
+import { expectOneLineError, rsrg, sampleIsing2d } from './fixtures/run-rsrg.js';
 
 /**
  * Trainer `rsmi` through the generic `rsrg train --trainer` path: its file is an ordinary
@@ -30,22 +30,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'rsrg-rsmi-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  const r = await rsrg(tmp, [
-    'sample',
-    '--model',
-    'ising2d',
-    '--size',
-    '16',
-    '--samples',
-    '400',
-    '--seed',
-    '21',
-    '--workers',
-    '1',
-    '--out',
-    'd16.rsrg',
-  ]);
-  expect(r.code, r.stderr).toBe(0);
+  await sampleIsing2d(tmp, { size: 16, samples: 400, seed: 21, out: 'd16.rsrg' });
 });
 
 describe('rsrg train --trainer rsmi', () => {
