@@ -32,13 +32,10 @@ export function studyFiles(run: StudyRun): Record<
 > {
   const several = run.trainings.length > 1;
   return {
-    ...(run.training &&
-      !several && {
-        projector: STUDY_FILES.projector,
-      }),
+    ...(run.trainings.length === 1 && { projector: STUDY_FILES.projector }),
     ...(several && Object.fromEntries(run.trainings.map((t) => [`projector ${t.label}`, t.fileName]))),
     comparison: STUDY_FILES.comparison,
-    ...(run.training && {
+    ...(run.trainings.length > 0 && {
       filters: STUDY_FILES.filters,
       trainingCurve: STUDY_FILES.trainingCurve,
     }),
@@ -60,7 +57,7 @@ export function studyResult(
 ) {
   const m = run.measurement;
   const { study, scale } = run;
-  const t = run.training;
+  const [t] = run.trainings;
   return {
     /** `SCHEMA_VERSION`: the version of this document's shape. */
     schemaVersion: SCHEMA_VERSION,
@@ -309,7 +306,7 @@ export interface StudyFigures {
 
 /** The figures' data of a run that trained a projector (undefined for one that did not). */
 export function studyFigures(run: StudyRun): StudyFigures | undefined {
-  const t = run.training;
+  const [t] = run.trainings;
   if (!t) return undefined;
   const where = `${run.study.id}, scale ${run.scaleId}`;
   const panels = t.trained.snapshots.map((s) => ({

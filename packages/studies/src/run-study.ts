@@ -180,9 +180,7 @@ export interface StudyRun {
   };
   /** Fresh configurations y_t was evaluated on during training (0: none). */
   readonly evaluationSamples: number;
-  /** The first of `trainings` (the one the figures show), when the study trains a projector. */
-  readonly training?: StudyTrainingRun;
-  /** Every training, in the study's order (empty when it trains nothing). */
+  /** Every training, in the study's order (empty when it trains nothing); the figures show the first. */
   readonly trainings: readonly StudyTrainingRun[];
   /** The MCRG measurement of every projector on the same fresh configurations. */
   readonly measurement: McrgResult;
@@ -591,7 +589,6 @@ export async function runStudy(
     seeds,
     ...(trainingData && { trainingData }),
     evaluationSamples,
-    ...(trainings.length > 0 && { training: trainings[0] }),
     trainings,
     measurement,
     estimates,

@@ -299,7 +299,7 @@ async function summary(
   const { formatValueError } = await import('../format/value-error.js');
   const { study } = done;
   const m = done.measurement;
-  const t = done.training;
+  const [t] = done.trainings;
   const rel = (f: string) => relative(cwd, join(outDir, f)) || '.';
   const final = t?.evaluation[t.evaluation.length - 1];
   return [

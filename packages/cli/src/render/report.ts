@@ -119,7 +119,7 @@ export function comparisonMarkdown(run: StudyRun): string {
 export function reportMarkdown(run: StudyRun, versions: Readonly<Record<string, string>>): string {
   const m = run.measurement;
   const s = run.seeds;
-  const t = run.training;
+  const [t] = run.trainings;
   const h = run.trainingData?.header;
   const lines: string[] = [
     `# ${run.study.id} (scale \`${run.scaleId}\`)`,
