@@ -461,21 +461,18 @@ export async function runStudy(
           { ...hooks.training, ...(trainSignal && { signal: trainSignal }) },
         );
       let outcome: TrainingOutcome;
-      if (resumable && !trainer.resumable) {
+      if (resumable) {
         // A trainer without checkpoints (a few objective evaluations) runs whole: a stop
-        // abandons it, and the resumed run trains it again; once done it is kept.
-        const stored = await storedStage(join(dir, names.stage), storedTrainingCodec, async () => {
+        // abandons it, and the resumed run trains it again. Either way, once done it is kept.
+        const whole = async () => {
           try {
-            const o = await train(undefined, samplingSignal);
-            return { trained: o.trained, evaluation: o.evaluation, seconds: o.seconds };
+            return await train(undefined, samplingSignal);
           } catch (err) {
             if (resumable.stop.aborted) throw new StudyStopped('training', `nothing of '${label}' kept`);
             throw err;
           }
-        });
-        outcome = storedOutcome(registry, trainer.id, stored);
-      } else if (resumable) {
-        const stored = await storedStage(join(dir, names.stage), storedTrainingCodec, async () => {
+        };
+        const checkpointed = async () => {
           const store = checkpointFileStore(
             join(dir, STUDY_STAGE_FILES.checkpoints),
             names.checkpointPrefix,
@@ -484,7 +481,7 @@ export async function runStudy(
           );
           const resumeFrom = store.load();
           try {
-            const o = await train({
+            return await train({
               requests: resumable.requests,
               onCheckpoint: (c) => {
                 try {
@@ -495,7 +492,6 @@ export async function runStudy(
               },
               ...(resumeFrom && { resumeFrom }),
             });
-            return { trained: o.trained, evaluation: o.evaluation, seconds: o.seconds };
           } catch (err) {
             if (err instanceof TrainingRunStopped) {
               const what = several ? ` of '${label}'` : '';
@@ -506,6 +502,10 @@ export async function runStudy(
             }
             throw err;
           }
+        };
+        const stored = await storedStage(join(dir, names.stage), storedTrainingCodec, async () => {
+          const o = await (trainer.resumable ? checkpointed() : whole());
+          return { trained: o.trained, evaluation: o.evaluation, seconds: o.seconds };
         });
         outcome = storedOutcome(registry, trainer.id, stored);
       } else {
