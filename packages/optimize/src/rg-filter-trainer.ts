@@ -29,7 +29,7 @@ import {
 } from './linear-field.js';
 import type { RgObjectiveValue } from './objective.js';
 import { OBJECTIVE_OPTION_SPECS, type ObjectiveOptions, objectiveOptions } from './objective-options.js';
-import { trainingObjective } from './training-setup.js';
+import { breathe, trainingObjective } from './training-setup.js';
 
 /** The id of the RG-convergence trainer of the RBM filter. */
 export const RG_FILTER_ID = 'rg-filter';
@@ -184,7 +184,6 @@ function significanceOf(gradient: readonly { value: number; error: number }[]): 
 }
 
 /** Yields to the event loop, so that progress output and a stop request get through between steps. */
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Trainer `rg-filter`: the weights W of an RBM filter (projector `rbm`) tuned by the gradient

@@ -20,7 +20,7 @@ import {
 import type { RgObjectiveValue } from './objective.js';
 import { OBJECTIVE_OPTION_SPECS, type ObjectiveOptions, objectiveOptions } from './objective-options.js';
 import { goldenSection, gridSearch, type Interval, type Minimum, nelderMead } from './optimizers.js';
-import { trainingObjective } from './training-setup.js';
+import { breathe, trainingObjective } from './training-setup.js';
 
 /** The id of the RG-convergence trainer. */
 export const RG_CONVERGENCE_ID = 'rg-convergence';
@@ -163,7 +163,6 @@ function lossOf(o: RgConvergenceOptions, v: RgObjectiveValue): number {
 }
 
 /** Yields to the event loop, so that progress output and a stop request get through between evaluations. */
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Trainer `rg-convergence`: tunes θ = (w, w₁) of the stochastic majority rule to make the MCRG

@@ -8,29 +8,8 @@ import {
 } from '@rsrg/core';
 import type { Ensemble } from '@rsrg/mcrg';
 import type { RgConvergenceObjective } from './objective.js';
+import type { ObjectiveOptions } from './objective-options.js';
 import type { StoredConfigurations } from './reblocking.js';
-
-/** The objective options a trainer passes through. */
-export interface TrainingObjectiveOptions {
-  /** Ensemble file of the second lattice. */
-  readonly other?: string;
-  /** Model id of the configurations (default: the data's). */
-  readonly model?: string;
-  /** Block size b. */
-  readonly blockSize: number;
-  /** Jackknife bins. */
-  readonly bins: number;
-  /** Weight μ of the size term. */
-  readonly mu: number;
-  /** Each squared difference divided by its squared error. */
-  readonly weighted: boolean;
-  /** N_c of the exponents. */
-  readonly nc?: number;
-  /** RG steps on the training lattice. */
-  readonly levels?: number;
-  /** RG steps on the second lattice. */
-  readonly otherLevels?: number;
-}
 
 /** What a trainer of the RG-convergence objective works with. */
 export interface TrainingObjective {
@@ -65,7 +44,7 @@ export async function trainingObjective(
   trainer: string,
   rule: string,
   data: TrainingData,
-  o: TrainingObjectiveOptions,
+  o: ObjectiveOptions,
   run: TrainingRun,
 ): Promise<TrainingObjective> {
   const model = o.model ?? data.model;
@@ -116,3 +95,6 @@ export async function trainingObjective(
       }),
   };
 }
+
+/** Lets the event loop run (progress output, signals) between two steps of a trainer's loop. */
+export const breathe = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));

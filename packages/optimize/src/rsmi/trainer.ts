@@ -12,6 +12,7 @@ import {
   UsageError,
 } from '@rsrg/core';
 import { type RbmTrainingMetadata, rbmFilter, rbmProjector, rbmProjectorCodec } from '@rsrg/projectors';
+import { breathe } from '../training-setup.js';
 import { combineGroups, configurationGroups, type RsmiGroupResult, rsmiGroup } from './estimate.js';
 import { blockEnvironmentPairs, checkRsmiGeometry } from './pairs.js';
 
@@ -103,8 +104,6 @@ function meanLambda(results: readonly RsmiGroupResult[], n: number): number[] {
   for (const r of results) for (let i = 0; i < n; i++) out[i] += r.lambda[i] / results.length;
   return out;
 }
-
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Trainer `rsmi`: real-space mutual information (Koch-Janusz & Ringel 2018), exact route. For
