@@ -3,7 +3,7 @@ import { binSamples, projectingStream, resolveLevels } from '@rsrg/mcrg';
 import type { StochasticMajorityParameters } from '@rsrg/projectors';
 import { EigenvalueDecomposition, inverse, Matrix } from 'ml-matrix';
 import { BlockScore, type LinearFieldRule, stochasticMajorityField } from './linear-field.js';
-import type { StoredConfigurations } from './reblocking.js';
+import { checkBinRange, firstConfiguration, type StoredConfigurations } from './reblocking.js';
 
 /** Options of `exponentGradient`. */
 export interface ExponentGradientOptions {
@@ -92,8 +92,10 @@ export class ExponentGradients {
   readonly nc: number;
   private readonly couplings: readonly Coupling[];
   private readonly seed: number;
-  private readonly level0: Float64Array;
-  private cached = false;
+  /** Level-0 sums of every configuration (nc values each), made on the first measurement. */
+  private level0?: Float64Array;
+  /** Whether bin k's level-0 sums are in `level0` (1) or still to be evaluated (0). */
+  private readonly cached: Uint8Array;
 
   /** @param data the stored configurations @param options the sector's couplings, N_c, b, levels, bins and seed */
   constructor(data: StoredConfigurations, options: ExponentGradientsOptions) {
@@ -112,14 +114,25 @@ export class ExponentGradients {
     this.levels = resolveLevels(data.lattice, b, options.levels);
     this.couplings = options.couplings.slice(0, nc);
     this.seed = options.seed;
-    this.level0 = new Float64Array(data.count * nc);
+    this.cached = new Uint8Array(bins);
   }
 
   /** y and ∂y/∂θ at every N_r = 1..levels for `rule` at its θ. */
   measure(rule: LinearFieldRule): ExponentWithGradient[] {
+    return this.estimates(this.sumBins(rule, 0, this.bins), rule.theta.length);
+  }
+
+  /**
+   * The per-bin sums behind `measure` of bins `first`..`end` − 1 only, one array per N_r with
+   * the bins' rows back to back: each bin summed whole, as `measure` sums it, so the rows of
+   * consecutive ranges, concatenated in bin order, are `measure`'s bit for bit. A worker
+   * thread's share; the level-0 sums of a bin are cached where the bin is measured.
+   */
+  sumBins(rule: LinearFieldRule, first: number, end: number): Float64Array[] {
     const { data, levels, bins, nc: m } = this;
     const b = this.blockSize;
     if (rule.blockSize !== b) throw new UsageError(`the rule has block size ${rule.blockSize}, not ${b}`);
+    checkBinRange(first, end, bins);
     const P = rule.theta.length;
     const lattices = [data.lattice];
     for (let n = 0; n < levels; n++) lattices.push(lattices[n].coarsen(b));
@@ -130,18 +143,20 @@ export class ExponentGradients {
     // Per bin and N_r: count, G (P), S (m), S' (m), S'S' (m²), S'S (m²), and each of S, S', S'S', S'S times G (P each).
     const width = 1 + P + 2 * m + 2 * m * m;
     const stride = width + P * (2 * m + 2 * m * m);
-    const sums = Array.from({ length: levels }, () => new Float64Array(bins * stride));
+    const sums = Array.from({ length: levels }, () => new Float64Array((end - first) * stride));
     // S^{(n)} of every level, and G after n blockings (cumulative), of one configuration.
     const S = lattices.map(() => new Float64Array(m));
     const G = new Float64Array(P);
     const Gn = Array.from({ length: levels }, () => new Float64Array(P));
     const x = new Float64Array(width);
     const V = data.lattice.volume;
-    const { level0, cached } = this;
-    let i = 0;
-    for (let k = 0; k < bins; k++) {
+    this.level0 ??= new Float64Array(data.count * m);
+    const { level0 } = this;
+    let i = firstConfiguration(data.count, bins, first);
+    for (let k = first; k < end; k++) {
       const rng = projectingStream(this.seed, k);
       const count = binSamples(data.count, bins, k);
+      const cached = this.cached[k] === 1;
       for (let j = 0; j < count; j++, i++) {
         let current = data.configurations.subarray(i * V, (i + 1) * V);
         const row0 = level0.subarray(i * m, (i + 1) * m);
@@ -171,15 +186,31 @@ export class ExponentGradients {
           for (let e = 0; e < m; e++) for (let a = 0; a < m; a++) x[c++] = sp[e] * sp[a];
           for (let e = 0; e < m; e++) for (let a = 0; a < m; a++) x[c++] = sp[e] * s[a];
           const t = sums[n];
-          const row = k * stride;
+          const row = (k - first) * stride;
           for (let q = 0; q < width; q++) t[row + q] += x[q];
           // X·G for X = S, S', S'S', S'S (the entries from 1 + P on), every component.
           let o = row + width;
           for (let q = 1 + P; q < width; q++) for (let p = 0; p < P; p++) t[o++] += x[q] * g[p];
         }
       }
+      this.cached[k] = 1;
     }
-    this.cached = true;
+    return sums;
+  }
+
+  /**
+   * y and ∂y/∂θ at every N_r = 1..levels from the per-bin sums of all bins (`sumBins` of
+   * 0..bins − 1, or of consecutive ranges concatenated in bin order) for a rule of `P` parameters.
+   */
+  estimates(sums: readonly Float64Array[], P: number): ExponentWithGradient[] {
+    const { bins, nc: m } = this;
+    const b = this.blockSize;
+    const width = 1 + P + 2 * m + 2 * m * m;
+    const stride = width + P * (2 * m + 2 * m * m);
+    if (sums.length !== this.levels || sums.some((t) => t.length !== bins * stride))
+      throw new UsageError(
+        `the sums are not those of ${bins} bins at ${this.levels} levels and ${P} parameters`,
+      );
     return sums.map((t, n) => {
       const replicas: number[][] = [];
       const [y, ...gradient] = jackknife(bins, (skip) => {

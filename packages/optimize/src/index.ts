@@ -40,6 +40,18 @@ export {
   sectorLoss,
   sectorLossGradient,
 } from './objective.js';
+export type {
+  ObjectiveReply,
+  ObjectiveRequest,
+  ObjectiveWorkerSetup,
+  SharedConfigurations,
+} from './objective-protocol.js';
+export {
+  type ObjectiveEvaluator,
+  ObjectiveThreads,
+  objectiveEvaluator,
+  sharedConfigurations,
+} from './objective-threads.js';
 export {
   type Evaluation,
   goldenSection,
@@ -52,6 +64,8 @@ export {
 export { exponentDifference, exponentOf, stepDifference } from './paired.js';
 export { plugin, plugin as default } from './plugin.js';
 export {
+  checkBinRange,
+  firstConfiguration,
   type ReblockedExponents,
   Reblocking,
   type ReblockingOptions,
@@ -106,6 +120,12 @@ export {
   rsmiOffsets,
 } from './rsmi/pairs.js';
 export { RSMI_ID, type RsmiOptions, readRsmiOptions, rsmiTrainer } from './rsmi/trainer.js';
+export {
+  type BlockRuleData,
+  linearFieldFromData,
+  projectorData,
+  projectorFromData,
+} from './rule-data.js';
 export {
   type CoarseObservable,
   finiteDifferenceGradient,

@@ -8,6 +8,7 @@ import {
   stochasticMajorityProjector,
   symmetryOrbits,
 } from '@rsrg/projectors';
+import type { BlockRuleData } from './rule-data.js';
 
 /**
  * The sites behind the features of every block on one lattice: block J adds σ at
@@ -45,6 +46,8 @@ export interface LinearFieldRule {
   at(theta: readonly number[]): LinearFieldRule;
   /** The feature sites of every block on `fine`. */
   features(fine: Lattice): BlockFeatures;
+  /** The rule as plain data, from which a worker thread rebuilds it (`linearFieldFromData`). */
+  readonly data: BlockRuleData;
 }
 
 /** Throws UsageError unless θ has `p` finite entries. */
@@ -73,6 +76,7 @@ export function stochasticMajorityField(
     lower: [0, Number.NEGATIVE_INFINITY],
     blockSize: b,
     projector,
+    data: { kind: 'stochastic-majority', w: theta.w, w1: theta.w1, blockSize: b },
     at: (t) => {
       checkTheta(t, 2, 'the stochastic majority rule');
       return stochasticMajorityField({ w: t[0], w1: t[1] }, b);
@@ -103,6 +107,7 @@ export function rbmFilterField(filter: RbmFilter): LinearFieldRule {
     lower: new Array<number>(p).fill(Number.NEGATIVE_INFINITY),
     blockSize,
     projector,
+    data: { kind: 'rbm-filter', dimension, width, blockSize, weights: Array.from(filter.weights) },
     at: (t) => {
       checkTheta(t, p, 'the RBM filter');
       return rbmFilterField(rbmFilter({ dimension, width, blockSize, weights: t }));
@@ -169,6 +174,7 @@ export function symmetricFilterField(geometry: FilterGeometry, theta: readonly n
     lower: new Array<number>(p).fill(Number.NEGATIVE_INFINITY),
     blockSize,
     projector: rbmProjector(filter),
+    data: { kind: 'symmetric-filter', dimension, width, blockSize, weights: [...theta] },
     at: (t) => symmetricFilterField(geometry, t),
     features(fine) {
       if (fine.dimension !== dimension)

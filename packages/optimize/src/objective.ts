@@ -5,7 +5,7 @@ import {
   UsageError,
   type Estimate as ValueWithError,
 } from '@rsrg/core';
-import type { Estimate } from '@rsrg/mcrg';
+import { type Accumulator, analyze, type Estimate } from '@rsrg/mcrg';
 import { ExponentGradients, type ExponentWithGradient } from './exponent-gradient.js';
 import { type FixedPointValue, fixedPointLoss } from './fixed-point.js';
 import type { LinearFieldRule } from './linear-field.js';
@@ -226,7 +226,8 @@ export class RgConvergenceObjective {
   /** Whether each squared difference is divided by its squared error. */
   readonly weighted: boolean;
   private readonly nc: { readonly even: number; readonly odd: number };
-  private readonly options: RgObjectiveOptions;
+  /** The options it was made with (a worker thread makes the same objective from them). */
+  readonly options: RgObjectiveOptions;
   private readonly gradients = new Map<string, ExponentGradients>();
   /** Why the fixed-point proxy cannot be evaluated (no second lattice, or not of side L/b); undefined when it can. */
   readonly fixedPointUnavailable?: string;
@@ -302,9 +303,21 @@ export class RgConvergenceObjective {
 
   /** L(θ) of both sectors for the projector with parameters θ. Deterministic: the same projector gives the same value bit for bit. */
   evaluate(projector: Projector): RgObjectiveValue {
+    return this.valueOf(this.main.accumulate(projector), this.other?.accumulate(projector));
+  }
+
+  /**
+   * L(θ) of both sectors from the MCRG sums of every bin on the main lattice and, when there
+   * is one, on the second: `evaluate` once the bins are summed, here or on worker threads.
+   */
+  valueOf(mainSums: Accumulator, otherSums?: Accumulator): RgObjectiveValue {
     const maxNc = Math.max(this.nc.even, this.nc.odd);
-    const mainMeasured = this.main.measure(projector, maxNc);
-    const otherMeasured = this.other?.measure(projector, maxNc);
+    const measured = (accumulator: Accumulator): ReblockedExponents => ({
+      estimates: analyze(accumulator, { maxNc }),
+      accumulator,
+    });
+    const mainMeasured = measured(mainSums);
+    const otherMeasured = otherSums && measured(otherSums);
     const main = this.exponents(mainMeasured);
     const other = otherMeasured && this.exponents(otherMeasured);
     const lattice = (e: LatticeExponents): LatticeExponents => ({ even: e.even, odd: e.odd });
@@ -325,7 +338,7 @@ export class RgConvergenceObjective {
   }
 
   /** The exponent gradients of one sector on one lattice, made once (they cache the level-0 sums). */
-  private gradientsOf(which: 'main' | 'other', sector: ObjectiveSector): ExponentGradients {
+  exponentGradients(which: 'main' | 'other', sector: ObjectiveSector): ExponentGradients {
     const key = `${which}:${sector}`;
     let g = this.gradients.get(key);
     if (!g) {
@@ -349,8 +362,21 @@ export class RgConvergenceObjective {
    */
   evaluateWithGradient(rule: LinearFieldRule, sector: ObjectiveSector): SectorLossWithGradient {
     const value = this.evaluate(rule.projector);
-    const main = this.gradientsOf('main', sector).measure(rule);
-    const other = this.other && this.gradientsOf('other', sector).measure(rule);
+    const main = this.exponentGradients('main', sector).measure(rule);
+    const other = this.other && this.exponentGradients('other', sector).measure(rule);
+    return this.withGradient(value, sector, main, other);
+  }
+
+  /**
+   * `evaluateWithGradient` from its parts: the value and the exponent gradients of `sector` on
+   * the main lattice and, when there is one, on the second.
+   */
+  withGradient(
+    value: RgObjectiveValue,
+    sector: ObjectiveSector,
+    main: readonly ExponentWithGradient[],
+    other?: readonly ExponentWithGradient[],
+  ): SectorLossWithGradient {
     const gradient = sectorLossGradient(value[sector], main, other);
     return { value, gradient, main, ...(other && { other }) };
   }

@@ -72,11 +72,14 @@ export class Reblocking {
   readonly blockSize: number;
   private readonly options: ReblockingOptions;
   private readonly m: number;
-  /** Configuration i as a view, made once so that a measurement allocates nothing per configuration. */
-  private readonly spins: readonly Int8Array[];
-  /** Level-0 sums of configuration i (m values), valid once `cached`. */
-  private readonly level0: readonly Float64Array[];
-  private cached = false;
+  /**
+   * Configuration i as a view, and its level-0 sums (m values, valid once its bin is `cached`):
+   * made on the first measurement (a thread that only merges sums never needs them), once, so
+   * that a measurement allocates nothing per configuration.
+   */
+  private rows?: { readonly spins: readonly Int8Array[]; readonly level0: readonly Float64Array[] };
+  /** Whether bin k's level-0 sums are in `level0` (1) or still to be evaluated (0). */
+  private readonly cached: Uint8Array;
 
   /** @param data the stored configurations @param options couplings, b, levels, bins and the seed */
   constructor(data: StoredConfigurations, options: ReblockingOptions) {
@@ -97,20 +100,42 @@ export class Reblocking {
     this.blockSize = options.blockSize;
     this.levels = resolveLevels(lattice, options.blockSize, options.levels);
     this.m = options.couplings.even.length + options.couplings.odd.length;
-    const V = lattice.volume;
-    const m = this.m;
-    const sums = new Float64Array(count * m);
-    this.spins = Array.from({ length: count }, (_, i) => configurations.subarray(i * V, (i + 1) * V));
-    this.level0 = Array.from({ length: count }, (_, i) => sums.subarray(i * m, (i + 1) * m));
+    this.cached = new Uint8Array(this.bins);
+  }
+
+  /** The configurations' views and level-0 rows, made on first use. */
+  private views(): NonNullable<Reblocking['rows']> {
+    if (!this.rows) {
+      const { lattice, count, configurations } = this.data;
+      const V = lattice.volume;
+      const m = this.m;
+      const sums = new Float64Array(count * m);
+      this.rows = {
+        spins: Array.from({ length: count }, (_, i) => configurations.subarray(i * V, (i + 1) * V)),
+        level0: Array.from({ length: count }, (_, i) => sums.subarray(i * m, (i + 1) * m)),
+      };
+    }
+    return this.rows;
   }
 
   /** Blocks every stored configuration with `projector` and accumulates the MCRG sums. */
   accumulate(projector: Projector): Accumulator {
+    return this.accumulateBins(projector, 0, this.bins);
+  }
+
+  /**
+   * The MCRG sums of bins `first`..`end` − 1 only, as an accumulator of `end` − `first` bins:
+   * each bin blocked whole, as `accumulate` blocks it, so the accumulators of consecutive
+   * ranges, merged in bin order (`mergeAccumulators`), are `accumulate`'s bit for bit. A worker
+   * thread's share; the level-0 sums of a bin are cached where the bin is measured.
+   */
+  accumulateBins(projector: Projector, first: number, end: number): Accumulator {
     if (projector.blockSize !== this.blockSize) {
       throw new UsageError(
         `projector '${projector.id}' has block size ${projector.blockSize}, not ${this.blockSize}`,
       );
     }
+    checkBinRange(first, end, this.bins);
     const { lattice } = this.data;
     const { couplings, seed } = this.options;
     const pipeline = new MeasurementPipeline(lattice, projector, couplings, this.levels);
@@ -121,22 +146,23 @@ export class Reblocking {
         nEven: couplings.even.length,
         nOdd: couplings.odd.length,
       },
-      this.bins,
+      end - first,
     );
     const m = this.m;
-    const { spins, level0, cached } = this;
-    let i = 0;
-    for (let k = 0; k < this.bins; k++) {
+    const { spins, level0 } = this.views();
+    let i = firstConfiguration(this.data.count, this.bins, first);
+    for (let k = first; k < end; k++) {
       const rng = projectingStream(seed, k);
       const n = binSamples(this.data.count, this.bins, k);
+      const cached = this.cached[k] === 1;
       for (let j = 0; j < n; j++, i++) {
         const row = level0[i];
         const values = pipeline.measure(spins[i], rng, cached ? row : undefined);
         if (!cached) for (let a = 0; a < m; a++) row[a] = values[a];
-        accumulate(acc, k, values);
+        accumulate(acc, k - first, values);
       }
+      this.cached[k] = 1;
     }
-    this.cached = true;
     return acc;
   }
 
@@ -148,4 +174,15 @@ export class Reblocking {
       accumulator,
     };
   }
+}
+
+/** The index of the first configuration of bin `bin` of `count` in `bins` (the remainder to the first bins, as `binSamples`). */
+export function firstConfiguration(count: number, bins: number, bin: number): number {
+  return bin * Math.floor(count / bins) + Math.min(bin, count % bins);
+}
+
+/** Throws UsageError unless `first`..`end` − 1 is a non-empty range of bins 0..bins − 1. */
+export function checkBinRange(first: number, end: number, bins: number): void {
+  if (!Number.isInteger(first) || !Number.isInteger(end) || first < 0 || end > bins || first >= end)
+    throw new UsageError(`bins ${first}..${end - 1} are not a range of bins 0..${bins - 1}`);
 }

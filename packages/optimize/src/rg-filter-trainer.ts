@@ -217,140 +217,145 @@ export const rgFilterTrainer: ProjectorTrainer = {
     const plan = planOf(o, data.count);
     const start = startFilter(o, data.lattice.dimension);
     hooks.signal?.throwIfAborted();
-    const { objective, model, couplings, other } = await trainingObjective(
+    const { evaluator, model, couplings, other } = await trainingObjective(
       RG_FILTER_ID,
       'an RBM filter',
       data,
       o,
       run,
+      hooks.signal,
     );
-    hooks.signal?.throwIfAborted();
-    hooks.onStart?.(plan);
-    const started = performance.now();
-    const every = hooks.snapshotEvery ?? 1;
-    if (!Number.isInteger(every) || every < 1)
-      throw new UsageError(`snapshotEvery must be a positive integer, got ${every}`);
-    const { dimension, width, blockSize } = start;
-    const geometry = { dimension, width, blockSize };
-    // θ: the orbit weights when symmetric, else the w^d weights themselves.
-    const filterOf = (t: readonly number[]) =>
-      o.symmetric ? orbitFilter(geometry, t) : rbmFilter({ ...geometry, weights: t });
-    const ruleOf = (t: readonly number[]): LinearFieldRule =>
-      o.symmetric ? symmetricFilterField(geometry, t) : rbmFilterField(filterOf(t));
-    const theta = o.symmetric ? orbitWeights(start) : Array.from(start.weights);
-    const names = ruleOf(theta).names;
-    const P = theta.length;
-    const m = new Float64Array(P);
-    const v = new Float64Array(P);
-    const history: TrainingEpoch[] = [];
-    const snapshots: ProjectorSnapshot[] = [];
-    const evaluations: ReturnType<typeof evaluationRecord>[] = [];
-    let best = { loss: Number.NaN, weights: [...theta], step: 0 };
-    const keep = (step: number, loss: number) => {
-      if (Number.isNaN(best.loss) || loss < best.loss) best = { loss, weights: [...theta], step };
-    };
-    const snapshot = (step: number) => {
-      const filter = filterOf(theta);
-      const s = { ...parametersOf(filter), step, epoch: step, file: rbmProjectorCodec.encode({ filter }) };
-      snapshots.push(s);
-      hooks.onSnapshot?.(s);
-    };
-    // Updates made, and the value at θ when the gradient stopped the descent.
-    let updates = 0;
-    let stoppedAt: RgObjectiveValue | undefined;
-    let significance = Number.NaN;
-    for (let step = 1; step <= o.steps; step++) {
-      await breathe();
+    try {
       hooks.signal?.throwIfAborted();
-      const at = objective.evaluateWithGradient(ruleOf(theta), o.sector);
-      const loss = at.value[o.sector].loss;
-      evaluations.push(evaluationRecord(step - 1, theta, at.value, at.gradient));
-      keep(step - 1, loss);
-      if (at.gradient.some((g) => !Number.isFinite(g.value)))
-        throw new UsageError(
-          `trainer '${RG_FILTER_ID}': the gradient is undefined at step ${step} (an exponent is NaN); try a smaller rate or another start`,
-        );
-      significance = significanceOf(at.gradient);
-      if (o.tolerance > 0 && significance <= o.tolerance) {
-        stoppedAt = at.value;
-        if (updates > 0 && updates % every !== 0) snapshot(updates);
-        break;
-      }
-      let norm = 0;
-      for (let p = 0; p < P; p++) {
-        const g = at.gradient[p].value;
-        norm += g * g;
-        if (o.method === 'gradient') theta[p] -= o.rate * g;
-        else {
-          m[p] = o.beta1 * m[p] + (1 - o.beta1) * g;
-          v[p] = o.beta2 * v[p] + (1 - o.beta2) * g * g;
-          const mHat = m[p] / (1 - o.beta1 ** step);
-          const vHat = v[p] / (1 - o.beta2 ** step);
-          theta[p] -= (o.rate * mHat) / (Math.sqrt(vHat) + 1e-12);
-        }
-      }
-      updates = step;
-      const epoch: TrainingEpoch = {
-        epoch: step,
-        steps: step,
-        seconds: (performance.now() - started) / 1000,
-        metrics: {
-          loss: Number.isNaN(loss) ? null : loss,
-          best: Number.isNaN(best.loss) ? null : best.loss,
-          gradient: Math.sqrt(norm),
-          significance,
-          sum: filterOf(theta).weights.reduce((s, x) => s + x, 0),
-        },
+      hooks.onStart?.(plan);
+      const started = performance.now();
+      const every = hooks.snapshotEvery ?? 1;
+      if (!Number.isInteger(every) || every < 1)
+        throw new UsageError(`snapshotEvery must be a positive integer, got ${every}`);
+      const { dimension, width, blockSize } = start;
+      const geometry = { dimension, width, blockSize };
+      // θ: the orbit weights when symmetric, else the w^d weights themselves.
+      const filterOf = (t: readonly number[]) =>
+        o.symmetric ? orbitFilter(geometry, t) : rbmFilter({ ...geometry, weights: t });
+      const ruleOf = (t: readonly number[]): LinearFieldRule =>
+        o.symmetric ? symmetricFilterField(geometry, t) : rbmFilterField(filterOf(t));
+      const theta = o.symmetric ? orbitWeights(start) : Array.from(start.weights);
+      const names = ruleOf(theta).names;
+      const P = theta.length;
+      const m = new Float64Array(P);
+      const v = new Float64Array(P);
+      const history: TrainingEpoch[] = [];
+      const snapshots: ProjectorSnapshot[] = [];
+      const evaluations: ReturnType<typeof evaluationRecord>[] = [];
+      let best = { loss: Number.NaN, weights: [...theta], step: 0 };
+      const keep = (step: number, loss: number) => {
+        if (Number.isNaN(best.loss) || loss < best.loss) best = { loss, weights: [...theta], step };
       };
-      history.push(epoch);
-      hooks.onEpoch?.(epoch);
-      if (step % every === 0 || step === plan.steps) snapshot(step);
+      const snapshot = (step: number) => {
+        const filter = filterOf(theta);
+        const s = { ...parametersOf(filter), step, epoch: step, file: rbmProjectorCodec.encode({ filter }) };
+        snapshots.push(s);
+        hooks.onSnapshot?.(s);
+      };
+      // Updates made, and the value at θ when the gradient stopped the descent.
+      let updates = 0;
+      let stoppedAt: RgObjectiveValue | undefined;
+      let significance = Number.NaN;
+      for (let step = 1; step <= o.steps; step++) {
+        await breathe();
+        hooks.signal?.throwIfAborted();
+        const at = await evaluator.evaluateWithGradient(ruleOf(theta), o.sector);
+        const loss = at.value[o.sector].loss;
+        evaluations.push(evaluationRecord(step - 1, theta, at.value, at.gradient));
+        keep(step - 1, loss);
+        if (at.gradient.some((g) => !Number.isFinite(g.value)))
+          throw new UsageError(
+            `trainer '${RG_FILTER_ID}': the gradient is undefined at step ${step} (an exponent is NaN); try a smaller rate or another start`,
+          );
+        significance = significanceOf(at.gradient);
+        if (o.tolerance > 0 && significance <= o.tolerance) {
+          stoppedAt = at.value;
+          if (updates > 0 && updates % every !== 0) snapshot(updates);
+          break;
+        }
+        let norm = 0;
+        for (let p = 0; p < P; p++) {
+          const g = at.gradient[p].value;
+          norm += g * g;
+          if (o.method === 'gradient') theta[p] -= o.rate * g;
+          else {
+            m[p] = o.beta1 * m[p] + (1 - o.beta1) * g;
+            v[p] = o.beta2 * v[p] + (1 - o.beta2) * g * g;
+            const mHat = m[p] / (1 - o.beta1 ** step);
+            const vHat = v[p] / (1 - o.beta2 ** step);
+            theta[p] -= (o.rate * mHat) / (Math.sqrt(vHat) + 1e-12);
+          }
+        }
+        updates = step;
+        const epoch: TrainingEpoch = {
+          epoch: step,
+          steps: step,
+          seconds: (performance.now() - started) / 1000,
+          metrics: {
+            loss: Number.isNaN(loss) ? null : loss,
+            best: Number.isNaN(best.loss) ? null : best.loss,
+            gradient: Math.sqrt(norm),
+            significance,
+            sum: filterOf(theta).weights.reduce((s, x) => s + x, 0),
+          },
+        };
+        history.push(epoch);
+        hooks.onEpoch?.(epoch);
+        if (step % every === 0 || step === plan.steps) snapshot(step);
+      }
+      let final = stoppedAt;
+      if (!final) {
+        await breathe();
+        hooks.signal?.throwIfAborted();
+        final = await evaluator.evaluate(rbmProjector(filterOf(theta)));
+        evaluations.push(evaluationRecord(updates, theta, final));
+        keep(updates, final[o.sector].loss);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const filter = filterOf(theta);
+      const metadata: Record<string, unknown> = {
+        trainer: RG_FILTER_ID,
+        options: plan.options,
+        seed: run.seed,
+        data: { lattice: data.lattice.sizes, configurations: data.count, description: data.description },
+        model,
+        couplings,
+        ...(other && { other }),
+        start: { weights: Array.from(start.weights), ...(o.init !== undefined && { file: o.init }) },
+        // What θ (the `weights` of evaluations, best and final) is: one name per parameter, and
+        // for a symmetric filter the flat indices of each orbit's sites.
+        parameters: names,
+        ...(o.symmetric && {
+          orbits: symmetryOrbits(dimension, width).map((orbit) => Array.from(orbit)),
+        }),
+        steps: updates,
+        stop: stoppedAt
+          ? { step: updates, reason: 'gradient', significance }
+          : { step: updates, reason: 'steps', significance },
+        evaluations,
+        final: { weights: [...theta], filter: Array.from(filter.weights), loss: final[o.sector].loss },
+        best,
+        seconds,
+        secondsPerStep: seconds / evaluations.length,
+        ...(await hooks.record?.()),
+      };
+      return {
+        // The record is rg-filter's own, not the maximum-likelihood trainer's; the codec keeps it as given.
+        file: rbmProjectorCodec.encode({ filter, training: metadata as unknown as RbmTrainingMetadata }),
+        plan,
+        history,
+        snapshots,
+        parameters: parametersOf(filter),
+        metadata,
+      };
+    } finally {
+      await evaluator.close();
     }
-    let final = stoppedAt;
-    if (!final) {
-      await breathe();
-      hooks.signal?.throwIfAborted();
-      final = objective.evaluate(rbmProjector(filterOf(theta)));
-      evaluations.push(evaluationRecord(updates, theta, final));
-      keep(updates, final[o.sector].loss);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const filter = filterOf(theta);
-    const metadata: Record<string, unknown> = {
-      trainer: RG_FILTER_ID,
-      options: plan.options,
-      seed: run.seed,
-      data: { lattice: data.lattice.sizes, configurations: data.count, description: data.description },
-      model,
-      couplings,
-      ...(other && { other }),
-      start: { weights: Array.from(start.weights), ...(o.init !== undefined && { file: o.init }) },
-      // What θ (the `weights` of evaluations, best and final) is: one name per parameter, and
-      // for a symmetric filter the flat indices of each orbit's sites.
-      parameters: names,
-      ...(o.symmetric && {
-        orbits: symmetryOrbits(dimension, width).map((orbit) => Array.from(orbit)),
-      }),
-      steps: updates,
-      stop: stoppedAt
-        ? { step: updates, reason: 'gradient', significance }
-        : { step: updates, reason: 'steps', significance },
-      evaluations,
-      final: { weights: [...theta], filter: Array.from(filter.weights), loss: final[o.sector].loss },
-      best,
-      seconds,
-      secondsPerStep: seconds / evaluations.length,
-      ...(await hooks.record?.()),
-    };
-    return {
-      // The record is rg-filter's own, not the maximum-likelihood trainer's; the codec keeps it as given.
-      file: rbmProjectorCodec.encode({ filter, training: metadata as unknown as RbmTrainingMetadata }),
-      plan,
-      history,
-      snapshots,
-      parameters: parametersOf(filter),
-      metadata,
-    };
   },
   load(file) {
     return rbmProjector(rbmProjectorCodec.decode(file).filter);

@@ -5,9 +5,11 @@ import {
   type ProjectorTrainer,
   readOptions,
   type TrainedProjector,
+  type TrainerHooks,
   type TrainingData,
   type TrainingEpoch,
   type TrainingPlan,
+  type TrainingRun,
   UsageError,
 } from '@rsrg/core';
 import {
@@ -20,7 +22,7 @@ import {
 import type { RgObjectiveValue } from './objective.js';
 import { OBJECTIVE_OPTION_SPECS, type ObjectiveOptions, objectiveOptions } from './objective-options.js';
 import { goldenSection, gridSearch, type Interval, type Minimum, nelderMead } from './optimizers.js';
-import { breathe, trainingObjective } from './training-setup.js';
+import { breathe, type TrainingObjective, trainingObjective } from './training-setup.js';
 
 /** The id of the RG-convergence trainer. */
 export const RG_CONVERGENCE_ID = 'rg-convergence';
@@ -192,87 +194,19 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
     const o = readRgConvergenceOptions(options);
     const plan = planOf(o, data.count);
     hooks.signal?.throwIfAborted();
-    const { objective, model, couplings, other } = await trainingObjective(
+    const training = await trainingObjective(
       RG_CONVERGENCE_ID,
       'the stochastic majority rule',
       data,
       o,
       run,
+      hooks.signal,
     );
-    if (o.objective === 'fixed-point' && objective.fixedPointUnavailable !== undefined)
-      throw new UsageError(`trainer '${RG_CONVERGENCE_ID}': ${objective.fixedPointUnavailable}`);
-    hooks.signal?.throwIfAborted();
-    hooks.onStart?.(plan);
-    const started = performance.now();
-    const history: TrainingEpoch[] = [];
-    const snapshots: ProjectorSnapshot[] = [];
-    const evaluations: ReturnType<typeof evaluationRecord>[] = [];
-    const every = hooks.snapshotEvery ?? 1;
-    if (!Number.isInteger(every) || every < 1)
-      throw new UsageError(`snapshotEvery must be a positive integer, got ${every}`);
-    let best: { theta: StochasticMajorityParameters; loss: number } | undefined;
-    const fileOf = (theta: StochasticMajorityParameters, training?: Record<string, unknown>) =>
-      stochasticMajorityCodec.encode({ ...theta, blockSize: o.blockSize, ...(training && { training }) });
-    const f = async (x: readonly number[]) => {
-      await breathe();
-      hooks.signal?.throwIfAborted();
-      const theta = thetaOf(o, x);
-      const value = objective.evaluate(stochasticMajorityProjector(theta, o.blockSize));
-      const loss = lossOf(o, value);
-      evaluations.push(evaluationRecord(theta, value, o));
-      if (best === undefined || loss < best.loss || (Number.isNaN(best.loss) && !Number.isNaN(loss)))
-        best = { theta, loss };
-      const step = evaluations.length;
-      const epoch: TrainingEpoch = {
-        epoch: step,
-        steps: step,
-        seconds: (performance.now() - started) / 1000,
-        metrics: { w: theta.w, w1: theta.w1, loss: Number.isNaN(loss) ? null : loss, best: best.loss },
-      };
-      history.push(epoch);
-      hooks.onEpoch?.(epoch);
-      if (step % every === 0 || step === plan.steps) {
-        const snapshot = {
-          ...parametersOf(best.theta, o.blockSize),
-          step,
-          epoch: step,
-          file: fileOf(best.theta),
-        };
-        snapshots.push(snapshot);
-        hooks.onSnapshot?.(snapshot);
-      }
-      return loss;
-    };
-    await minimize(o, f);
-    if (best === undefined) throw new UsageError('no evaluation was made');
-    const tuned = best.theta;
-    // Majority rule on the same configurations and draws: what the tuning is to beat.
-    const majority = objective.evaluate(
-      stochasticMajorityProjector({ w: Number.POSITIVE_INFINITY, w1: 0 }, o.blockSize),
-    );
-    const final = evaluations.find((e) => e.w === tuned.w && e.w1 === tuned.w1);
-    const metadata: Record<string, unknown> = {
-      trainer: RG_CONVERGENCE_ID,
-      options: plan.options,
-      seed: run.seed,
-      data: data.description,
-      model,
-      couplings,
-      ...(other && { other }),
-      tuned: { ...tuned, objective: best.loss, value: final },
-      majority: evaluationRecord({ w: Number.POSITIVE_INFINITY, w1: 0 }, majority, o),
-      evaluations,
-      seconds: (performance.now() - started) / 1000,
-      ...(await hooks.record?.()),
-    };
-    return {
-      file: fileOf(tuned, metadata),
-      plan,
-      history,
-      snapshots,
-      parameters: parametersOf(tuned, o.blockSize),
-      metadata,
-    };
+    try {
+      return await tune(training, data, o, plan, run, hooks);
+    } finally {
+      await training.evaluator.close();
+    }
   },
   load(file) {
     return stochasticMajorityFromFile(file);
@@ -298,3 +232,89 @@ export const rgConvergenceTrainer: ProjectorTrainer = {
     ];
   },
 };
+
+/** The search of `rgConvergenceTrainer.train` over its objective, and the trained file. */
+async function tune(
+  training: TrainingObjective,
+  data: TrainingData,
+  o: RgConvergenceOptions,
+  plan: TrainingPlan,
+  run: TrainingRun,
+  hooks: TrainerHooks,
+): Promise<TrainedProjector> {
+  const { objective, evaluator, model, couplings, other } = training;
+  if (o.objective === 'fixed-point' && objective.fixedPointUnavailable !== undefined)
+    throw new UsageError(`trainer '${RG_CONVERGENCE_ID}': ${objective.fixedPointUnavailable}`);
+  hooks.signal?.throwIfAborted();
+  hooks.onStart?.(plan);
+  const started = performance.now();
+  const history: TrainingEpoch[] = [];
+  const snapshots: ProjectorSnapshot[] = [];
+  const evaluations: ReturnType<typeof evaluationRecord>[] = [];
+  const every = hooks.snapshotEvery ?? 1;
+  if (!Number.isInteger(every) || every < 1)
+    throw new UsageError(`snapshotEvery must be a positive integer, got ${every}`);
+  let best: { theta: StochasticMajorityParameters; loss: number } | undefined;
+  const fileOf = (theta: StochasticMajorityParameters, training?: Record<string, unknown>) =>
+    stochasticMajorityCodec.encode({ ...theta, blockSize: o.blockSize, ...(training && { training }) });
+  const f = async (x: readonly number[]) => {
+    await breathe();
+    hooks.signal?.throwIfAborted();
+    const theta = thetaOf(o, x);
+    const value = await evaluator.evaluate(stochasticMajorityProjector(theta, o.blockSize));
+    const loss = lossOf(o, value);
+    evaluations.push(evaluationRecord(theta, value, o));
+    if (best === undefined || loss < best.loss || (Number.isNaN(best.loss) && !Number.isNaN(loss)))
+      best = { theta, loss };
+    const step = evaluations.length;
+    const epoch: TrainingEpoch = {
+      epoch: step,
+      steps: step,
+      seconds: (performance.now() - started) / 1000,
+      metrics: { w: theta.w, w1: theta.w1, loss: Number.isNaN(loss) ? null : loss, best: best.loss },
+    };
+    history.push(epoch);
+    hooks.onEpoch?.(epoch);
+    if (step % every === 0 || step === plan.steps) {
+      const snapshot = {
+        ...parametersOf(best.theta, o.blockSize),
+        step,
+        epoch: step,
+        file: fileOf(best.theta),
+      };
+      snapshots.push(snapshot);
+      hooks.onSnapshot?.(snapshot);
+    }
+    return loss;
+  };
+  await minimize(o, f);
+  if (best === undefined) throw new UsageError('no evaluation was made');
+  const tuned = best.theta;
+  // Majority rule on the same configurations and draws: what the tuning is to beat.
+  const majority = await evaluator.evaluate(
+    stochasticMajorityProjector({ w: Number.POSITIVE_INFINITY, w1: 0 }, o.blockSize),
+  );
+  const final = evaluations.find((e) => e.w === tuned.w && e.w1 === tuned.w1);
+  const metadata: Record<string, unknown> = {
+    trainer: RG_CONVERGENCE_ID,
+    options: plan.options,
+    seed: run.seed,
+    data: data.description,
+    model,
+    couplings,
+    ...(other && { other }),
+    tuned: { ...tuned, objective: best.loss, value: final },
+    majority: evaluationRecord({ w: Number.POSITIVE_INFINITY, w1: 0 }, majority, o),
+    evaluations,
+    seconds: (performance.now() - started) / 1000,
+    ...(await hooks.record?.()),
+  };
+  return {
+    file: fileOf(tuned, metadata),
+    plan,
+    history,
+    snapshots,
+    parameters: parametersOf(tuned, o.blockSize),
+    metadata,
+  };
+}

@@ -9,12 +9,15 @@ import {
 import type { Ensemble } from '@rsrg/mcrg';
 import type { RgConvergenceObjective } from './objective.js';
 import type { ObjectiveOptions } from './objective-options.js';
+import type { ObjectiveEvaluator } from './objective-threads.js';
 import type { StoredConfigurations } from './reblocking.js';
 
 /** What a trainer of the RG-convergence objective works with. */
 export interface TrainingObjective {
   /** The objective over the run's configurations (and the second lattice's). */
   readonly objective: RgConvergenceObjective;
+  /** How the trainer evaluates it: on the run's `workers` threads; the trainer must `close` it. */
+  readonly evaluator: ObjectiveEvaluator;
   /** The model id. */
   readonly model: string;
   /** Names of the even and odd couplings, in N_c order, for the record. */
@@ -23,13 +26,18 @@ export interface TrainingObjective {
   readonly other?: { file: string; sizes: readonly number[]; count: number; seed: unknown };
 }
 
+/** Spins for `n` values: shared (worker threads read them) or not. */
+const spinArray = (n: number, shared: boolean) =>
+  shared ? new Int8Array(new SharedArrayBuffer(n)) : new Int8Array(n);
+
 function unpack(
   e: Ensemble,
   ensembleConfiguration: typeof import('@rsrg/mcrg').ensembleConfiguration,
+  shared: boolean,
 ): StoredConfigurations {
   const lattice = new Lattice(e.header.sizes);
   const V = lattice.volume;
-  const configurations = new Int8Array(e.count * V);
+  const configurations = spinArray(e.count * V, shared);
   for (let i = 0; i < e.count; i++) ensembleConfiguration(e, i, configurations.subarray(i * V, (i + 1) * V));
   return { lattice, configurations, count: e.count };
 }
@@ -37,8 +45,9 @@ function unpack(
 /**
  * The RG-convergence objective of a training run: the model's couplings from the registry
  * rebuilt from the run's plugin modules, the second lattice's ensemble when given, the run's
- * seed as the seed of the common random numbers. `rule` names the block rule in the error for
- * a model with q-state spins.
+ * seed as the seed of the common random numbers, evaluated on the run's `workers` threads
+ * (the configurations then shared with them). `rule` names the block rule in the error for a
+ * model with q-state spins; `signal` aborts a pending evaluation.
  */
 export async function trainingObjective(
   trainer: string,
@@ -46,6 +55,7 @@ export async function trainingObjective(
   data: TrainingData,
   o: ObjectiveOptions,
   run: TrainingRun,
+  signal?: AbortSignal,
 ): Promise<TrainingObjective> {
   const model = o.model ?? data.model;
   if (model === undefined)
@@ -61,8 +71,12 @@ export async function trainingObjective(
     );
   }
   // The analyzer is loaded here, not with the plugin: registering the trainer stays light.
-  const [{ ensembleCodec, ensembleConfiguration, modelCouplings }, { RgConvergenceObjective }] =
-    await Promise.all([import('@rsrg/mcrg'), import('./objective.js')]);
+  const [
+    { ensembleCodec, ensembleConfiguration, modelCouplings },
+    { RgConvergenceObjective },
+    { objectiveEvaluator, sharedConfigurations },
+  ] = await Promise.all([import('@rsrg/mcrg'), import('./objective.js'), import('./objective-threads.js')]);
+  const shared = run.workers > 1;
   const { even, odd, evenNames, oddNames } = modelCouplings(registry, model);
   let other: Ensemble | undefined;
   if (o.other !== undefined) {
@@ -70,9 +84,10 @@ export async function trainingObjective(
     if (other.header.model !== model)
       throw new UsageError(`the ensemble ${o.other} holds ${other.header.model}, not ${model}`);
   }
+  const stored = { lattice: data.lattice, configurations: data.configurations, count: data.count };
   const objective = new RgConvergenceObjective(
-    { lattice: data.lattice, configurations: data.configurations, count: data.count },
-    other && unpack(other, ensembleConfiguration),
+    shared ? sharedConfigurations(stored) : stored,
+    other && unpack(other, ensembleConfiguration, shared),
     {
       couplings: { even, odd },
       blockSize: o.blockSize,
@@ -87,6 +102,7 @@ export async function trainingObjective(
   );
   return {
     objective,
+    evaluator: objectiveEvaluator(objective, Math.max(1, run.workers), signal),
     model,
     couplings: { even: evenNames, odd: oddNames },
     ...(other &&
