@@ -72,6 +72,24 @@ describe('rsrg train --trainer rg-convergence', () => {
     expect(Number.isFinite(t.majority.even.loss)).toBe(true);
   });
 
+  it('tunes the same θ with the same record, evaluation for evaluation, on 1 and on 2 worker threads', async () => {
+    const [one, two] = await Promise.all([
+      train(['--out', 'workers1.rsrg', '--workers', '1']),
+      train(['--out', 'workers2.rsrg', '--workers', '2']),
+    ]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    const [a, b] = ['workers1.rsrg', 'workers2.rsrg'].map((f) =>
+      stochasticMajorityCodec.decode(readFileSync(join(tmp, f))),
+    );
+    expect(b.w).toBe(a.w);
+    expect(b.w1).toBe(a.w1);
+    // Everything but the wall time: every evaluation's losses, exponents and errors, and majority rule's.
+    const record = (t: unknown) => ({ ...(t as Record<string, unknown>), seconds: undefined });
+    expect((a.training as unknown as TrainingRecord).evaluations).toHaveLength(5);
+    expect(record(b.training)).toEqual(record(a.training));
+  });
+
   it('refuses a bad option before anything runs, in one line', async () => {
     const [sector, method] = await Promise.all([
       train(['--out', 'bad.rsrg', '--trainer-option', 'sector=both']),
