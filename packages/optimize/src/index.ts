@@ -18,8 +18,10 @@ export {
   BlockScore,
   type FilterGeometry,
   type LinearFieldRule,
+  linearFieldFromData,
   orbitFilter,
   orbitWeights,
+  projectorFromData,
   rbmFilterField,
   stochasticMajorityField,
   symmetricFilterField,
@@ -120,12 +122,7 @@ export {
   rsmiOffsets,
 } from './rsmi/pairs.js';
 export { RSMI_ID, type RsmiOptions, readRsmiOptions, rsmiTrainer } from './rsmi/trainer.js';
-export {
-  type BlockRuleData,
-  linearFieldFromData,
-  projectorData,
-  projectorFromData,
-} from './rule-data.js';
+export { type BlockRuleData, projectorData } from './rule-data.js';
 export {
   type CoarseObservable,
   finiteDifferenceGradient,

@@ -222,3 +222,18 @@ export class BlockScore {
     }
   }
 }
+
+/** The projector `data` describes (also majority rule, w = ∞, which is no linear-field rule). */
+export function projectorFromData(data: BlockRuleData): Projector {
+  if (data.kind === 'stochastic-majority')
+    return stochasticMajorityProjector({ w: data.w, w1: data.w1 }, data.blockSize);
+  return linearFieldFromData(data).projector;
+}
+
+/** The linear-field rule `data` describes (its `data` is `data` again); w must be finite. */
+export function linearFieldFromData(data: BlockRuleData): LinearFieldRule {
+  if (data.kind === 'stochastic-majority') return stochasticMajorityField(data, data.blockSize);
+  const { dimension, width, blockSize, weights } = data;
+  if (data.kind === 'symmetric-filter') return symmetricFilterField({ dimension, width, blockSize }, weights);
+  return rbmFilterField(rbmFilter({ dimension, width, blockSize, weights }));
+}

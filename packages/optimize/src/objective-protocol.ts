@@ -44,6 +44,7 @@ export interface ObjectiveRequest {
 /** A worker's answer: the sums of its bins on both lattices, or its failure. */
 export type ObjectiveReply =
   | {
+      /** The sums of the worker's bins. */
       readonly kind: 'sums';
       /** The request's id. */
       readonly id: number;
@@ -52,9 +53,15 @@ export type ObjectiveReply =
       /** The same on the second lattice. */
       readonly other?: Accumulator;
       /** `ExponentGradients.sumBins` of the worker's bins, per N_r, when asked for. */
-      readonly gradients?: { readonly main: Float64Array[]; readonly other?: Float64Array[] };
+      readonly gradients?: {
+        /** Main lattice. */
+        readonly main: Float64Array[];
+        /** Second lattice. */
+        readonly other?: Float64Array[];
+      };
     }
   | {
+      /** The worker failed. */
       readonly kind: 'error';
       /** The request's id. */
       readonly id: number;

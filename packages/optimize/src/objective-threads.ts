@@ -125,7 +125,8 @@ export class ObjectiveThreads implements ObjectiveEvaluator {
     const main = crossing(objective.main.data);
     const other = objective.other && crossing(objective.other.data);
     const options = objective.options;
-    this.workers = Array.from({ length: W }, (_, w) => {
+    this.workers = [];
+    for (let w = 0; w < W; w++) {
       const setup: ObjectiveWorkerSetup = {
         main,
         ...(other && { other }),
@@ -133,14 +134,22 @@ export class ObjectiveThreads implements ObjectiveEvaluator {
         first: Math.floor((w * bins) / W),
         end: Math.floor(((w + 1) * bins) / W),
       };
-      const worker = new Worker(file, { workerData: setup });
+      let worker: Worker;
+      try {
+        worker = new Worker(file, { workerData: setup });
+      } catch (err) {
+        // Those already started must not keep the process alive.
+        this.closing = true;
+        for (const started of this.workers) void started.terminate();
+        throw err;
+      }
+      this.workers.push(worker);
       worker.on('message', (m: ObjectiveReply) => this.receive(w, m));
       worker.on('error', (err) => this.fail(new RsrgError(`objective worker ${w} failed: ${err.message}`)));
       worker.on('exit', (code) => {
         if (!this.closing) this.fail(new RsrgError(`objective worker ${w} exited (code ${code})`));
       });
-      return worker;
-    });
+    }
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 

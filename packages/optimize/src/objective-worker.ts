@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Lattice, RsrgError } from '@rsrg/core';
 import { accumulatorBuffers } from '@rsrg/mcrg';
+import { linearFieldFromData, projectorFromData } from './linear-field.js';
 import { RgConvergenceObjective } from './objective.js';
 import type {
   ObjectiveReply,
@@ -16,7 +17,6 @@ import type {
   SharedConfigurations,
 } from './objective-protocol.js';
 import type { StoredConfigurations } from './reblocking.js';
-import { linearFieldFromData, projectorFromData } from './rule-data.js';
 
 const setup = workerData as ObjectiveWorkerSetup;
 const stored = (s: SharedConfigurations): StoredConfigurations => ({

@@ -1,28 +1,19 @@
-import { type Projector, UsageError } from '@rsrg/core';
+import type { Projector } from '@rsrg/core';
 import {
   type RbmProjector,
-  rbmFilter,
-  rbmProjector,
   STOCHASTIC_MAJORITY_ID,
   type StochasticMajorityProjector,
-  stochasticMajorityProjector,
 } from '@rsrg/projectors';
-import {
-  type LinearFieldRule,
-  orbitFilter,
-  rbmFilterField,
-  stochasticMajorityField,
-  symmetricFilterField,
-} from './linear-field.js';
 
 /**
  * A block rule as plain data, what defines it and nothing more: it crosses to a worker thread
- * (structured clone), where `projectorFromData` and `linearFieldFromData` rebuild the very
+ * (structured clone), where `projectorFromData` and `linearFieldFromData` (linear-field.ts) rebuild the very
  * same rule. 'stochastic-majority': θ = (w, w₁) (w = ∞ is majority rule); 'rbm-filter': the
  * w^d weights of an RBM filter; 'symmetric-filter': its orbit weights (`symmetricFilterField`).
  */
 export type BlockRuleData =
   | {
+      /** The stochastic majority rule. */
       readonly kind: 'stochastic-majority';
       /** Weight of the block sum. */
       readonly w: number;
@@ -32,6 +23,7 @@ export type BlockRuleData =
       readonly blockSize: number;
     }
   | {
+      /** An RBM filter: every weight free, or one weight per orbit of the point group. */
       readonly kind: 'rbm-filter' | 'symmetric-filter';
       /** Dimension d of the filter. */
       readonly dimension: number;
@@ -54,28 +46,4 @@ export function projectorData(projector: Projector): BlockRuleData | undefined {
     return { kind: 'rbm-filter', dimension, width, blockSize, weights: Array.from(weights) };
   }
   return undefined;
-}
-
-/** The projector `data` describes. */
-export function projectorFromData(data: BlockRuleData): Projector {
-  if (data.kind === 'stochastic-majority')
-    return stochasticMajorityProjector({ w: data.w, w1: data.w1 }, data.blockSize);
-  const { dimension, width, blockSize, weights } = data;
-  const filter =
-    data.kind === 'rbm-filter'
-      ? rbmFilter({ dimension, width, blockSize, weights })
-      : orbitFilter({ dimension, width, blockSize }, weights);
-  return rbmProjector(filter);
-}
-
-/** The linear-field rule `data` describes (its `data` is `data` again); w must be finite. */
-export function linearFieldFromData(data: BlockRuleData): LinearFieldRule {
-  if (data.kind === 'stochastic-majority') return stochasticMajorityField(data, data.blockSize);
-  const { dimension, width, blockSize, weights } = data;
-  if (data.kind === 'symmetric-filter') return symmetricFilterField({ dimension, width, blockSize }, weights);
-  if (weights.length !== width ** dimension)
-    throw new UsageError(
-      `a ${width}^${dimension} RBM filter has ${width ** dimension} weights, got ${weights.length}`,
-    );
-  return rbmFilterField(rbmFilter({ dimension, width, blockSize, weights }));
 }
