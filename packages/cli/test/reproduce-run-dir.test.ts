@@ -1,18 +1,9 @@
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  watch,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newestCheckpoint, sleep, startRsrg, until } from './fixtures/processes.js';
+import { killMidWrite, newestCheckpoint, sleep, startRsrg, until } from './fixtures/processes.js';
 import { expectOneLineError, fixture, rsrg } from './fixtures/run-rsrg.js';
 
 const _bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -79,23 +70,16 @@ describe('rsrg reproduce --run-dir', () => {
       const stage = k < 2 ? '' : 'measurement';
       if (k === 1 || k === 3) {
         const at = join(dir, stage, 'checkpoints');
-        await until(() => existsSync(at));
-        await new Promise<void>((done) => {
-          const w = watch(at, (_, name) => {
-            if (name?.endsWith('.tmp')) {
-              run.child.kill('SIGKILL');
-              w.close();
-              done();
-            }
-          });
-        });
+        await killMidWrite(run, at);
       } else {
+        // Within two checkpoint intervals: well before the stage ends (a stage lasts about a
+        // second), so that the next run still has checkpoints of it to write.
         await until(() => run.finished() || newestCheckpoint(dir, stage) > since);
-        await sleep(random() * 800);
+        await sleep(random() * 100);
         run.child.kill('SIGKILL');
       }
       const end = await run.exited;
-      expect(end.signal, end.stderr).toBe('SIGKILL');
+      expect(end.signal, `run ${k} ended before its kill: ${end.stderr}`).toBe('SIGKILL');
       expect(existsSync(join(dir, 'INCOMPLETE'))).toBe(true);
       // The training is kept once done: the measurement's kills find it there.
       if (k >= 2) expect(existsSync(join(dir, 'training.rsrg'))).toBe(true);

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPlan, shardProgress, WHOLE_RUN } from '@rsrg/campaigns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newestCheckpoint, sleep, startRsrg, until } from './fixtures/processes.js';
+import { killMidWrite, newestCheckpoint, sleep, startRsrg, until } from './fixtures/processes.js';
 import { expectOneLineError, type Run, rsrg } from './fixtures/run-rsrg.js';
 
 const _bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -135,16 +135,7 @@ describe('rsrg mcrg --run-dir', () => {
       const run = started(args);
       if (k === 3) {
         // Killed as soon as a checkpoint's temporary file appears: mid-write.
-        await until(() => existsSync(join(dir, 'checkpoints')));
-        await new Promise<void>((done) => {
-          const w = watch(join(dir, 'checkpoints'), (_, name) => {
-            if (name?.endsWith('.tmp')) {
-              run.child.kill('SIGKILL');
-              w.close();
-              done();
-            }
-          });
-        });
+        await killMidWrite(run, join(dir, 'checkpoints'));
       } else {
         await sleep(400 + random() * 900);
         run.child.kill('SIGKILL');

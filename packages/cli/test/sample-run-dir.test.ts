@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadH5wasm, sampleCheckpointCodec } from '@rsrg/campaigns';
 import { type Ensemble, ensembleCodec } from '@rsrg/mcrg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep, startRsrg, until } from './fixtures/processes.js';
+import { killMidWrite, sleep, startRsrg, until } from './fixtures/processes.js';
 import { expectOneLineError, rsrg } from './fixtures/run-rsrg.js';
 
 const _bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -184,16 +184,7 @@ describe('rsrg sample --run-dir', () => {
       const run = started(args);
       if (k === 2) {
         // Killed as soon as a checkpoint's temporary file appears: mid-write.
-        await until(() => existsSync(join(dir, 'checkpoints')));
-        await new Promise<void>((done) => {
-          const w = watch(join(dir, 'checkpoints'), (_, name) => {
-            if (name?.endsWith('.tmp')) {
-              run.child.kill('SIGKILL');
-              w.close();
-              done();
-            }
-          });
-        });
+        await killMidWrite(run, join(dir, 'checkpoints'));
       } else {
         // Once this session has checkpointed configurations beyond the last session's (so it
         // got somewhere), after a random delay.
