@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { UsageError, writeFileAtomic } from '@rsrg/core';
-import { chainSamples, type Ensemble, ensembleConfiguration } from '@rsrg/mcrg';
+import { chainSamples, type Ensemble, ensembleConfigurations } from '@rsrg/mcrg';
 import { writeAtomically } from './files/atomic-output.js';
 import { H5_FORMAT, H5_LAYOUT_VERSION } from './hdf5/campaign-file.js';
 import { createH5, setF64, setI64, setI64s, setString } from './hdf5/h5wasm.js';
@@ -100,14 +100,6 @@ export function ensembleMetadata(e: Ensemble) {
   };
 }
 
-/** Unpacks configurations [from, to) into `out` (int8, one volume each). */
-function unpackRange(e: Ensemble, from: number, to: number, out: Int8Array): Int8Array {
-  const v = e.volume;
-  for (let i = from; i < to; i++)
-    ensembleConfiguration(e, i, out.subarray((i - from) * v, (i - from + 1) * v));
-  return out.subarray(0, (to - from) * v);
-}
-
 function defaultBatch(e: Ensemble): number {
   return Math.max(1, Math.floor(BATCH_BYTES / Math.max(1, e.volume)));
 }
@@ -146,7 +138,7 @@ async function writeHdf5(
     const first = Math.min(batch, e.count);
     const configs = file.create_dataset({
       name: 'configs',
-      data: unpackRange(e, 0, first, buffer),
+      data: ensembleConfigurations(e, 0, first, buffer),
       shape: [first, ...sizes],
       maxshape: [e.count, ...sizes],
       dtype: '<b',
@@ -157,7 +149,7 @@ async function writeHdf5(
       await checkStop(signal);
       const to = Math.min(from + batch, e.count);
       configs.resize([to, ...sizes]);
-      configs.write_slice([[from, to]], unpackRange(e, from, to, buffer));
+      configs.write_slice([[from, to]], ensembleConfigurations(e, from, to, buffer));
     }
     const q = e.header.states;
     setString(configs, 'values', q === undefined ? 'spins: +1 up, -1 down' : `states 0…${q - 1} (q = ${q})`);
@@ -181,7 +173,7 @@ async function writeNpyStream(
     const buffer = new Int8Array(Math.min(batch, Math.max(1, e.count)) * e.volume);
     for (let from = 0; from < e.count; from += batch) {
       await checkStop(signal);
-      write(npyData(unpackRange(e, from, Math.min(from + batch, e.count), buffer)));
+      write(npyData(ensembleConfigurations(e, from, Math.min(from + batch, e.count), buffer)));
     }
   } finally {
     closeSync(fd);

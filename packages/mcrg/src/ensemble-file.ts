@@ -177,6 +177,23 @@ export function ensembleConfiguration(
   return unpackConfiguration(e.packed, i, out, ensembleSpins(e.header));
 }
 
+/**
+ * Configurations `from`..`to` − 1 of an ensemble, unpacked one after the other into `out` (a
+ * new array by default); returns the part of `out` they fill.
+ */
+export function ensembleConfigurations(e: Ensemble, from = 0, to = e.count, out?: Int8Array): Int8Array {
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || from > to || to > e.count)
+    throw new UsageError(`configurations ${from}..${to - 1} are not in the ensemble (0..${e.count - 1})`);
+  const v = e.volume;
+  const n = (to - from) * v;
+  const into = out ?? new Int8Array(n);
+  if (into.length < n)
+    throw new UsageError(`output holds ${into.length} spins, ${to - from} configurations need ${n}`);
+  for (let i = from; i < to; i++)
+    ensembleConfiguration(e, i, into.subarray((i - from) * v, (i - from + 1) * v));
+  return into.subarray(0, n);
+}
+
 /** How an ensemble stores its spins: q-state when its header says `states`, else Ising ±1. */
 export function ensembleSpins(h: EnsembleHeader): SpinEncoding | undefined {
   return h.states === undefined ? undefined : stateSpins(h.states);

@@ -104,6 +104,7 @@ export {
   ensembleChunks,
   ensembleCodec,
   ensembleConfiguration,
+  ensembleConfigurations,
   ensembleSamplingSettings,
   ensembleSpins,
 } from './ensemble-file.js';

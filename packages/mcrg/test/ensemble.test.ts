@@ -18,6 +18,7 @@ import {
   type Ensemble,
   ensembleCodec,
   ensembleConfiguration,
+  ensembleConfigurations,
   type McrgConfig,
   type McrgResult,
   MeasurementPipeline,
@@ -109,6 +110,14 @@ describe('ensembles', () => {
       expect(Array.from(ensembleConfiguration(ensemble, first + k, out))).toEqual(Array.from(state.spins));
     }
     expect(() => ensembleConfiguration(ensemble, ensemble.count)).toThrow(UsageError);
+    // A range unpacked at once is the configurations one by one, back to back.
+    const range = ensembleConfigurations(ensemble, first, first + 5);
+    for (let k = 0; k < 5; k++)
+      expect(range.subarray(k * 64, (k + 1) * 64)).toEqual(ensembleConfiguration(ensemble, first + k));
+    expect(ensembleConfigurations(ensemble).length).toBe(ensemble.count * 64);
+    expect(() => ensembleConfigurations(ensemble, 3, 2)).toThrow(UsageError);
+    expect(() => ensembleConfigurations(ensemble, 0, ensemble.count + 1)).toThrow(UsageError);
+    expect(() => ensembleConfigurations(ensemble, 0, 2, new Int8Array(64))).toThrow(UsageError);
   });
 
   it('round-trips through its codec and rejects corrupt bytes with a FileFormatError', () => {

@@ -10,7 +10,6 @@ import type { Ensemble } from '@rsrg/mcrg';
 import type { RgConvergenceObjective } from './objective.js';
 import type { ObjectiveOptions } from './objective-options.js';
 import type { ObjectiveEvaluator } from './objective-threads.js';
-import type { StoredConfigurations } from './reblocking.js';
 
 /** What a trainer of the RG-convergence objective works with. */
 export interface TrainingObjective {
@@ -29,18 +28,6 @@ export interface TrainingObjective {
 /** Spins for `n` values: shared (worker threads read them) or not. */
 const spinArray = (n: number, shared: boolean) =>
   shared ? new Int8Array(new SharedArrayBuffer(n)) : new Int8Array(n);
-
-function unpack(
-  e: Ensemble,
-  ensembleConfiguration: typeof import('@rsrg/mcrg').ensembleConfiguration,
-  shared: boolean,
-): StoredConfigurations {
-  const lattice = new Lattice(e.header.sizes);
-  const V = lattice.volume;
-  const configurations = spinArray(e.count * V, shared);
-  for (let i = 0; i < e.count; i++) ensembleConfiguration(e, i, configurations.subarray(i * V, (i + 1) * V));
-  return { lattice, configurations, count: e.count };
-}
 
 /**
  * The RG-convergence objective of a training run: the model's couplings from the registry
@@ -72,7 +59,7 @@ export async function trainingObjective(
   }
   // The analyzer is loaded here, not with the plugin: registering the trainer stays light.
   const [
-    { ensembleCodec, ensembleConfiguration, modelCouplings },
+    { ensembleCodec, ensembleConfigurations, modelCouplings },
     { RgConvergenceObjective },
     { objectiveEvaluator, sharedConfigurations },
   ] = await Promise.all([import('@rsrg/mcrg'), import('./objective.js'), import('./objective-threads.js')]);
@@ -87,7 +74,16 @@ export async function trainingObjective(
   const stored = { lattice: data.lattice, configurations: data.configurations, count: data.count };
   const objective = new RgConvergenceObjective(
     shared ? sharedConfigurations(stored) : stored,
-    other && unpack(other, ensembleConfiguration, shared),
+    other && {
+      lattice: new Lattice(other.header.sizes),
+      configurations: ensembleConfigurations(
+        other,
+        0,
+        other.count,
+        spinArray(other.count * other.volume, shared),
+      ),
+      count: other.count,
+    },
     {
       couplings: { even, odd },
       blockSize: o.blockSize,

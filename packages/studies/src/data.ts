@@ -1,5 +1,5 @@
 import { Lattice, type TrainingData } from '@rsrg/core';
-import { type Ensemble, ensembleConfiguration } from '@rsrg/mcrg';
+import { type Ensemble, ensembleConfigurations } from '@rsrg/mcrg';
 
 /** How an ensemble was made, in one line (recorded as the training data's description). */
 export function ensembleDescription(e: Ensemble): string {
@@ -10,8 +10,6 @@ export function ensembleDescription(e: Ensemble): string {
 /** An ensemble's configurations unpacked for a trainer (±1 per site, one after the other). */
 export function trainingData(e: Ensemble, description = ensembleDescription(e)): TrainingData {
   const lattice = new Lattice(e.header.sizes);
-  const V = lattice.volume;
-  const configurations = new Int8Array(e.count * V);
-  for (let i = 0; i < e.count; i++) ensembleConfiguration(e, i, configurations.subarray(i * V, (i + 1) * V));
+  const configurations = ensembleConfigurations(e);
   return { lattice, configurations, count: e.count, description, model: e.header.model };
 }
