@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hypercubicPointGroup } from '@rsrg/core';
-import { filterOffset, type RbmFilter, rbmProjectorCodec } from '@rsrg/projectors';
+import { rbmProjectorCodec } from '@rsrg/projectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRgFilterOptions } from '../src/index.js';
+import { invariant } from './filter-symmetry.js';
 
 /**
  * Trainer `rg-filter` through `rsrg train --trainer` (the built CLI, as users run it): on a
@@ -48,18 +48,6 @@ interface Record {
 
 const recordOf = (file: string) =>
   rbmProjectorCodec.decode(readFileSync(join(tmp, file))).training as unknown as Record;
-
-/** Whether W_{g(k)} = W_k bit for bit for every g of the point group about the window centre. */
-function invariant(filter: RbmFilter): boolean {
-  const { dimension, width, weights } = filter;
-  for (const g of hypercubicPointGroup(dimension))
-    for (let i = 0; i < weights.length; i++) {
-      const r = g(filterOffset(filter, i).map((k) => 2 * k - (width - 1)));
-      const j = r.reduce((flat, x) => flat * width + (x + width - 1) / 2, 0);
-      if (!Object.is(weights[j], weights[i])) return false;
-    }
-  return true;
-}
 
 beforeAll(async () => {
   for (const [size, seed] of [

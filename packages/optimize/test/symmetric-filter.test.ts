@@ -1,5 +1,5 @@
-import { hypercubicPointGroup, Lattice, Rng } from '@rsrg/core';
-import { blockFilter, filterOffset, type RbmFilter, rbmProjector } from '@rsrg/projectors';
+import { Lattice, Rng } from '@rsrg/core';
+import { blockFilter, filterOffset, rbmProjector } from '@rsrg/projectors';
 import { describe, expect, it } from 'vitest';
 import {
   exponentGradient,
@@ -9,6 +9,7 @@ import {
   rbmFilterField,
   symmetricFilterField,
 } from '../src/index.js';
+import { invariant } from './filter-symmetry.js';
 import { couplingsOf, sampleCritical } from './sample.js';
 
 /**
@@ -21,18 +22,6 @@ import { couplingsOf, sampleCritical } from './sample.js';
 
 const cube = { dimension: 3, width: 4, blockSize: 2 };
 const square = { dimension: 2, width: 4, blockSize: 2 };
-
-/** Whether W_{g(k)} = W_k bit for bit for every g of the point group about the window centre. */
-function invariant(filter: RbmFilter): boolean {
-  const { dimension, width, weights } = filter;
-  for (const g of hypercubicPointGroup(dimension))
-    for (let i = 0; i < weights.length; i++) {
-      const r = g(filterOffset(filter, i).map((k) => 2 * k - (width - 1)));
-      const j = r.reduce((flat, x) => flat * width + (x + width - 1) / 2, 0);
-      if (!Object.is(weights[j], weights[i])) return false;
-    }
-  return true;
-}
 
 /** Σ_{k∈o} of the free weights' values, per orbit o of the rule. */
 function orbitSums(free: readonly { value: number }[], parameterOf: Int32Array, p: number): number[] {
