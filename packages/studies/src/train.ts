@@ -128,7 +128,7 @@ export async function trainProjector(
 ): Promise<TrainingOutcome> {
   const started = performance.now();
   const trainer = registry.trainers.get(options.trainer);
-  const data = trainingData(options.data, options.description);
+  const data = trainingData(options.data, options.description, options.workers > 1);
   const trainerOptions = options.options ?? {};
   // A bad option fails here, before any thread starts.
   trainer.plan(trainerOptions, data);
